@@ -1,0 +1,74 @@
+# Two commands on a fresh Debian/Ubuntu machine with Python 3.11+:
+#   make run   — install into .venv, migrate, load the demo, serve with the deadline sweep
+#   make test  — install, start PostgreSQL and Redis, run the whole suite against them
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The test suite runs against the real PostgreSQL and Redis of this machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cong1022
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CELERY_BROKER_URL=$(TEST_REDIS_URL) DEBUG=false SECURE_SSL_REDIRECT=false \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+# Debian packages: WeasyPrint's libraries and fonts, gettext, PDF tools, the browser for
+# browser tests, and the services the suite talks to.
+DEB_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 \
+	fonts-dejavu-core
+DEB_TEST := $(DEB_RUN) poppler-utils chromium postgresql postgresql-contrib redis-server
+
+.PHONY: run test bench lint messages system-run system-test services demo clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet ".[dev]"
+	touch $@
+
+.env:
+	@key=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	sed "s|^SECRET_KEY=.*|SECRET_KEY=$$key|" .env.example > .env; \
+	echo "Wrote .env with a fresh SECRET_KEY."
+
+system-run:
+	@scripts/install-debian-packages $(DEB_RUN)
+
+system-test:
+	@scripts/install-debian-packages $(DEB_TEST)
+
+services:
+	@scripts/start-services
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+lint: $(VENV)/.installed .env
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+run: system-run $(VENV)/.installed .env messages
+	mkdir -p var/celery/out var/celery/processed var/media
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py load_demo
+	@echo "Serving http://$(HOST):$(PORT)/ with the deadline sweep (Ctrl-C stops both)."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A config worker --beat --concurrency 1 --loglevel WARNING \
+		--schedule var/celerybeat-schedule & \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: system-test $(VENV)/.installed .env services messages
+	mkdir -p var/static
+	$(VENV)/bin/ruff check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: system-test $(VENV)/.installed .env services messages
+	$(TEST_ENV) $(PY) manage.py bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var
