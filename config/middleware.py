@@ -1,0 +1,42 @@
+"""A database outage answers with a friendly, translated 503 instead of a 500 (SECURITY RE5)."""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
+
+# Long enough for PostgreSQL to restart, short enough that a citizen retrying is not kept out.
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns OperationalError and InterfaceError raised by a view into a 503 page.
+
+    Place it after LocaleMiddleware, so the page is in the visitor's language. It handles
+    exceptions from views only: one raised by another middleware still becomes a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable, answering 503: %s", exception, exc_info=exception)
+        # Rendered without the request on purpose: context processors (the user, messages)
+        # may query the database that has just failed. The language is already active.
+        html = render_to_string("503.html", {"PROVINCE": settings.PROVINCE})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        # A proxy must not keep serving the outage page once the database is back.
+        add_never_cache_headers(response)
+        return response

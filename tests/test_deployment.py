@@ -1,0 +1,230 @@
+"""Deployment: check --deploy, health and readiness, the outage page, the compose file.
+
+SECURITY AC6 (frame and sniffing headers), AC7 (check --deploy), RE5 (503 during a database
+outage) and RE6 (/healthz, /readyz).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management.utils import get_random_secret_key
+from django.db import connection
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+
+BASE_DIR = Path(django_settings.BASE_DIR)
+OUTAGE_MIDDLEWARE = "config.middleware.DatabaseUnavailableMiddleware"
+OUTAGE_TITLE = "Service temporarily unavailable"
+COMPOSE_SERVICES = {"web", "worker", "beat", "postgres", "redis"}
+
+
+# --- check --deploy ------------------------------------------------------------------------
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    # A fresh environment, not this process's: the suite runs with SECURE_SSL_REDIRECT=false,
+    # which production never does. Values in BASE_DIR/.env still apply where unset here.
+    env = {
+        **{name: os.environ[name] for name in ("PATH", "HOME") if name in os.environ},
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": get_random_secret_key(),
+        "ALLOWED_HOSTS": "1022.example.gov.vn",
+        "CSRF_TRUSTED_ORIGINS": "https://1022.example.gov.vn",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cong1022",
+        "REDIS_URL": "redis://127.0.0.1:6379/12",
+    }
+    result = subprocess.run(  # noqa: S603 — fixed arguments, our own interpreter
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, (
+        "manage.py check --deploy reports problems with production settings; "
+        "the fix belongs in config/settings.py:\n" + result.stdout + result.stderr
+    )
+
+
+# --- /healthz and /readyz --------------------------------------------------------------------
+
+
+def test_healthz_answers_200(client: Client) -> None:
+    response = client.get("/healthz", secure=True)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_forbids_framing_and_sniffing(client: Client) -> None:
+    response = client.get("/healthz", secure=True)
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_readyz_answers_200_when_postgresql_redis_and_storage_answer(
+    client: Client, settings, tmp_path: Path
+) -> None:
+    assert connection.vendor == "postgresql", "run the suite with DATABASE_URL=postgres://..."
+    assert settings.REDIS_URL, "run the suite with REDIS_URL=redis://..."
+    settings.MEDIA_ROOT = tmp_path
+
+    response = client.get("/readyz", secure=True)
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["cache"] == "ok"
+    assert body["redis"] == "ok"
+    assert body["storage"] == "ok"
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_when_redis_is_unreachable(
+    client: Client, settings, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+    response = client.get("/readyz", secure=True)
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["redis"] == "error"
+    assert body["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_when_media_storage_is_not_writable(
+    client: Client, settings, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "missing"
+
+    response = client.get("/readyz", secure=True)
+
+    assert response.status_code == 503
+    assert response.json()["storage"] == "error"
+
+
+# --- The outage page (RE5) ------------------------------------------------------------------
+
+
+def test_the_outage_middleware_is_installed_after_locale_middleware() -> None:
+    middleware = django_settings.MIDDLEWARE
+    assert OUTAGE_MIDDLEWARE in middleware, f"add {OUTAGE_MIDDLEWARE!r} to MIDDLEWARE"
+    assert middleware.index(OUTAGE_MIDDLEWARE) > middleware.index(
+        "django.middleware.locale.LocaleMiddleware"
+    ), "the outage page needs the visitor's language, set by LocaleMiddleware"
+
+
+@pytest.fixture
+def outage_client(settings) -> Client:
+    """A client whose stack has the outage middleware, whether or not settings list it yet."""
+    if OUTAGE_MIDDLEWARE not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, OUTAGE_MIDDLEWARE]
+    return Client()
+
+
+@pytest.mark.urls("tests.urls_outage")
+@pytest.mark.parametrize("path", ["/operational", "/interface"])
+def test_a_database_error_in_a_view_answers_503_with_retry_after(
+    outage_client: Client, path: str
+) -> None:
+    response = outage_client.get(path, secure=True, headers={"accept-language": "en"})
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Content-Type"].startswith("text/html")
+    assert "no-store" in response["Cache-Control"]
+    assert OUTAGE_TITLE in response.content.decode()
+
+
+@pytest.mark.urls("tests.urls_outage")
+def test_the_outage_page_is_in_vietnamese_by_default(outage_client: Client) -> None:
+    with translation.override("vi"):
+        title = gettext(OUTAGE_TITLE)
+    assert title != OUTAGE_TITLE, (
+        "templates/503.html has no Vietnamese translation: "
+        "add its strings to locale/vi/LC_MESSAGES/django.po"
+    )
+
+    response = outage_client.get("/operational", secure=True)
+
+    content = response.content.decode()
+    assert response.status_code == 503
+    assert '<html lang="vi">' in content
+    assert title in content
+
+
+@pytest.mark.urls("tests.urls_outage")
+def test_other_errors_in_a_view_are_left_to_django(outage_client: Client) -> None:
+    with pytest.raises(ValueError, match="not a database problem"):
+        outage_client.get("/other", secure=True)
+
+
+# --- docker-compose.yml ----------------------------------------------------------------------
+
+needs_compose = pytest.mark.skipif(
+    shutil.which("docker-compose") is None,
+    reason="docker-compose is not installed (apt-get install docker-compose)",
+)
+
+
+def compose(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """docker-compose on our file, ignoring any local .env so the result is the same anywhere."""
+    empty_env_file = tmp_path / "empty.env"
+    empty_env_file.touch()
+    base_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "POSTGRES_PASSWORD"}}
+    return subprocess.run(  # noqa: S603 — fixed arguments
+        [  # noqa: S607 — found on PATH like any developer tool
+            "docker-compose",
+            "--file",
+            str(BASE_DIR / "docker-compose.yml"),
+            "--env-file",
+            str(empty_env_file),
+            *args,
+        ],
+        cwd=BASE_DIR,
+        env={**base_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@needs_compose
+def test_the_compose_file_is_valid(tmp_path: Path) -> None:
+    result = compose("config", "--quiet", tmp_path=tmp_path, SECRET_KEY="x", POSTGRES_PASSWORD="x")
+
+    assert result.returncode == 0, result.stderr
+
+
+@needs_compose
+def test_the_compose_file_declares_the_five_services(tmp_path: Path) -> None:
+    result = compose(
+        "config", "--services", tmp_path=tmp_path, SECRET_KEY="x", POSTGRES_PASSWORD="x"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert set(result.stdout.split()) == COMPOSE_SERVICES
+
+
+@needs_compose
+def test_the_compose_file_refuses_to_run_without_a_secret_key(tmp_path: Path) -> None:
+    result = compose("config", "--quiet", tmp_path=tmp_path, POSTGRES_PASSWORD="x")
+
+    assert result.returncode != 0
+    assert "set SECRET_KEY" in result.stderr
