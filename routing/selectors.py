@@ -1,0 +1,88 @@
+"""Reads about people's roles, used by every other app."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from .models import Membership, ProvinceRole, Unit
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, with every role they hold, read once per request or service call.
+
+    `user` is None for the system itself (the deadline sweep) and for a reporter acting
+    through their tracking code (`is_reporter`).
+    """
+
+    user: AbstractBaseUser | None = None
+    is_coordinator: bool = False
+    is_supervisor: bool = False
+    is_admin: bool = False
+    is_reporter: bool = False
+    is_system: bool = False
+    staff_units: frozenset[int] = field(default_factory=frozenset)
+    leader_units: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def units(self) -> frozenset[int]:
+        return self.staff_units | self.leader_units
+
+    def is_member_of(self, unit_id: int) -> bool:
+        return unit_id in self.staff_units or unit_id in self.leader_units
+
+    def is_leader_of(self, unit_id: int) -> bool:
+        return unit_id in self.leader_units
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.user is not None else None
+
+
+SYSTEM = Actor(is_system=True)
+REPORTER = Actor(is_reporter=True)
+
+
+def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
+    """Every role `user` holds, in two queries."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Actor()
+    roles = set(ProvinceRole.objects.filter(user=user).values_list("role", flat=True))
+    staff, leader = set(), set()
+    for unit_id, role in Membership.objects.filter(user=user, unit__is_active=True).values_list(
+        "unit_id", "role"
+    ):
+        (leader if role == Membership.Role.LEADER else staff).add(unit_id)
+    return Actor(
+        user=user,
+        is_coordinator=ProvinceRole.Role.COORDINATOR in roles,
+        is_supervisor=ProvinceRole.Role.SUPERVISOR in roles,
+        is_admin=bool(user.is_superuser),
+        staff_units=frozenset(staff),
+        leader_units=frozenset(leader),
+    )
+
+
+def unit_member_ids(unit_id: int, role: str | None = None) -> list[int]:
+    """The user ids of a unit's members, optionally of one role."""
+    qs = Membership.objects.filter(unit_id=unit_id, user__is_active=True)
+    if role:
+        qs = qs.filter(role=role)
+    return list(qs.values_list("user_id", flat=True))
+
+
+def coordinator_ids() -> list[int]:
+    return list(
+        ProvinceRole.objects.filter(
+            role=ProvinceRole.Role.COORDINATOR, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def units_without_required_roles() -> list[Unit]:
+    """Active units that lack a leader or a staff member (Art. 17.1)."""
+    units = Unit.objects.filter(is_active=True).prefetch_related("memberships")
+    return [
+        u for u in units
+        if {m.role for m in u.memberships.all()} != {Membership.Role.STAFF, Membership.Role.LEADER}
+    ]
