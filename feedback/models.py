@@ -1,0 +1,83 @@
+"""The citizen's side of a case: attachments, comments and ratings."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workflow.models import Case
+
+
+def _private_upload_path(instance: models.Model, filename: str) -> str:
+    # Client file names never reach the file system (SECURITY IN2).
+    return f"private/attachments/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        VIDEO = "video", _("Video")
+        DOCUMENT = "document", _("Document")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=_private_upload_path)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class Comment(models.Model):
+    """A reporter's question on the result, or a unit's or coordinator's answer (Art. 11.1–2)."""
+
+    class Author(models.TextChoices):
+        REPORTER = "reporter", _("Reporter")
+        UNIT = "unit", _("Handling unit")
+        COORDINATOR = "coordinator", _("Coordination centre")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author_kind = models.CharField(_("from"), max_length=16, choices=Author.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "routing.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["case", "created_at"], name="comment_case_at")]
+
+
+class Rating(models.Model):
+    """The reporter's rating of a published result (Art. 11.3); one per publication."""
+
+    class Value(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        ACCEPTED = "accepted", _("Accepted")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
+    round = models.PositiveSmallIntegerField(default=0)
+    value = models.CharField(_("rating"), max_length=16, choices=Value.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "round"], name="rating_once_per_publication")
+        ]
+        indexes = [models.Index(fields=["value", "created_at"], name="rating_value_at")]

@@ -1,0 +1,28 @@
+from .calendar import CalendarDay, OfficialYear
+from .cases import (
+    Assignment,
+    Case,
+    CaseEvent,
+    DeadlineAlert,
+    Draft,
+    DraftPhoto,
+    Extension,
+    RejectionReason,
+    Visibility,
+)
+from .outbox import OutboxMessage
+
+__all__ = [
+    "Assignment",
+    "CalendarDay",
+    "Case",
+    "CaseEvent",
+    "DeadlineAlert",
+    "Draft",
+    "DraftPhoto",
+    "Extension",
+    "OfficialYear",
+    "OutboxMessage",
+    "RejectionReason",
+    "Visibility",
+]

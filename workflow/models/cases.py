@@ -1,0 +1,583 @@
+"""The case and assignment state machines of WORKFLOW.md, and what hangs off them.
+
+Transitions are the only way a state changes (protected FSM fields). A transition checks
+its own input and touches only its own fields; saving, events, deadlines and messages are
+the services' work (workflow/services.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from routing.models import Area, Category, Unit
+
+# Crockford base-32 without I, L, O, U: easy to read out on the phone, no lookalikes.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_CODE_LENGTH = 10  # 50 bits; it only opens a case together with the reporter's phone
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+
+
+def clean_tracking_code(value: str) -> str:
+    """What a citizen types (any case, dashes, spaces, O for 0) as the stored code."""
+    value = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    return value.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def _coordinator(instance: models.Model, actor) -> bool:
+    return bool(getattr(actor, "is_coordinator", False))
+
+
+def _unit_member(instance: Assignment, actor) -> bool:
+    return hasattr(actor, "is_member_of") and actor.is_member_of(instance.unit_id)
+
+
+def _unit_leader(instance: Assignment, actor) -> bool:
+    return hasattr(actor, "is_leader_of") and actor.is_leader_of(instance.unit_id)
+
+
+def _reporter_or_coordinator(instance: Case, actor) -> bool:
+    return bool(getattr(actor, "is_reporter", False) or getattr(actor, "is_coordinator", False))
+
+
+def _system(instance: models.Model, actor) -> bool:
+    """Follow-on transitions the services fire themselves, never a person directly."""
+    return bool(getattr(actor, "is_system", False))
+
+
+def _require(**fields: object) -> None:
+    """Refuse a transition whose required input is blank, naming each missing field."""
+    missing = {name: _("This field is required.") for name, value in fields.items() if not value}
+    if missing:
+        raise ValidationError(missing)
+
+
+class RejectionReason(models.TextChoices):
+    """Art. 6.5 (invalid content) and Art. 6.2–6.3 (incomplete)."""
+
+    DISPUTE = "dispute", _("A dispute, complaint or denunciation (Art. 6.5a)")
+    NATIONAL_INTEREST = "national_interest", _("Harms the national interest (Art. 6.5b)")
+    ADVERTISING = "advertising", _("Illegal advertising (Art. 6.5c)")
+    VULGAR = "vulgar", _("Vulgar or offensive content (Art. 6.5d)")
+    DEFAMATORY = "defamatory", _("Defames a person (Art. 6.5e)")
+    INCOMPLETE = "incomplete", _("Unclear or incomplete information (Art. 6.2–6.3)")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    CONFIDENTIAL = "confidential", _("Confidential: reply to the reporter only")
+    STATE_SECRET = "state_secret", _("State secret: not published")
+
+
+class Stage(models.Model):
+    """A row that carries a running deadline: when its stage began, when it is due.
+
+    Every deadline is a column, so "what is due now" is one indexed query. `stage_seq` grows
+    with each stage, so reminders and overdue marks are keyed per stage and happen once.
+    """
+
+    stage_seq = models.PositiveIntegerField(_("stage number"), default=0)
+    stage_started_at = models.DateTimeField(_("stage started at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    remind_at = models.DateTimeField(_("reminder at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def start_stage(self, *, now: datetime, due_at: datetime | None, remind_at: datetime | None):
+        self.stage_seq += 1
+        self.stage_started_at = now
+        self.due_at = due_at
+        self.remind_at = remind_at
+        self.overdue_at = None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_at is not None
+
+
+class Case(FSMModelMixin, Stage):
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        CLASSIFIED = "classified", _("Classified")
+        ASSIGNED = "assigned", _("Assigned to units")
+        PROCESSED = "processed", _("Drafts submitted")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        REOPENED = "reopened", _("Reopened after rating")
+        REJECTED = "rejected", _("Rejected")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web portal")
+        APP = "app", _("Mobile app")
+        FACEBOOK = "facebook", _("Facebook")
+        ZALO = "zalo", _("Zalo")
+        EMAIL = "email", _("E-mail")
+        PUBLIC_SERVICE_PORTAL = "dvc", _("Public-service portal")
+        HOTLINE = "hotline", _("Hotline")
+        OPEN311 = "open311", _("Open311 app")
+
+    # States in which the coordination centre owns the next step.
+    COORDINATOR_STATES = (State.RECEIVED, State.CLASSIFIED, State.APPROVED, State.REOPENED)
+    OPEN_STATES = (
+        State.RECEIVED, State.CLASSIFIED, State.ASSIGNED, State.PROCESSED, State.APPROVED,
+        State.REOPENED,
+    )
+
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
+    )
+    state = FSMField(
+        _("state"), max_length=16, choices=State.choices, default=State.RECEIVED, protected=True
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    reporter_name = models.CharField(_("name"), max_length=200)
+    reporter_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    reporter_email = models.EmailField(_("e-mail"), blank=True)
+    reporter_address = models.CharField(_("address"), max_length=255, blank=True)
+    reporter_language = models.CharField(max_length=8, default="vi")
+    is_confidential = models.BooleanField(
+        _("keep the reporter's identity confidential"), default=False
+    )
+    is_state_secret = models.BooleanField(_("state secret"), default=False)
+
+    title = models.CharField(_("title"), max_length=255)
+    content = models.TextField(_("content"))
+    location_text = models.CharField(_("location"), max_length=255, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="cases",
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="cases",
+    )
+
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=32, choices=RejectionReason.choices, blank=True
+    )
+    rejection_note = models.TextField(_("rejection note"), blank=True)
+    reply_text = models.TextField(_("published reply"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="case_state_due"),
+            models.Index(fields=["-received_at"], name="case_received"),
+            models.Index(fields=["category", "-received_at"], name="case_category_received"),
+            models.Index(fields=["channel", "-received_at"], name="case_channel_received"),
+            models.Index(fields=["reporter_phone", "-received_at"], name="case_phone_received"),
+            models.Index(fields=["area", "-received_at"], name="case_area_received"),
+            models.Index(fields=["-published_at"], name="case_published",
+                         condition=Q(state="published")),
+            models.Index(fields=["due_at"], name="case_due_open",
+                         condition=Q(overdue_at__isnull=True, due_at__isnull=False)),
+            models.Index(fields=["remind_at"], name="case_remind",
+                         condition=Q(remind_at__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} · {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:case", args=[self.pk])
+
+    @property
+    def display_code(self) -> str:
+        """The tracking code in two groups of five, as it is read out on the phone."""
+        code = self.tracking_code
+        return f"{code[:5]}-{code[5:]}" if len(code) == TRACKING_CODE_LENGTH else code
+
+    @property
+    def visibility(self) -> str:
+        if self.is_state_secret:
+            return Visibility.STATE_SECRET
+        if self.is_confidential:
+            return Visibility.CONFIDENTIAL
+        return Visibility.PUBLIC
+
+    # --- Art. 7: intake ------------------------------------------------------------------
+    @transition(field=state, source=State.RECEIVED, target=State.CLASSIFIED,
+                permission=_coordinator)
+    def classify(self, category: Category | None) -> None:
+        _require(category=category)
+        self.category = category
+
+    @transition(field=state, source=State.CLASSIFIED, target=State.RECEIVED,
+                permission=_coordinator)
+    def send_back_for_verification(self, reason: str) -> None:
+        _require(reason=reason)
+
+    @transition(field=state, source=[State.RECEIVED, State.CLASSIFIED], target=State.REJECTED,
+                permission=_coordinator)
+    def reject(self, reason: str, note: str = "") -> None:
+        if reason not in RejectionReason.values:
+            raise ValidationError({"reason": _("Choose a reason from Art. 6.5.")})
+        self.rejection_reason, self.rejection_note = reason, note
+
+    @transition(field=state, source=State.CLASSIFIED, target=State.ASSIGNED,
+                permission=_coordinator)
+    def dispatch(self, active_assignments: int) -> None:
+        if active_assignments < 1:
+            raise ValidationError({"units": _("Choose at least one unit.")})
+
+    # --- Follow-on moves, fired by the services as the assignments move ------------------
+    @transition(field=state, source=[State.ASSIGNED, State.PROCESSED, State.APPROVED],
+                target=State.CLASSIFIED, permission=_system)
+    def back_to_coordinator(self) -> None:
+        """A unit returned its assignment: the coordinator re-routes (Art. 8.2b)."""
+
+    @transition(field=state, source=State.ASSIGNED, target=State.PROCESSED, permission=_system)
+    def mark_processed(self) -> None:
+        """Every unit has submitted a draft."""
+
+    @transition(field=state, source=[State.ASSIGNED, State.PROCESSED], target=State.APPROVED,
+                permission=_system)
+    def mark_approved(self) -> None:
+        """Every unit's leader has approved its draft."""
+
+    @transition(field=state, source=[State.PROCESSED, State.APPROVED], target=State.ASSIGNED,
+                permission=_system)
+    def back_to_units(self) -> None:
+        """A draft went back to a unit (leader's return, revision or redistribution)."""
+
+    # --- Art. 10: publication ------------------------------------------------------------
+    @transition(field=state, source=State.APPROVED, target=State.PUBLISHED,
+                permission=_coordinator)
+    def publish(self, *, visibility: str, reply_text: str, now: datetime) -> None:
+        if visibility not in Visibility.values:
+            raise ValidationError({"visibility": _("Choose how the reply is published.")})
+        _require(reply_text=reply_text)
+        if self.is_confidential and visibility == Visibility.PUBLIC:
+            raise ValidationError({"visibility": _(
+                "The reporter asked for confidentiality: the reply cannot be public (Art. 10.3b)."
+            )})
+        self.is_state_secret = visibility == Visibility.STATE_SECRET
+        self.is_confidential = self.is_confidential or visibility == Visibility.CONFIDENTIAL
+        self.reply_text = reply_text
+        self.published_at = now
+
+    # --- Art. 10.4, 11: after publication --------------------------------------------------
+    @transition(field=state, source=State.PUBLISHED, target=State.REOPENED,
+                permission=_reporter_or_coordinator)
+    def reopen(self) -> None:
+        """An unsatisfied rating sends the case back to the coordinator."""
+        self.reopen_count += 1
+
+    @transition(field=state, source=State.REOPENED, target=State.ASSIGNED,
+                permission=_coordinator)
+    def reprocess(self, units: int) -> None:
+        if units < 1:
+            raise ValidationError({"units": _("Choose at least one unit to handle it again.")})
+
+    @transition(field=state, source=State.REOPENED, target=State.PUBLISHED,
+                permission=_coordinator)
+    def keep_result(self, note: str) -> None:
+        """The coordinator and the units agree the published reply stands."""
+        _require(note=note)
+
+
+class Assignment(FSMModelMixin, Stage):
+    """One unit's share of a case (Art. 7.3c: one or several units)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the unit")
+        PROCESSING = "processing", _("Being handled")
+        AWAITING_APPROVAL = "awaiting_approval", _("Waiting for leader approval")
+        APPROVED = "approved", _("Approved by the leader")
+        RETURNED = "returned", _("Returned to the coordinator")
+
+    class Rework(models.TextChoices):
+        NONE = "", _("First handling")
+        LEADER_RETURN = "leader_return", _("Returned by the leader")
+        REVISION = "revision", _("Revision requested (form not met)")
+        REDISTRIBUTION = "redistribution", _("Redistributed (inaccurate or missing photos)")
+        REPROCESS = "reprocess", _("Reprocessing after an unsatisfied rating")
+
+    ACTIVE_STATES = (State.PENDING, State.PROCESSING, State.AWAITING_APPROVAL, State.APPROVED)
+    UNIT_WORK_STATES = (State.PENDING, State.PROCESSING, State.AWAITING_APPROVAL)
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    state = FSMField(
+        _("state"), max_length=24, choices=State.choices, default=State.PENDING, protected=True
+    )
+    assigned_at = models.DateTimeField(_("dispatched at"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    instructions = models.TextField(_("instructions"), blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    processing_due_at = models.DateTimeField(_("handling deadline"), null=True, blank=True)
+    is_extended = models.BooleanField(_("extended"), default=False)
+    rework = models.CharField(
+        _("rework"), max_length=16, choices=Rework.choices, default=Rework.NONE, blank=True
+    )
+    rework_note = models.TextField(_("rework note"), blank=True)
+    return_reason = models.TextField(_("return reason"), blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("draft submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    contact_revealed = models.BooleanField(_("reporter's contact revealed"), default=False)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "unit"], condition=~Q(state="returned"),
+                name="assignment_one_active_per_unit",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["unit", "state", "due_at"], name="assignment_inbox"),
+            models.Index(fields=["due_at"], name="assignment_due_open",
+                         condition=Q(overdue_at__isnull=True, due_at__isnull=False)),
+            models.Index(fields=["remind_at"], name="assignment_remind",
+                         condition=Q(remind_at__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.tracking_code} → {self.unit}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state != self.State.RETURNED
+
+    # --- Art. 8: the unit -------------------------------------------------------------------
+    @transition(field=state, source=State.PENDING, target=State.PROCESSING,
+                permission=_unit_member)
+    def accept(self, *, now: datetime, by_id: int | None) -> None:
+        self.accepted_at, self.handled_by_id = now, by_id
+
+    @transition(field=state, source=State.PENDING, target=State.RETURNED, permission=_unit_member)
+    def return_to_coordinator(self, *, reason: str, now: datetime) -> None:
+        _require(reason=reason)
+        self.return_reason, self.returned_at = reason, now
+
+    @transition(field=state, source=State.PROCESSING, target=State.PROCESSING,
+                permission=_unit_member)
+    def extend(self, *, reason: str, new_due_at: datetime | None, now: datetime) -> None:
+        _require(reason=reason, expected_date=new_due_at)
+        if self.due_at is not None and now > self.due_at:
+            raise ValidationError(
+                {"expected_date": _("An extension must be asked for before the deadline.")}
+            )
+        if self.due_at is not None and new_due_at <= self.due_at:
+            raise ValidationError(
+                {"expected_date": _("The expected date must be after the current deadline.")}
+            )
+        self.is_extended = True
+        self.processing_due_at = new_due_at
+
+    @transition(field=state, source=State.PROCESSING, target=State.AWAITING_APPROVAL,
+                permission=_unit_member)
+    def submit_draft(self, *, draft: Draft, photo_count: int, now: datetime) -> None:
+        _require(body=draft.body.strip())
+        if self.case.category is not None and self.case.category.needs_photos and not photo_count:
+            raise ValidationError(
+                {"photos": _("This category needs at least one photo of the handled issue.")}
+            )
+        self.submitted_at = now
+
+    # --- Art. 9: the leader -------------------------------------------------------------------
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.APPROVED,
+                permission=_unit_leader)
+    def approve(self, *, now: datetime) -> None:
+        self.approved_at = now
+        self.rework, self.rework_note = self.Rework.NONE, ""
+
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.PROCESSING,
+                permission=_unit_leader)
+    def return_to_staff(self, *, note: str) -> None:
+        _require(note=note)
+        self.rework, self.rework_note = self.Rework.LEADER_RETURN, note
+
+    # --- Art. 10.4, 11: the coordinator sends an approved result back ------------------------
+    @transition(field=state, source=State.APPROVED, target=State.PROCESSING,
+                permission=_coordinator)
+    def send_back(self, *, rework: str, note: str) -> None:
+        if rework not in (self.Rework.REVISION, self.Rework.REDISTRIBUTION, self.Rework.REPROCESS):
+            raise ValidationError({"rework": _("Choose why the result goes back to the unit.")})
+        _require(note=note)
+        self.rework, self.rework_note = rework, note
+        self.approved_at = None
+
+
+class Extension(models.Model):
+    """A unit's request for more time (Art. 8.2a): reason and expected date, before the deadline."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extensions"
+    )
+    reason = models.TextField(_("reason"))
+    previous_due_at = models.DateTimeField(_("previous deadline"), null=True)
+    new_due_at = models.DateTimeField(_("expected date"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["requested_at"]
+
+
+class Draft(models.Model):
+    """A unit's reply in the Appendix 1 form. Each edit is a new version; none is overwritten."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="drafts")
+    version = models.PositiveSmallIntegerField(default=1)
+    number = models.CharField(_("document number"), max_length=64, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    addressee = models.CharField(_("addressee"), max_length=255, blank=True)
+    body = models.TextField(_("reply"))
+    signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        verbose_name = _("draft reply")
+        verbose_name_plural = _("draft replies")
+        ordering = ["assignment", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "version"], name="draft_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} v{self.version}"
+
+
+def _private_upload_path(instance: models.Model, filename: str) -> str:
+    # Client file names never reach the file system (SECURITY IN2).
+    return f"private/{instance._meta.model_name}/{secrets.token_hex(16)}"
+
+
+class DraftPhoto(models.Model):
+    """An evidence photo of the handled issue (Art. 8.3)."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=_private_upload_path)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence photo")
+        verbose_name_plural = _("evidence photos")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Event rows are append-only.")
+
+    def delete(self):
+        raise TypeError("Event rows are append-only.")
+
+
+class CaseEvent(models.Model):
+    """The append-only log of every transition: who, when, from → to, and a note (Art. 12)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=32, blank=True)
+    at = models.DateTimeField(_("at"))
+    kind = models.CharField(_("event"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=24, blank=True)
+    to_state = models.CharField(_("to"), max_length=24, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_at"),
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("Event rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Event rows are append-only.")
+
+
+class DeadlineAlert(models.Model):
+    """A reminder or an overdue mark, once per stage; overdue marks are charged to a unit.
+
+    The unique key makes two sweeps at once act once. `unit` is empty when the late stage
+    was the coordination centre's own (intake or publication).
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        OVERDUE = "overdue", _("Overdue")
+
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_alerts")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="deadline_alerts"
+    )
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="deadline_alerts")
+    stage = models.CharField(max_length=24)
+    due_at = models.DateTimeField()
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        indexes = [models.Index(fields=["unit", "kind", "at"], name="alert_unit_kind_at")]
