@@ -1,0 +1,430 @@
+"""The working calendar and deadline arithmetic (WORKFLOW.md, "Working time").
+
+Periods are counted as the Civil Code 2015 (Art. 147–148) counts them: hours and minutes
+run inside working time only, and a period of N working days ends at the close of business
+of the Nth working day after the day it starts.
+
+Which days are worked, in order of precedence:
+
+1. a day the administrator entered (``source=admin``) decides alone;
+2. a year whose official schedule was imported (an ``OfficialYear`` row) follows that
+   schedule: the working weekdays minus its days off, plus its make-up working days;
+3. any other year falls back to the ``holidays`` package's Vietnamese calendar.
+"""
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from time import monotonic
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import CalendarDay, OfficialYear
+
+# Other processes (the Celery worker) learn about an administrator's edit at most this late.
+RELOAD_SECONDS = 60.0
+
+# A calendar with no working day for this long is misconfigured; stop instead of spinning.
+_MAX_IDLE_DAYS = 3 * 366
+
+_ZERO = timedelta(0)
+_ONE_DAY = timedelta(days=1)
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MIN_YEAR, _MAX_YEAR = 1900, 2999
+_NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length or 200
+_SOURCE_MAX_LENGTH = OfficialYear._meta.get_field("source").max_length or 255
+
+Block = tuple[timedelta, timedelta]  # offsets from local midnight: [start, end)
+
+
+def parse_working_hours(specs: Sequence[str]) -> tuple[Block, ...]:
+    """Read blocks such as ``"07:00-11:30"``; they must be ordered and must not overlap."""
+    blocks: list[Block] = []
+    for spec in specs:
+        try:
+            opening, closing = (time.fromisoformat(part.strip()) for part in spec.split("-"))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                _("WORKING_HOURS: “%(spec)s” is not a block like 07:00-11:30.") % {"spec": spec}
+            ) from exc
+        start = timedelta(hours=opening.hour, minutes=opening.minute, seconds=opening.second)
+        end = timedelta(hours=closing.hour, minutes=closing.minute, seconds=closing.second)
+        if end <= start or (blocks and start < blocks[-1][1]):
+            raise ImproperlyConfigured(
+                _("WORKING_HOURS: “%(spec)s” ends before it starts or overlaps the block before.")
+                % {"spec": spec}
+            )
+        blocks.append((start, end))
+    if not blocks:
+        raise ImproperlyConfigured(_("WORKING_HOURS names no block of working time."))
+    return tuple(blocks)
+
+
+@cache
+def _package_holidays(year: int) -> frozenset[date]:
+    # The package's data cannot change while the process runs, so every reload shares it.
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+def package_holiday_names(year: int, language: str = "vi") -> dict[date, str]:
+    """The ``holidays`` package's Vietnamese holidays of ``year`` with their names."""
+    language = "en_US" if language.startswith("en") else "vi"
+    return dict(holidays.country_holidays("VN", years=year, language=language))
+
+
+class WorkingCalendar:
+    """Which days are worked and how working time adds up; immutable once built.
+
+    Every argument defaults to the settings (or to nothing entered), so ``WorkingCalendar()``
+    is the package-only calendar. ``get_calendar()`` builds one from the database.
+    """
+
+    def __init__(
+        self,
+        *,
+        working_hours: Sequence[str] | None = None,
+        weekdays: Iterable[int] | None = None,
+        tz: ZoneInfo | str | None = None,
+        official_years: Iterable[int] = (),
+        official_days_off: Iterable[date] = (),
+        official_workdays: Iterable[date] = (),
+        admin_days_off: Iterable[date] = (),
+        admin_workdays: Iterable[date] = (),
+    ) -> None:
+        self._blocks = parse_working_hours(
+            settings.WORKING_HOURS if working_hours is None else working_hours
+        )
+        self._weekdays = frozenset(settings.WORKING_WEEKDAYS if weekdays is None else weekdays)
+        tz = settings.TIME_ZONE if tz is None else tz
+        self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+        self._official_years = frozenset(official_years)
+        self._official_days_off = frozenset(official_days_off)
+        self._official_workdays = frozenset(official_workdays)
+        self._admin_days_off = frozenset(admin_days_off)
+        self._admin_workdays = frozenset(admin_workdays)
+        self._close = self._blocks[-1][1]
+        self._day_length = sum((end - start for start, end in self._blocks), _ZERO)
+        # Filled lazily, one year at a time; a lost race only computes a year twice.
+        self._working_days: dict[int, frozenset[date]] = {}
+
+    # --- Days -------------------------------------------------------------------------------
+
+    def is_working_day(self, day: date) -> bool:
+        if isinstance(day, datetime):
+            day = self._local(day).date()
+        days = self._working_days.get(day.year)
+        if days is None:
+            days = self._working_days[day.year] = self._compute_year(day.year)
+        return day in days
+
+    def is_official_year(self, year: int) -> bool:
+        return year in self._official_years
+
+    def _compute_year(self, year: int) -> frozenset[date]:
+        if year in self._official_years:
+            days_off, makeup_days = self._official_days_off, self._official_workdays
+        else:
+            days_off, makeup_days = _package_holidays(year), frozenset()
+        working = set()
+        day = date(year, 1, 1)
+        while day.year == year:
+            if day in self._admin_workdays:
+                working.add(day)
+            elif day in self._admin_days_off:
+                pass
+            elif day in makeup_days or (day.weekday() in self._weekdays and day not in days_off):
+                working.add(day)
+            day += _ONE_DAY
+        return frozenset(working)
+
+    # --- Arithmetic ---------------------------------------------------------------------------
+
+    def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
+        return self._add(start, timedelta(minutes=minutes))
+
+    def add_working_hours(self, start: datetime, hours: int | float) -> datetime:
+        return self._add(start, timedelta(hours=hours))
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """Close of business of the ``days``-th working day after the start day.
+
+        The start day never counts, worked or not. Zero days means the close of business of
+        the working day the period starts in (the next one when it starts after hours).
+        """
+        if days < 0:
+            raise ValueError("days must not be negative")
+        if days == 0:
+            day = self._add(start, _ZERO).date()
+        else:
+            day = self._local(start).date()
+            idle = 0
+            while days:
+                day += _ONE_DAY
+                if self.is_working_day(day):
+                    days -= 1
+                    idle = 0
+                else:
+                    idle = self._check_idle(idle)
+        return self._midnight(day) + self._close
+
+    def working_minutes_between(self, start: datetime, end: datetime) -> int:
+        """Whole working minutes from ``start`` to ``end``; 0 when ``end <= start``."""
+        return self._working_time_between(start, end) // timedelta(minutes=1)
+
+    def reminder_at(
+        self, start: datetime, due: datetime, fraction: float | None = None
+    ) -> datetime:
+        """The instant when ``fraction`` of the working time from ``start`` to ``due`` has run.
+
+        When no working time lies between them, the reminder is due with the deadline.
+        """
+        if fraction is None:
+            fraction = settings.REMINDER_FRACTION
+        if not 0 <= fraction <= 1:
+            raise ValueError("fraction must be between 0 and 1")
+        due = self._local(due)
+        total = self._working_time_between(start, due)
+        if total <= _ZERO:
+            return due
+        return min(self._add(start, total * fraction), due)
+
+    # --- Internals ----------------------------------------------------------------------------
+
+    def _local(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("working time needs an aware datetime")
+        return moment.astimezone(self.tz)
+
+    def _midnight(self, day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, tzinfo=self.tz)
+
+    def _check_idle(self, idle: int) -> int:
+        idle += 1
+        if idle > _MAX_IDLE_DAYS:
+            raise ImproperlyConfigured(
+                _("The working calendar has no working day for %(days)d days in a row.")
+                % {"days": _MAX_IDLE_DAYS}
+            )
+        return idle
+
+    def _add(self, start: datetime, amount: timedelta) -> datetime:
+        """The earliest instant by which ``amount`` of working time has run from ``start``."""
+        if amount < _ZERO:
+            raise ValueError("a working-time amount must not be negative")
+        local = self._local(start)
+        day = local.date()
+        since_midnight = local - self._midnight(day)
+        remaining = amount
+        idle = 0
+        while True:
+            if not self.is_working_day(day):
+                idle = self._check_idle(idle)
+            elif not since_midnight and remaining > self._day_length:
+                remaining -= self._day_length
+                idle = 0
+            else:
+                idle = 0
+                for opening, closing in self._blocks:
+                    if since_midnight >= closing:
+                        continue
+                    begin = max(since_midnight, opening)
+                    available = closing - begin
+                    # "<=" makes a period that fills a block end at its close (11:30, 17:00).
+                    if remaining <= available:
+                        return self._midnight(day) + begin + remaining
+                    remaining -= available
+                    since_midnight = closing
+            day += _ONE_DAY
+            since_midnight = _ZERO
+
+    def _working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        start, end = self._local(start), self._local(end)
+        if end <= start:
+            return _ZERO
+        total = _ZERO
+        day, last = start.date(), end.date()
+        while day <= last:
+            if self.is_working_day(day):
+                midnight = self._midnight(day)
+                if start <= midnight and midnight + _ONE_DAY <= end:
+                    total += self._day_length
+                else:
+                    for opening, closing in self._blocks:
+                        overlap = min(midnight + closing, end) - max(midnight + opening, start)
+                        if overlap > _ZERO:
+                            total += overlap
+            day += _ONE_DAY
+        return total
+
+
+# --- The process-wide calendar ---------------------------------------------------------------
+
+_lock = threading.Lock()
+_calendar: WorkingCalendar | None = None
+_loaded_at = 0.0
+_generation = 0  # bumped by every invalidation, so a load racing one is not kept
+
+
+def load_calendar() -> WorkingCalendar:
+    """A calendar from the settings and the database, bypassing the cache."""
+    official_years = OfficialYear.objects.values_list("year", flat=True)
+    days: dict[tuple[str, str], set[date]] = {}
+    for day, kind, source in CalendarDay.objects.values_list("date", "kind", "source"):
+        days.setdefault((source, kind), set()).add(day)
+    official, admin = CalendarDay.Source.OFFICIAL, CalendarDay.Source.ADMIN
+    day_off, workday = CalendarDay.Kind.DAY_OFF, CalendarDay.Kind.WORKDAY
+    return WorkingCalendar(
+        official_years=official_years,
+        official_days_off=days.get((official, day_off), ()),
+        official_workdays=days.get((official, workday), ()),
+        admin_days_off=days.get((admin, day_off), ()),
+        admin_workdays=days.get((admin, workday), ()),
+    )
+
+
+def get_calendar() -> WorkingCalendar:
+    """The shared calendar: loaded once, re-read after an edit or after RELOAD_SECONDS."""
+    global _calendar, _loaded_at
+    calendar = _calendar
+    if calendar is not None and monotonic() - _loaded_at < RELOAD_SECONDS:
+        return calendar
+    with _lock:
+        if _calendar is not None and monotonic() - _loaded_at < RELOAD_SECONDS:
+            return _calendar
+        generation = _generation
+    calendar = load_calendar()
+    with _lock:
+        if generation == _generation:
+            _calendar, _loaded_at = calendar, monotonic()
+    return calendar
+
+
+def invalidate_calendar() -> None:
+    """Forget the shared calendar; the next get_calendar() reads the database again."""
+    global _calendar, _generation
+    with _lock:
+        _calendar = None
+        _generation += 1
+
+
+# --- Official schedules ----------------------------------------------------------------------
+
+
+def _clean_year(data: dict[str, Any], errors: list[str]) -> int | None:
+    if "year" not in data or data["year"] in (None, ""):
+        errors.append(_("The schedule does not say which year it is for."))
+        return None
+    year = data["year"]
+    if isinstance(year, bool) or not isinstance(year, int) or not _MIN_YEAR <= year <= _MAX_YEAR:
+        errors.append(
+            _("The year must be a whole number from %(min)d to %(max)d, not “%(value)s”.")
+            % {"min": _MIN_YEAR, "max": _MAX_YEAR, "value": year}
+        )
+        return None
+    return year
+
+
+def _clean_days(
+    data: dict[str, Any], key: str, year: int | None, errors: list[str]
+) -> dict[date, str]:
+    entries = data.get(key) or []
+    if not isinstance(entries, list):
+        errors.append(_("“%(list)s” must be a list.") % {"list": key})
+        return {}
+    days: dict[date, str] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = {"list": key, "number": number}
+        # A bare "YYYY-MM-DD" is accepted too: a name is a courtesy to the operator.
+        if isinstance(entry, str):
+            raw, name = entry, ""
+        elif isinstance(entry, dict):
+            raw, name = entry.get("date"), entry.get("name") or ""
+        else:
+            errors.append(_("Entry %(number)d of “%(list)s” is not an object.") % where)
+            continue
+        if raw in (None, ""):
+            errors.append(_("Entry %(number)d of “%(list)s” has no date.") % where)
+            continue
+        try:
+            if not isinstance(raw, str) or not _DATE_RE.fullmatch(raw):
+                raise ValueError(raw)
+            day = date.fromisoformat(raw)
+        except ValueError:
+            errors.append(
+                _("Entry %(number)d of “%(list)s” has the date “%(value)s”, not YYYY-MM-DD.")
+                % {**where, "value": raw}
+            )
+            continue
+        if not isinstance(name, str) or len(name) > _NAME_MAX_LENGTH:
+            errors.append(
+                _("Entry %(number)d of “%(list)s” needs a name of at most %(max)d characters.")
+                % {**where, "max": _NAME_MAX_LENGTH}
+            )
+            continue
+        if year is not None and day.year != year:
+            errors.append(
+                _("The date %(date)s in “%(list)s” is outside the year %(year)d.")
+                % {"date": raw, "list": key, "year": year}
+            )
+            continue
+        if day in days:
+            errors.append(
+                _("The date %(date)s appears twice in “%(list)s”.") % {"date": raw, "list": key}
+            )
+            continue
+        days[day] = name.strip()
+    return days
+
+
+def import_schedule(data: dict[str, Any], *, source: str = "") -> OfficialYear:
+    """Replace one year's official schedule with ``data``; that year then follows it alone.
+
+    ``data`` is ``{"year": 2026, "holidays": [{"date": "2026-01-02", "name": "…"}],
+    "makeup_workdays": [...]}``. Nothing changes unless all of it is valid; otherwise a
+    ValidationError lists every problem. The administrator's own days are kept.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError(_("The schedule must be an object with a year and lists of dates."))
+    errors: list[str] = []
+    year = _clean_year(data, errors)
+    days_off = _clean_days(data, "holidays", year, errors)
+    workdays = _clean_days(data, "makeup_workdays", year, errors)
+    for day in sorted(days_off.keys() & workdays.keys()):
+        errors.append(
+            _("The date %(date)s is both a holiday and a make-up working day.")
+            % {"date": day.isoformat()}
+        )
+    if errors or year is None:
+        raise ValidationError(errors)
+
+    official = CalendarDay.Source.OFFICIAL
+    with transaction.atomic():
+        CalendarDay.objects.filter(
+            source=official, date__range=(date(year, 1, 1), date(year, 12, 31))
+        ).delete()
+        CalendarDay.objects.bulk_create(
+            [
+                CalendarDay(date=day, kind=kind, name=name, source=official)
+                for kind, days in (
+                    (CalendarDay.Kind.DAY_OFF, days_off),
+                    (CalendarDay.Kind.WORKDAY, workdays),
+                )
+                for day, name in sorted(days.items())
+            ]
+        )
+        official_year, _created = OfficialYear.objects.update_or_create(
+            year=year, defaults={"source": source[:_SOURCE_MAX_LENGTH]}
+        )
+        # bulk_create sends no signal, so this process (now) and the others (after commit,
+        # through the reload interval) must be told here.
+        invalidate_calendar()
+        transaction.on_commit(invalidate_calendar)
+    return official_year
