@@ -11,17 +11,21 @@ from .models import Assignment, Case
 
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
-    """The cases `actor` may open: all for the coordinator; all but state secrets for a
-    supervisor; for unit members only the cases their units were dispatched."""
+    """The cases `actor` may open: every case for the coordinator; every case but state
+    secrets for a supervisor; for a unit member the cases their units hold an active
+    assignment on (a unit that returned a case no longer sees it)."""
     if actor.is_coordinator:
         return Case.objects.all()
-    if actor.is_supervisor:
-        return Case.objects.filter(is_state_secret=False)
+    visible = Q(pk__in=[])
     if actor.units:
-        return Case.objects.filter(
-            pk__in=Assignment.objects.filter(unit_id__in=actor.units).values("case_id")
+        visible |= Q(
+            pk__in=Assignment.objects.filter(unit_id__in=actor.units)
+            .exclude(state=Assignment.State.RETURNED)
+            .values("case_id")
         )
-    return Case.objects.none()
+    if actor.is_supervisor:
+        visible |= Q(is_state_secret=False)
+    return Case.objects.filter(visible)
 
 
 def get_case_for(actor: Actor, pk: int) -> Case:
@@ -35,9 +39,10 @@ def get_case_for(actor: Actor, pk: int) -> Case:
 def visible_assignments(actor: Actor) -> QuerySet[Assignment]:
     if actor.is_coordinator:
         return Assignment.objects.all()
+    visible = Q(unit_id__in=actor.units)
     if actor.is_supervisor:
-        return Assignment.objects.filter(case__is_state_secret=False)
-    return Assignment.objects.filter(unit_id__in=actor.units)
+        visible |= Q(case__is_state_secret=False)
+    return Assignment.objects.filter(visible)
 
 
 def get_assignment_for(actor: Actor, pk: int) -> Assignment:
