@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from config.text import normalize_line, normalize_text
-from routing.models import Category, Unit
-from routing.selectors import SYSTEM, Actor, coordinator_ids, unit_member_ids
+from routing.models import Area, Category, Unit
+from routing.selectors import REPORTER, SYSTEM, Actor, coordinator_ids, unit_member_ids
 
 from .errors import TransitionRefused
 from .models import (
@@ -183,6 +183,7 @@ def receive_case(
     longitude=None,
     occurred_at: datetime | None = None,
     category: Category | None = None,
+    area: Area | None = None,
     idempotency_key: str | None = None,
     language: str = "vi",
     by: Actor | None = None,
@@ -215,6 +216,7 @@ def receive_case(
         longitude=longitude,
         occurred_at=occurred_at,
         category=category,
+        area=area,
         created_by=by.user if by and by.user else None,
     )
     missing = {
@@ -238,7 +240,8 @@ def receive_case(
             case.tracking_code = new_tracking_code()  # a collision of 50 random bits
     else:  # pragma: no cover — would need five collisions in a row
         raise RuntimeError("Could not allocate a tracking code")
-    event = _log(case, "received", by or SYSTEM, now, ("", case.state),
+    # A citizen's own submission is the reporter's act; the hotline is typed in by staff.
+    event = _log(case, "received", by or REPORTER, now, ("", case.state),
                  data={"channel": channel})
     _notify_reporter(case, event, "case_received", {"code": case.display_code})
     notify_staff(case, f"event:{event.pk}", coordinator_ids(), "staff_case_received", now,
@@ -309,13 +312,14 @@ def dispatch_case(
     Assignment.objects.bulk_create(created)
     _end_stage(case, now)
     case.save()
+    first_dispatch = not case.events.filter(kind="dispatched").exists()
     event = _log(case, "dispatched", actor, now, states, note=normalize_text(instructions),
                  data={"units": [u.pk for u in units]})
     for assignment in created:
         notify_staff(case, f"event:{event.pk}:u{assignment.unit_id}",
                      unit_member_ids(assignment.unit_id), "staff_case_dispatched", now,
                      event=event)
-    if not case.reopen_count and not active_units:
+    if first_dispatch:  # a re-route after a unit's return is news to nobody outside
         _notify_reporter(case, event, "case_dispatched", {"code": case.display_code})
     _follow_assignments(case, actor, now)
     return created

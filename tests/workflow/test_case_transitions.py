@@ -322,3 +322,41 @@ def test_the_database_itself_refuses_to_change_or_delete_an_event(province):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [case.pk])
     assert case.events.get().note == ""
+
+
+def test_a_state_secret_case_cannot_be_published_as_public_or_confidential(province):
+    case = drive.classified(province, MONDAY)
+    case.is_state_secret = True
+    Case.objects.filter(pk=case.pk).update(is_state_secret=True)
+    services.dispatch_case(case_id=case.pk, unit_ids=[province.roads.pk],
+                           actor=province.coordinator, now=LATER)
+    assignment = drive.assignment_of(case, province.roads)
+    services.accept_assignment(assignment_id=assignment.pk, actor=province.roads_staff, now=LATER)
+    services.submit_draft(assignment_id=assignment.pk, actor=province.roads_staff, now=LATER,
+                          body="Đã xử lý.")
+    services.approve_assignment(assignment_id=assignment.pk, actor=province.roads_leader,
+                                now=LATER)
+    for visibility in ("public", "confidential"):
+        with pytest.raises(ValidationError):
+            services.publish_case(case_id=case.pk, visibility=visibility, reply_text="x",
+                                  actor=province.coordinator, now=LATER)
+    case.refresh_from_db()
+    assert (case.state, case.is_state_secret) == (Case.State.APPROVED, True)
+
+
+def test_the_reporter_hears_of_the_first_dispatch_only(province):
+    case = drive.assigned(province, MONDAY)
+    services.return_assignment(assignment_id=drive.assignment_of(case, province.roads).pk,
+                               reason="Không thuộc thẩm quyền", actor=province.roads_staff,
+                               now=LATER)
+    services.dispatch_case(case_id=case.pk, unit_ids=[province.power.pk],
+                           actor=province.coordinator, now=LATER)
+    sms = OutboxMessage.objects.filter(case=case, to_reporter=True, channel="sms")
+    assert list(sms.order_by("pk").values_list("template", flat=True)) == [
+        "case_received", "case_dispatched",
+    ]
+
+
+def test_a_citizens_own_submission_is_logged_as_the_reporters_act(province):
+    case = province.receive()
+    assert case.events.get().actor_label == "reporter"

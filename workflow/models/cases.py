@@ -203,7 +203,9 @@ class Case(FSMModelMixin, Stage):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tracking_code} · {self.title}"
+        # The code alone: titles may be confidential or state secrets and __str__ shows up
+        # in logs, admin breadcrumbs and history pages.
+        return self.display_code
 
     def get_absolute_url(self) -> str:
         return reverse("staff:case", args=[self.pk])
@@ -274,6 +276,10 @@ class Case(FSMModelMixin, Stage):
         if visibility not in Visibility.values:
             raise ValidationError({"visibility": _("Choose how the reply is published.")})
         _require(reply_text=reply_text)
+        if self.is_state_secret and visibility != Visibility.STATE_SECRET:
+            raise ValidationError({"visibility": _(
+                "This case was classified as a state secret: it cannot be published (Art. 10.3c)."
+            )})
         if self.is_confidential and visibility == Visibility.PUBLIC:
             raise ValidationError({"visibility": _(
                 "The reporter asked for confidentiality: the reply cannot be public (Art. 10.3b)."
