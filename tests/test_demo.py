@@ -1,0 +1,174 @@
+"""`manage.py load_demo`: a demo province with every role, every state and every visibility."""
+
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from routing.models import Category, Membership, ProvinceRole, Unit
+from routing.selectors import units_without_required_roles
+from workflow.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    DeadlineAlert,
+    DraftPhoto,
+    OfficialYear,
+    Visibility,
+)
+from workflow.worktime import invalidate_calendar
+
+DEMO_PASSWORD = "TayNinh-1022-demo"
+
+
+@pytest.fixture(autouse=True)
+def isolated(settings, tmp_path, monkeypatch) -> Iterator[None]:
+    # Evidence photos go to a temporary folder; the calendar cache must not outlive the
+    # test's rows.
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    invalidate_calendar()
+    yield
+    invalidate_calendar()
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db) -> str:
+    return load_demo()
+
+
+def test_the_demo_imports_the_official_calendars(demo):
+    assert set(OfficialYear.objects.values_list("year", flat=True)) >= {2024, 2025, 2026}
+
+
+def test_the_demo_has_units_of_every_kind_with_contacts(demo):
+    units = Unit.objects.all()
+    assert units.count() >= 8
+    assert set(units.values_list("kind", flat=True)) == set(Unit.Kind.values)
+    assert all(unit.phone and unit.email and unit.address for unit in units)
+
+
+def test_the_demo_has_ten_categories_with_english_names_and_units(demo):
+    categories = Category.objects.prefetch_related("suggested_units")
+    assert categories.count() >= 10
+    assert all(c.name_en and c.suggested_units.all() for c in categories)
+    assert Category.objects.get(code="chieu-sang").needs_photos
+
+
+def test_every_role_has_a_login_with_the_demo_password(demo):
+    users = get_user_model().objects
+    coordinator = users.get(username="dieuphoi")
+    supervisor = users.get(username="giamsat")
+    administrator = users.get(username="quantri")
+    assert ProvinceRole.objects.filter(user=coordinator, role="coordinator").exists()
+    assert ProvinceRole.objects.filter(user=supervisor, role="supervisor").exists()
+    assert administrator.is_superuser and administrator.is_staff
+    for username, role in (("gtvt.canbo", "staff"), ("gtvt.lanhdao", "leader"),
+                           ("dienluc.canbo", "staff"), ("dienluc.lanhdao", "leader")):
+        assert Membership.objects.filter(user__username=username, role=role).exists()
+    for user in (coordinator, supervisor, administrator, users.get(username="gtvt.canbo")):
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.email.endswith("@demo.tayninh.gov.vn") and user.first_name
+    assert not coordinator.is_staff
+
+
+def test_every_unit_has_a_staff_member_and_a_leader(demo):
+    assert units_without_required_roles() == []
+
+
+def test_the_demo_cases_cover_every_case_state(demo):
+    assert Case.objects.count() >= 30
+    assert set(Case.objects.values_list("state", flat=True)) == set(Case.State.values)
+
+
+def test_the_demo_assignments_cover_every_assignment_state(demo):
+    assert set(Assignment.objects.values_list("state", flat=True)) == set(
+        Assignment.State.values
+    )
+
+
+def test_the_demo_has_a_confidential_and_a_state_secret_publication(demo):
+    published = Case.objects.filter(state=Case.State.PUBLISHED)
+    assert any(c.visibility == Visibility.CONFIDENTIAL for c in published)
+    assert any(c.visibility == Visibility.STATE_SECRET for c in published)
+    assert Case.objects.filter(state=Case.State.CLASSIFIED, is_state_secret=True).exists()
+
+
+def test_the_demo_has_a_multi_unit_a_rerouted_and_an_extended_case(demo):
+    cases = Case.objects.prefetch_related("assignments")
+    assert any(len([a for a in c.assignments.all() if a.is_active]) > 1 for c in cases)
+    assert any(
+        {a.state for a in c.assignments.all()} >= {"returned", "processing"} for c in cases
+    )
+    assert Assignment.objects.filter(is_extended=True, extensions__isnull=False).exists()
+
+
+def test_the_demo_uses_every_channel(demo):
+    assert set(Case.objects.values_list("channel", flat=True)) == set(Case.Channel.values)
+
+
+def test_every_demo_case_log_starts_with_received(demo):
+    for case in Case.objects.all():
+        first = CaseEvent.objects.filter(case=case).order_by("at", "pk").first()
+        assert first is not None and first.kind == "received", case.title
+
+
+def test_the_lighting_replies_carry_evidence_photos(demo):
+    assert DraftPhoto.objects.filter(
+        draft__assignment__case__category__code="chieu-sang"
+    ).exists()
+
+
+def test_the_sweep_has_marked_overdue_deadlines(demo):
+    assert DeadlineAlert.objects.filter(kind=DeadlineAlert.Kind.OVERDUE).exists()
+
+
+def test_a_second_run_creates_no_case_and_prints_the_logins_again(demo):
+    cases, events = Case.objects.count(), CaseEvent.objects.count()
+    users, memberships = get_user_model().objects.count(), Membership.objects.count()
+    output = load_demo()
+    assert (Case.objects.count(), CaseEvent.objects.count()) == (cases, events)
+    assert (get_user_model().objects.count(), Membership.objects.count()) == (
+        users, memberships
+    )
+    assert "dieuphoi" in output and DEMO_PASSWORD in output
+
+
+def test_the_output_lists_the_links_and_the_main_logins(demo):
+    assert "http://127.0.0.1:8000/staff/" in demo
+    assert "http://127.0.0.1:8000/admin/" in demo
+    for username in ("quantri", "dieuphoi", "giamsat", "gtvt.canbo", "gtvt.lanhdao",
+                     "dienluc.canbo", "dienluc.lanhdao"):
+        assert username in demo
+
+
+def test_the_password_can_be_chosen_with_an_environment_variable(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "Another-demo-password-2026")
+    output = load_demo()
+    assert get_user_model().objects.get(username="dieuphoi").check_password(
+        "Another-demo-password-2026"
+    )
+    assert "Another-demo-password-2026" in output
+
+
+def test_a_weak_demo_password_is_refused(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "123456")
+    with pytest.raises(CommandError):
+        load_demo()
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_is_refused_on_a_production_configuration_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=StringIO())
+    assert not Case.objects.exists()

@@ -1,0 +1,116 @@
+"""Read-only admin pages of cases and what hangs off them.
+
+Cases change state only through the services, which the staff pages call; here the
+administrator can look, never add, change or delete. The reporter's identity and the
+petition's text are not shown: they are read on the permission-checked staff pages
+(Art. 13.8, 17.6; state secrets are for the coordinator and the assigned units only).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+import workflow.calendar_admin  # noqa: F401 — registers the working calendar's pages
+
+from .models import Case, CaseEvent, DeadlineAlert, OutboxMessage
+from .models.cases import clean_tracking_code
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Look, never touch: no add, change or delete, and no bulk actions."""
+
+    actions = None
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class TrackingCodeSearch:
+    """Search by tracking code as people type it: any case, with a dash or spaces."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        return super().get_search_results(  # type: ignore[misc]
+            request, queryset, clean_tracking_code(search_term)
+        )
+
+
+def _case_code(obj: Any) -> str:
+    return obj.case.display_code
+
+
+@admin.register(Case)
+class CaseAdmin(TrackingCodeSearch, ReadOnlyAdmin):
+    list_display = ("tracking_code", "state", "channel", "category", "received_at", "due_at",
+                    "is_overdue")
+    list_filter = ("state", "channel", "category")
+    search_fields = ("=tracking_code",)
+    list_select_related = ("category",)
+    ordering = ("-received_at",)
+    fields = (
+        "tracking_code", "state", "channel", "received_at", "category", "area",
+        "is_confidential", "is_state_secret", "due_at", "overdue_at", "rejection_reason",
+        "published_at", "reopen_count", "updated_at",
+    )
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def is_overdue(self, obj: Case) -> bool:
+        return obj.is_overdue
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(TrackingCodeSearch, ReadOnlyAdmin):
+    list_display = ("at", "case_code", "kind", "from_state", "to_state", "unit", "actor",
+                    "actor_label")
+    list_filter = ("kind",)
+    search_fields = ("=case__tracking_code",)
+    list_select_related = ("case", "unit", "actor")
+    ordering = ("-at", "-pk")
+    fields = ("case_code", "at", "kind", "from_state", "to_state", "unit", "actor",
+              "actor_label", "note", "data")
+
+    @admin.display(description=_("case"), ordering="case__tracking_code")
+    def case_code(self, obj: CaseEvent) -> str:
+        return _case_code(obj)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(TrackingCodeSearch, ReadOnlyAdmin):
+    list_display = ("created_at", "case_code", "channel", "to_reporter", "template", "status",
+                    "attempts", "sent_at")
+    list_filter = ("status", "channel", "to_reporter")
+    search_fields = ("=case__tracking_code",)
+    list_select_related = ("case",)
+    ordering = ("-created_at", "-pk")
+    fields = ("case_code", "key", "channel", "to_reporter", "recipient_user", "template",
+              "language", "status", "attempts", "next_attempt_at", "last_error", "created_at",
+              "sent_at")
+
+    @admin.display(description=_("case"), ordering="case__tracking_code")
+    def case_code(self, obj: OutboxMessage) -> str:
+        return _case_code(obj)
+
+
+@admin.register(DeadlineAlert)
+class DeadlineAlertAdmin(TrackingCodeSearch, ReadOnlyAdmin):
+    list_display = ("at", "kind", "case_code", "stage", "unit", "due_at")
+    list_filter = ("kind", "stage")
+    search_fields = ("=case__tracking_code",)
+    list_select_related = ("case", "unit")
+    ordering = ("-at", "-pk")
+    fields = ("case_code", "kind", "stage", "unit", "due_at", "at", "key")
+
+    @admin.display(description=_("case"), ordering="case__tracking_code")
+    def case_code(self, obj: DeadlineAlert) -> str:
+        return _case_code(obj)
