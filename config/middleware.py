@@ -1,4 +1,4 @@
-"""A database outage answers with a friendly, translated 503 instead of a 500 (SECURITY RE5)."""
+"""Project middleware: the visitor's language, and a friendly 503 on a database outage."""
 
 import logging
 from collections.abc import Callable
@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -39,4 +40,26 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         # A proxy must not keep serving the outage page once the database is back.
         add_never_cache_headers(response)
+        return response
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the person chose another language with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so a clerk or citizen
+    whose browser is set to English would land on an English portal. A Vietnamese provincial
+    portal speaks Vietnamese first; English is one click away and remembered in a cookie.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
         return response

@@ -122,12 +122,12 @@ def test_readyz_answers_503_when_media_storage_is_not_writable(
 # --- The outage page (RE5) ------------------------------------------------------------------
 
 
-def test_the_outage_middleware_is_installed_after_locale_middleware() -> None:
+def test_the_outage_middleware_is_installed_after_the_language_middleware() -> None:
     middleware = django_settings.MIDDLEWARE
     assert OUTAGE_MIDDLEWARE in middleware, f"add {OUTAGE_MIDDLEWARE!r} to MIDDLEWARE"
     assert middleware.index(OUTAGE_MIDDLEWARE) > middleware.index(
-        "django.middleware.locale.LocaleMiddleware"
-    ), "the outage page needs the visitor's language, set by LocaleMiddleware"
+        "config.middleware.VietnameseFirstLocaleMiddleware"
+    ), "the outage page needs the visitor's language, set by the language middleware"
 
 
 @pytest.fixture
@@ -143,7 +143,8 @@ def outage_client(settings) -> Client:
 def test_a_database_error_in_a_view_answers_503_with_retry_after(
     outage_client: Client, path: str
 ) -> None:
-    response = outage_client.get(path, secure=True, headers={"accept-language": "en"})
+    outage_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = outage_client.get(path, secure=True)
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -228,3 +229,16 @@ def test_the_compose_file_refuses_to_run_without_a_secret_key(tmp_path: Path) ->
 
     assert result.returncode != 0
     assert "set SECRET_KEY" in result.stderr
+
+
+def test_pages_are_vietnamese_even_for_a_browser_that_asks_for_english(client):
+    response = client.get("/staff/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9", secure=True)
+    assert response["Content-Language"] == "vi"
+    assert 'lang="vi"' in response.content.decode()
+
+
+def test_the_language_switch_is_remembered(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/staff/login/"}, secure=True)
+    response = client.get("/staff/login/", secure=True)
+    assert response["Content-Language"] == "en"
+    assert 'lang="en"' in response.content.decode()
