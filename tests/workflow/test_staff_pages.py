@@ -354,3 +354,11 @@ def test_a_unit_that_returned_a_case_can_no_longer_open_it(province, client):
                                now=MONDAY + timedelta(hours=1))
     client.force_login(province.roads_staff_user)
     assert client.get(reverse("staff:case", args=[case.pk])).status_code == 404
+
+
+def test_the_header_names_the_person_family_name_first(province, client):
+    user = province.coordinator_user
+    user.first_name, user.last_name = "Hà", "Trần Thị Thu"
+    user.save()
+    client.force_login(user)
+    assert "Trần Thị Thu Hà" in client.get(reverse("staff:home")).content.decode()

@@ -1,5 +1,7 @@
 """Small display helpers of the staff pages."""
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -13,3 +15,13 @@ def duration_hm(minutes: int | None) -> str:
         return ""
     hours, rest = divmod(max(int(minutes), 0), 60)
     return _("%(hours)dh %(minutes)dm") % {"hours": hours, "minutes": rest}
+
+
+@register.filter
+def person_name(user: Any) -> str:
+    """A person's name in Vietnamese order: family and middle names, then the given name.
+
+    Django's get_full_name() puts the given name first, the Western way.
+    """
+    name = " ".join(part for part in (user.last_name, user.first_name) if part)
+    return name or user.get_username()
