@@ -360,3 +360,24 @@ def test_the_reporter_hears_of_the_first_dispatch_only(province):
 def test_a_citizens_own_submission_is_logged_as_the_reporters_act(province):
     case = province.receive()
     assert case.events.get().actor_label == "reporter"
+
+
+def test_refusals_are_explained_in_vietnamese(province):
+    from django.utils import translation
+
+    case = province.receive()
+    with translation.override("vi"):
+        classified = drive.classified(province, MONDAY)
+        with pytest.raises(ValidationError) as missing:
+            services.send_back_for_verification(case_id=classified.pk, reason="",
+                                                actor=province.coordinator, now=LATER)
+        with pytest.raises(TransitionRefused) as wrong_state:
+            services.publish_case(case_id=case.pk, visibility="public", reply_text="x",
+                                  actor=province.coordinator, now=LATER)
+        with pytest.raises(PermissionDenied) as wrong_role:
+            services.classify_case(case_id=case.pk, category=province.permits,
+                                   actor=province.roads_staff, now=LATER)
+        assert missing.value.message_dict == {"reason": ["Trường này là bắt buộc."]}
+    assert wrong_state.value.message == (
+        "Không thể thực hiện thao tác này khi đang ở trạng thái “Đã tiếp nhận”.")
+    assert str(wrong_role.value) == "Vai trò của bạn không được phép thực hiện thao tác này."
