@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -319,7 +320,8 @@ def test_a_past_deadline_shows_the_overdue_badge(client, province):
 
 def test_a_future_deadline_shows_the_working_time_left(client, province):
     province.receive(now=at(2099, 3, 2, 8, 0))
-    html = page(client, province.coordinator_user, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = page(client, province.coordinator_user)
     assert "badge--overdue" not in html
     assert re.search(r'class="time-left">\d+h \d+m left<', html)
 
