@@ -4,38 +4,17 @@ They are written by the reporter through the services (feedback/services.py); th
 administrator can look, never add, change or delete.
 """
 
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import Model, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from workflow.models.cases import clean_tracking_code
+from workflow.admin import ReadOnlyAdmin, TrackingCodeSearch
 
 from .models import Comment, Rating
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None
-    show_full_result_count = False
+class CaseRowAdmin(TrackingCodeSearch, ReadOnlyAdmin):
     search_fields = ("=case__tracking_code",)
     list_select_related = ("case",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
-    ) -> tuple[QuerySet[Any], bool]:
-        # Tracking codes as people type them: any case, with a dash or spaces.
-        return super().get_search_results(request, queryset, clean_tracking_code(search_term))
 
     @admin.display(description=_("case"), ordering="case__tracking_code")
     def case_code(self, obj: Comment | Rating) -> str:
@@ -43,7 +22,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(ReadOnlyAdmin):
+class CommentAdmin(CaseRowAdmin):
     list_display = ("created_at", "case_code", "author_kind", "unit", "author")
     list_filter = ("author_kind",)
     list_select_related = ("case", "unit", "author")
@@ -52,7 +31,7 @@ class CommentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(ReadOnlyAdmin):
+class RatingAdmin(CaseRowAdmin):
     list_display = ("created_at", "case_code", "round", "value")
     list_filter = ("value",)
     ordering = ("-created_at", "-pk")

@@ -10,6 +10,7 @@ from routing.selectors import actor_for
 from tests.factories import CategoryFactory, UnitFactory, member, province_user
 from workflow import services
 from workflow.models import Case
+from workflow.worktime import invalidate_calendar
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -83,6 +84,14 @@ class Province:
         }
         fields.update(kwargs)
         return services.receive_case(now=now, **fields)
+
+
+@pytest.fixture(autouse=True)
+def fresh_working_calendar():
+    """The calendar is cached per process; a test's calendar rows vanish with its transaction."""
+    invalidate_calendar()
+    yield
+    invalidate_calendar()
 
 
 @pytest.fixture(autouse=True)

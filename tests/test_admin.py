@@ -1,6 +1,5 @@
 """The admin: units with the Art. 17.1 warning, and cases that can be read, never changed."""
 
-from collections.abc import Iterator
 
 import pytest
 from django.urls import reverse
@@ -10,14 +9,6 @@ from tests.conftest import MONDAY
 from tests.workflow import drive
 from workflow.models import Case
 from workflow.sweep import sweep_deadlines
-from workflow.worktime import invalidate_calendar
-
-
-@pytest.fixture(autouse=True)
-def fresh_working_calendar() -> Iterator[None]:
-    invalidate_calendar()
-    yield
-    invalidate_calendar()
 
 
 @pytest.fixture

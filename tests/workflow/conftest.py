@@ -1,26 +1,18 @@
 """Fixtures of the workflow tests: the working calendar, fresh for every test."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from workflow.worktime import WorkingCalendar, get_calendar, import_schedule, invalidate_calendar
+from workflow.worktime import WorkingCalendar, get_calendar, import_schedule
 
 OFFICIAL_SCHEDULES = [
     Path(settings.BASE_DIR) / "data" / "calendar" / f"vn-official-{year}.json"
     for year in (2024, 2025, 2026)
 ]
 
-
-@pytest.fixture(autouse=True)
-def fresh_working_calendar() -> Iterator[None]:
-    # The calendar is cached per process; a test's rows vanish with its transaction.
-    invalidate_calendar()
-    yield
-    invalidate_calendar()
 
 
 @pytest.fixture
