@@ -596,6 +596,30 @@ def keep_result(*, case_id: int, note: str, actor: Actor, now: datetime) -> Case
     return case
 
 
+# --- Reporter identity (Art. 13.8, 17.6) ------------------------------------------------------
+@transaction.atomic
+def reveal_contact(*, assignment_id: int, reason: str, actor: Actor, now: datetime) -> Assignment:
+    """Show the reporter's contact data to one unit's members, for a typed reason.
+
+    Coordinator only. The event names the unit and the reason, never the identity itself
+    (SECURITY DP3, AU1). Refused for a returned assignment or one that already sees it.
+    """
+    assignment = _lock_assignment(assignment_id)
+    if not actor.is_coordinator:
+        raise PermissionDenied(_("Your role does not allow this action."))
+    if not assignment.is_active:
+        raise TransitionRefused(_("This unit returned the case: there is no one to reveal to."))
+    if assignment.contact_revealed:
+        raise TransitionRefused(_("The reporter's contact is already shown to this unit."))
+    reason = normalize_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("This field is required.")})
+    assignment.contact_revealed = True
+    assignment.save(update_fields=["contact_revealed"])
+    _log(assignment.case, "contact_revealed", actor, now, assignment=assignment, note=reason)
+    return assignment
+
+
 # --- The case follows its assignments -------------------------------------------------------
 def _follow_assignments(case: Case, actor: Actor, now: datetime) -> None:
     """Move the case to processed / approved when all its units have, and back again.

@@ -12,9 +12,10 @@ from django.utils import translation
 
 from tests.conftest import MONDAY, at
 from tests.workflow import drive
-from workflow import services, views
+from workflow import services
 from workflow.models import Assignment
 from workflow.templatetags.staff import duration_hm
+from workflow.views import queues
 from workflow.worktime import get_calendar
 
 HOME = reverse("staff:home")
@@ -300,7 +301,7 @@ def test_an_unknown_state_in_the_filter_is_ignored(client, province):
 
 
 def test_lists_are_paginated_and_keep_the_filter(client, province, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queues, "PAGE_SIZE", 2)
     make_received(province, 3)
     client.force_login(province.coordinator_user)
     first = client.get(f"{HOME}?state=received")

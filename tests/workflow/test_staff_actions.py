@@ -1,0 +1,638 @@
+"""The case page's actions through the real pages: each POST does what its service does,
+another role's or another unit's POST changes nothing (AC1, AC6), and every refusal comes
+back next to its field, translated, with what was typed kept (IN5)."""
+
+import html as html_lib
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from tests.conftest import MONDAY
+from tests.workflow import drive
+from workflow import services
+from workflow.models import Assignment, Case, CaseEvent, Draft
+from workflow.services import close_of_business
+from workflow.worktime import get_calendar
+
+HOME = reverse("staff:home")
+REQUIRED_VI = "Trường này là bắt buộc."  # Django's own "This field is required." in Vietnamese
+
+
+def case_url(case) -> str:
+    return reverse("staff:case", args=[case.pk])
+
+
+def post(client, user, name: str, pk: int, data=None):
+    client.force_login(user)
+    return client.post(reverse(f"staff:{name}", args=[pk]), data or {})
+
+
+def english(client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def text(response) -> str:
+    return html_lib.unescape(response.content.decode())
+
+
+def reload(obj):
+    obj.refresh_from_db()
+    return obj
+
+
+def photo(fmt: str = "JPEG", name: str = "anh.jpg", size=(64, 48)) -> SimpleUploadedFile:
+    buffer = BytesIO()
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "Camera of the unit"  # Make; a photo's metadata must not be stored
+    image.save(buffer, fmt, exif=exif)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+# --- The coordinator ---------------------------------------------------------------------------
+def test_the_coordinator_classifies_a_case_as_a_state_secret(client, province):
+    case = province.receive()
+    response = post(client, province.coordinator_user, "classify", case.pk,
+                    {"category": province.permits.pk, "is_state_secret": "on"})
+    assert response.status_code == 302
+    assert response["Location"] == case_url(case)
+    case = reload(case)
+    assert (case.state, case.category, case.is_state_secret) == (
+        Case.State.CLASSIFIED, province.permits, True)
+
+
+def test_the_coordinator_sends_a_classified_case_back_for_verification(client, province):
+    case = drive.classified(province, MONDAY)
+    response = post(client, province.coordinator_user, "verify", case.pk,
+                    {"reason": "Cần xác minh lại địa chỉ."})
+    assert response.status_code == 302
+    assert reload(case).state == Case.State.RECEIVED
+    assert case.events.filter(kind="sent_back_for_verification",
+                              note="Cần xác minh lại địa chỉ.").exists()
+
+
+def test_the_coordinator_rejects_a_case_with_an_article_6_5_reason(client, province):
+    case = province.receive()
+    response = post(client, province.coordinator_user, "reject", case.pk,
+                    {"reason": "advertising", "note": "Quảng cáo dịch vụ."})
+    assert response.status_code == 302
+    case = reload(case)
+    assert (case.state, case.rejection_reason, case.rejection_note) == (
+        Case.State.REJECTED, "advertising", "Quảng cáo dịch vụ.")
+
+
+def test_the_coordinator_dispatches_to_two_units_at_once(client, province):
+    case = drive.classified(province, MONDAY)
+    response = post(client, province.coordinator_user, "dispatch", case.pk,
+                    {"units": [province.roads.pk, province.power.pk],
+                     "instructions": "Phối hợp xử lý."})
+    assert response.status_code == 302
+    assert reload(case).state == Case.State.ASSIGNED
+    assert sorted(case.assignments.values_list("unit__code", "instructions")) == [
+        ("power", "Phối hợp xử lý."), ("roads", "Phối hợp xử lý.")]
+
+
+def test_the_dispatch_form_lists_the_active_units_in_a_labelled_multiple_select(client, province):
+    case = drive.classified(province, MONDAY)
+    client.force_login(province.coordinator_user)
+    html = client.get(case_url(case)).content.decode()
+    assert '<label for="id_dispatch_units">' in html
+    assert '<select name="units" size="8"' in html and "multiple" in html
+    assert province.other.name in html
+
+
+def test_a_returned_case_is_re_routed_to_another_unit_through_the_pages(client, province):
+    case = drive.assigned(province, MONDAY, units=[province.roads])
+    roads = drive.assignment_of(case, province.roads)
+    response = post(client, province.roads_staff_user, "return", roads.pk,
+                    {"reason": "Không thuộc thẩm quyền của Sở."})
+    assert response.status_code == 302
+    assert response["Location"] == HOME  # the unit no longer sees the case
+    assert reload(case).state == Case.State.CLASSIFIED
+
+    english(client)
+    client.force_login(province.coordinator_user)
+    assert "Re-route to other units" in client.get(case_url(case)).content.decode()
+    response = post(client, province.coordinator_user, "dispatch", case.pk,
+                    {"units": [province.power.pk]})
+    assert response.status_code == 302
+    assert reload(case).state == Case.State.ASSIGNED
+    assert drive.assignment_of(case, province.power).state == Assignment.State.PENDING
+
+
+@pytest.mark.parametrize(("rework", "minutes"), [("revision", 30), ("redistribution", 60)])
+def test_the_coordinator_sends_an_approved_result_back_to_the_unit(client, province, rework,
+                                                                   minutes):
+    case = drive.approved(province, MONDAY)
+    assignment = drive.assignment_of(case, province.roads)
+    before = timezone.now()
+    response = post(client, province.coordinator_user, "send_back", assignment.pk,
+                    {"rework": rework, "note": "Thiếu ảnh hiện trường."})
+    assert response.status_code == 302
+    assignment = reload(assignment)
+    assert (assignment.state, assignment.rework) == (Assignment.State.PROCESSING, rework)
+    assert assignment.due_at >= get_calendar().add_working_minutes(before, minutes)
+    assert reload(case).state == Case.State.ASSIGNED
+
+
+def test_the_publish_form_is_filled_with_the_approved_draft(client, province):
+    case = drive.approved(province, MONDAY)
+    client.force_login(province.coordinator_user)
+    response = client.get(case_url(case))
+    form = response.context["page"].actions[0].form
+    assert form.initial["reply_text"] == "Đơn vị đã thay ba bóng đèn vào ngày 03/3/2026."
+    assert form.initial["visibility"] == "public"
+    assert 'type="radio" name="visibility" value="confidential"' in response.content.decode()
+
+
+def test_the_coordinator_publishes_the_reply(client, province):
+    case = drive.approved(province, MONDAY)
+    response = post(client, province.coordinator_user, "publish", case.pk,
+                    {"visibility": "confidential", "reply_text": "Đã thay ba bóng đèn."})
+    assert response.status_code == 302
+    case = reload(case)
+    assert (case.state, case.is_confidential, case.reply_text) == (
+        Case.State.PUBLISHED, True, "Đã thay ba bóng đèn.")
+
+
+def test_a_confidential_case_cannot_be_published_publicly_and_says_so_next_to_the_choice(
+    client, province,
+):
+    case = drive.approved(province, MONDAY, is_confidential=True)
+    english(client)
+    response = post(client, province.coordinator_user, "publish", case.pk,
+                    {"visibility": "public", "reply_text": "Đã thay ba bóng đèn."})
+    assert response.status_code == 400
+    html = text(response)
+    assert 'id="id_publish_visibility_error"' in html
+    assert "the reply cannot be public (Art. 10.3b)" in html
+    assert "Đã thay ba bóng đèn." in html
+    assert reload(case).state == Case.State.APPROVED
+
+
+def test_the_coordinator_reprocesses_a_reopened_case(client, province):
+    case = drive.reopened(province, MONDAY)
+    response = post(client, province.coordinator_user, "reprocess", case.pk,
+                    {"units": [province.roads.pk], "note": "Người dân chưa hài lòng."})
+    assert response.status_code == 302
+    assert reload(case).state == Case.State.ASSIGNED
+    assert drive.assignment_of(case, province.roads).rework == Assignment.Rework.REPROCESS
+
+
+def test_the_coordinator_keeps_the_published_result(client, province):
+    case = drive.reopened(province, MONDAY)
+    response = post(client, province.coordinator_user, "keep_result", case.pk,
+                    {"note": "Đơn vị đã trả lời đúng quy định."})
+    assert response.status_code == 302
+    assert reload(case).state == Case.State.PUBLISHED
+
+
+# --- Revealing the reporter's contact (Art. 13.8, SECURITY DP3, AU1) -------------------------
+def test_a_reveal_is_audited_and_shows_the_phone_to_that_unit_only(client, province):
+    case = drive.assigned(province, MONDAY, units=[province.roads, province.power],
+                          reporter_phone="0987654321", reporter_name="Lê Thị Kín Đáo")
+    roads = drive.assignment_of(case, province.roads)
+    response = post(client, province.coordinator_user, "reveal", roads.pk,
+                    {"reason": "Cần liên hệ để khảo sát hiện trường."})
+    assert response.status_code == 302
+    assert reload(roads).contact_revealed
+    event = CaseEvent.objects.get(case=case, kind="contact_revealed")
+    assert (event.unit, event.actor, event.note) == (
+        province.roads, province.coordinator_user, "Cần liên hệ để khảo sát hiện trường.")
+    assert "0987654321" not in f"{event.note} {event.data}"
+    assert "Kín Đáo" not in f"{event.note} {event.data}"
+
+    client.force_login(province.roads_staff_user)
+    assert "0987654321" in client.get(case_url(case)).content.decode()
+    client.force_login(province.power_staff_user)
+    power_page = client.get(case_url(case)).content.decode()
+    assert "0987654321" not in power_page
+    assert "Cần liên hệ để khảo sát" not in power_page  # another unit's reveal is not theirs
+
+
+def test_a_reveal_needs_a_typed_reason(client, province):
+    case = drive.assigned(province, MONDAY)
+    roads = drive.assignment_of(case, province.roads)
+    response = post(client, province.coordinator_user, "reveal", roads.pk, {"reason": "  "})
+    assert response.status_code == 400
+    assert REQUIRED_VI in text(response)
+    assert not reload(roads).contact_revealed
+    assert not CaseEvent.objects.filter(kind="contact_revealed").exists()
+
+
+def test_revealing_twice_is_refused_with_409(client, province):
+    case = drive.assigned(province, MONDAY)
+    roads = drive.assignment_of(case, province.roads)
+    services.reveal_contact(assignment_id=roads.pk, reason="Lần đầu", actor=province.coordinator,
+                            now=MONDAY + timedelta(hours=1))
+    english(client)
+    response = post(client, province.coordinator_user, "reveal", roads.pk, {"reason": "Lần hai"})
+    assert response.status_code == 409
+    assert "already shown to this unit" in text(response)
+    assert CaseEvent.objects.filter(kind="contact_revealed").count() == 1
+
+
+def test_only_the_coordinator_may_reveal(province):
+    from django.core.exceptions import PermissionDenied
+
+    roads = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
+    with pytest.raises(PermissionDenied):
+        services.reveal_contact(assignment_id=roads.pk, reason="Tự xem",
+                                actor=province.roads_leader, now=MONDAY + timedelta(hours=1))
+    assert not reload(roads).contact_revealed
+
+
+# --- The hotline -------------------------------------------------------------------------------
+def test_a_hotline_call_becomes_a_received_case(client, province):
+    client.force_login(province.coordinator_user)
+    page = client.get(reverse("staff:hotline"))
+    assert page.status_code == 200
+    key = page.context["form"]["idempotency_key"].value()
+    data = {"title": "Cống nghẹt ở phường 3", "content": "Nước tràn lên đường khi mưa.",
+            "reporter_name": "Trần Văn Bình", "reporter_phone": "0909 123 456",
+            "idempotency_key": key}
+    response = client.post(reverse("staff:hotline"), data)
+    case = Case.objects.get(title="Cống nghẹt ở phường 3")
+    assert response.status_code == 302
+    assert response["Location"] == case_url(case)
+    assert (case.state, case.channel, case.created_by, case.reporter_phone) == (
+        Case.State.RECEIVED, Case.Channel.HOTLINE, province.coordinator_user, "0909123456")
+    client.post(reverse("staff:hotline"), data)  # sent twice: still one case
+    assert Case.objects.filter(title="Cống nghẹt ở phường 3").count() == 1
+
+
+def test_a_hotline_call_without_a_phone_or_e_mail_is_refused_next_to_the_phone(client, province):
+    client.force_login(province.coordinator_user)
+    english(client)
+    response = client.post(reverse("staff:hotline"), {
+        "title": "Cống nghẹt", "content": "Nước tràn.", "reporter_name": "Trần Văn Bình",
+        "idempotency_key": "hotline:test-1"})
+    assert response.status_code == 400
+    assert 'id="id_reporter_phone_error"' in response.content.decode()
+    assert "Give a phone number or an e-mail address." in text(response)
+    assert 'value="Trần Văn Bình"' in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_only_the_coordinator_records_hotline_calls(client, province):
+    client.force_login(province.roads_staff_user)
+    assert client.get(reverse("staff:hotline")).status_code == 403
+    assert client.post(reverse("staff:hotline"), {"title": "x"}).status_code == 403
+    assert not Case.objects.exists()
+
+
+# --- The unit ----------------------------------------------------------------------------------
+def test_unit_staff_accept_an_assignment(client, province):
+    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
+    response = post(client, province.roads_staff_user, "accept", assignment.pk)
+    assert response.status_code == 302
+    assert response["Location"] == case_url(assignment.case)
+    assignment = reload(assignment)
+    assert (assignment.state, assignment.handled_by) == (
+        Assignment.State.PROCESSING, province.roads_staff_user)
+
+
+def test_unit_staff_ask_for_an_extension_with_a_date(client, province):
+    assignment = drive.processing(province, timezone.now())
+    new_day = (assignment.due_at + timedelta(days=10)).date()
+    response = post(client, province.roads_staff_user, "extend", assignment.pk,
+                    {"reason": "Chờ vật tư thay thế.", "expected_date": new_day.isoformat()})
+    assert response.status_code == 302
+    assignment = reload(assignment)
+    assert assignment.is_extended
+    assert assignment.due_at == close_of_business(new_day)
+
+
+def test_an_extension_not_after_the_deadline_is_refused_next_to_the_date(client, province):
+    assignment = drive.processing(province, timezone.now())
+    english(client)
+    response = post(client, province.roads_staff_user, "extend", assignment.pk,
+                    {"reason": "Chờ vật tư thay thế.",
+                     "expected_date": timezone.localdate().isoformat()})
+    assert response.status_code == 400
+    html = text(response)
+    assert f'id="id_extend-{assignment.pk}_expected_date_error"' in html
+    assert "The expected date must be after the current deadline." in html
+    assert "Chờ vật tư thay thế." in html
+    assert not reload(assignment).is_extended
+
+
+def test_unit_staff_submit_a_draft_in_the_appendix_1_form_with_photos(client, province):
+    assignment = drive.processing(province, MONDAY)
+    response = post(client, province.roads_staff_user, "draft", assignment.pk, {
+        "number": "123/SGTVT", "date": "2026-03-04", "addressee": "Ông/bà phản ánh",
+        "body": "Đã vá ổ gà.", "signer": "Nguyễn Văn Sở", "signer_title": "Giám đốc",
+        "recipients": "Như trên;\nLưu: VT.",
+        "photos": [photo(name="truoc.jpg"), photo("PNG", name="sau.png")],
+    })
+    assert response.status_code == 302
+    assert reload(assignment).state == Assignment.State.AWAITING_APPROVAL
+    draft = Draft.objects.get(assignment=assignment)
+    assert (draft.number, str(draft.date), draft.signer_title) == (
+        "123/SGTVT", "2026-03-04", "Giám đốc")
+    stored = [p.image for p in draft.photos.all()]
+    assert len(stored) == 2
+    for image_file in stored:
+        assert "truoc" not in image_file.name and "sau" not in image_file.name
+        with image_file.open("rb") as fh, Image.open(fh) as image:
+            assert dict(image.getexif()) == {}  # re-encoded without its metadata (DP5)
+
+
+def test_a_text_file_named_jpg_is_refused_as_a_photo(client, province):
+    assignment = drive.processing(province, MONDAY)
+    english(client)
+    fake = SimpleUploadedFile("anh.jpg", b"not an image at all", content_type="image/jpeg")
+    response = post(client, province.roads_staff_user, "draft", assignment.pk,
+                    {"body": "Đã vá ổ gà trên đường.", "photos": [fake]})
+    assert response.status_code == 400
+    html = text(response)
+    assert f'id="id_draft-{assignment.pk}_photos_error"' in html
+    assert "“anh.jpg” is not a photo: attach a JPEG, PNG or WebP image." in html
+    assert "Đã vá ổ gà trên đường." in html
+    assert reload(assignment).state == Assignment.State.PROCESSING
+    assert not Draft.objects.exists()
+
+
+def test_more_than_five_photos_are_refused(client, province):
+    assignment = drive.processing(province, MONDAY)
+    response = post(client, province.roads_staff_user, "draft", assignment.pk,
+                    {"body": "Đã vá ổ gà.", "photos": [photo(name=f"{i}.jpg") for i in range(6)]})
+    assert response.status_code == 400
+    assert not Draft.objects.exists()
+
+
+def test_a_category_that_needs_photos_refuses_a_draft_without_one(client, province):
+    case = drive.assigned(province, MONDAY)
+    Case.objects.filter(pk=case.pk).update(category=province.lighting)  # lighting needs photos
+    assignment = drive.assignment_of(case, province.roads)
+    services.accept_assignment(assignment_id=assignment.pk, actor=province.roads_staff,
+                               now=MONDAY + timedelta(hours=1))
+    english(client)
+    response = post(client, province.roads_staff_user, "draft", assignment.pk,
+                    {"body": "Đã thay bóng đèn."})
+    assert response.status_code == 400
+    assert f'id="id_draft-{assignment.pk}_photos_error"' in response.content.decode()
+    assert "needs at least one photo" in text(response)
+
+
+def test_the_leader_approves_the_draft(client, province):
+    assignment = drive.awaiting_approval(province, MONDAY)
+    response = post(client, province.roads_leader_user, "approve", assignment.pk)
+    assert response.status_code == 302
+    assert reload(assignment).state == Assignment.State.APPROVED
+    assert reload(assignment.case).state == Case.State.APPROVED
+
+
+def test_the_leader_edits_and_approves(client, province):
+    assignment = drive.awaiting_approval(province, MONDAY)
+    client.force_login(province.roads_leader_user)
+    page = client.get(case_url(assignment.case))
+    edit = next(a for u in page.context["page"].unit_actions for a in u.actions
+                if a.key == f"edit_approve-{assignment.pk}")
+    assert edit.form.initial["body"] == "Đơn vị đã thay ba bóng đèn vào ngày 03/3/2026."
+    response = post(client, province.roads_leader_user, "edit_approve", assignment.pk,
+                    {"body": "Bản lãnh đạo đã sửa."})
+    assert response.status_code == 302
+    assert reload(assignment).state == Assignment.State.APPROVED
+    assert assignment.drafts.order_by("-version").first().body == "Bản lãnh đạo đã sửa."
+
+
+def test_the_leader_returns_the_draft_to_staff(client, province):
+    assignment = drive.awaiting_approval(province, MONDAY)
+    response = post(client, province.roads_leader_user, "return_to_staff", assignment.pk,
+                    {"note": "Bổ sung số văn bản."})
+    assert response.status_code == 302
+    assignment = reload(assignment)
+    assert (assignment.state, assignment.rework, assignment.rework_note) == (
+        Assignment.State.PROCESSING, Assignment.Rework.LEADER_RETURN, "Bổ sung số văn bản.")
+
+
+# --- Who may act (SECURITY AC1, AC6) -----------------------------------------------------------
+def test_another_units_assignment_action_answers_404_and_changes_nothing(client, province):
+    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
+    response = post(client, province.power_staff_user, "accept", assignment.pk)
+    assert response.status_code == 404
+    assert reload(assignment).state == Assignment.State.PENDING
+
+
+def test_a_unit_user_posting_the_coordinators_publish_gets_403(client, province):
+    case = drive.approved(province, MONDAY)
+    response = post(client, province.roads_leader_user, "publish", case.pk,
+                    {"visibility": "public", "reply_text": "Tự công bố."})
+    assert response.status_code == 403
+    assert reload(case).state == Case.State.APPROVED
+
+
+def test_a_unit_user_posting_a_coordinator_action_on_a_case_it_cannot_see_gets_404(client,
+                                                                                 province):
+    case = province.receive()
+    response = post(client, province.roads_staff_user, "classify", case.pk,
+                    {"category": province.permits.pk})
+    assert response.status_code == 404
+    assert reload(case).state == Case.State.RECEIVED
+
+
+def test_a_unit_user_cannot_reveal_the_contact_to_their_own_unit(client, province):
+    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
+    response = post(client, province.roads_leader_user, "reveal", assignment.pk,
+                    {"reason": "Muốn gọi điện."})
+    assert response.status_code == 403
+    assert not reload(assignment).contact_revealed
+
+
+def test_unit_staff_cannot_approve_their_own_draft(client, province):
+    assignment = drive.awaiting_approval(province, MONDAY)
+    response = post(client, province.roads_staff_user, "approve", assignment.pk)
+    assert response.status_code == 403
+    assert reload(assignment).state == Assignment.State.AWAITING_APPROVAL
+
+
+def test_a_post_without_a_csrf_token_is_refused(province):
+    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(province.roads_staff_user)
+    response = client.post(reverse("staff:accept", args=[assignment.pk]))
+    assert response.status_code == 403
+    assert reload(assignment).state == Assignment.State.PENDING
+
+
+def test_the_case_page_forms_carry_the_csrf_token(province):
+    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(province.roads_staff_user)
+    page = client.get(case_url(assignment.case))
+    token = page.context["csrf_token"]
+    response = client.post(reverse("staff:accept", args=[assignment.pk]),
+                           {"csrfmiddlewaretoken": str(token)})
+    assert response.status_code == 302
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+
+
+def test_an_action_url_answers_only_post(client, province):
+    case = province.receive()
+    client.force_login(province.coordinator_user)
+    assert client.get(reverse("staff:classify", args=[case.pk])).status_code == 405
+
+
+def test_an_anonymous_post_goes_to_the_login_page(client, province):
+    case = province.receive()
+    response = client.post(reverse("staff:classify", args=[case.pk]),
+                           {"category": province.permits.pk})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("staff:login"))
+    assert reload(case).state == Case.State.RECEIVED
+
+
+# --- Refusals on the page (SECURITY IN5) -------------------------------------------------------
+def test_a_missing_reason_is_shown_next_to_its_field_and_the_typed_note_is_kept(client,
+                                                                               province):
+    case = province.receive()
+    response = post(client, province.coordinator_user, "reject", case.pk,
+                    {"reason": "", "note": "Nội dung quảng cáo <b>đậm</b>"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<p class="field-error" id="id_reject_reason_error">{REQUIRED_VI}</p>' in html
+    assert 'aria-describedby="id_reject_reason_error"' in html
+    assert "Nội dung quảng cáo &lt;b&gt;đậm&lt;/b&gt;</textarea>" in html
+    assert '<details class="action action--danger" id="action-reject" open>' in html
+    assert reload(case).state == Case.State.RECEIVED
+
+
+def test_a_blank_return_reason_is_refused_next_to_the_field(client, province):
+    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
+    response = post(client, province.roads_staff_user, "return", assignment.pk, {"reason": " "})
+    assert response.status_code == 400
+    assert f'id="id_return-{assignment.pk}_reason_error">{REQUIRED_VI}<' in (
+        response.content.decode())
+    assert reload(assignment).state == Assignment.State.PENDING
+
+
+def test_an_action_the_state_no_longer_allows_comes_back_with_409_and_its_reason(client,
+                                                                               province):
+    case = drive.classified(province, MONDAY)
+    response = post(client, province.coordinator_user, "classify", case.pk,
+                    {"category": province.lighting.pk})
+    assert response.status_code == 409
+    assert "Không thể thực hiện thao tác này khi đang ở trạng thái" in text(response)
+    assert reload(case).category == province.permits
+
+
+# --- What the page offers, and why not ---------------------------------------------------------
+def actions_of(client, user, case) -> dict[str, object]:
+    english(client)
+    client.force_login(user)
+    page = client.get(case_url(case)).context["page"]
+    return {a.key.split("-")[0]: a for a in page.actions + [
+        a for unit in page.unit_actions for a in unit.actions]}
+
+
+def test_unit_staff_see_accept_and_return_on_a_new_assignment(client, province):
+    case = drive.assigned(province, MONDAY)
+    actions = actions_of(client, province.roads_staff_user, case)
+    assert actions["accept"].form is not None and actions["return"].form is not None
+    assert actions["publish"].form is None
+    assert actions["publish"].reason == "Waiting for the units' draft replies"
+    assert "classify" not in actions and "reveal" not in actions
+
+
+def test_staff_see_that_the_draft_waits_for_the_leader(client, province):
+    assignment = drive.awaiting_approval(province, MONDAY)
+    actions = actions_of(client, province.roads_staff_user, assignment.case)
+    assert actions["approve"].form is None
+    assert actions["approve"].who == "Unit leader"
+    assert actions["approve"].reason == "Only the unit's leader can do this."
+    assert actions["publish"].reason == "Waiting for leader approval"
+    leader = actions_of(client, province.roads_leader_user, assignment.case)
+    assert leader["approve"].form is not None
+    assert leader["edit_approve"].form is not None and leader["edit_approve"].collapsed
+
+
+def test_only_the_coordinator_can_publish_is_shown_to_the_unit(client, province):
+    case = drive.approved(province, MONDAY)
+    actions = actions_of(client, province.roads_leader_user, case)
+    assert actions["publish"].form is None
+    assert actions["publish"].reason == "Only the coordination centre can do this."
+    coordinator = actions_of(client, province.coordinator_user, case)
+    assert coordinator["publish"].form is not None
+    assert coordinator["send_back"].form is not None and coordinator["reveal"].form is not None
+
+
+def test_the_supervisor_is_offered_no_form(client, province):
+    case = drive.assigned(province, MONDAY)
+    actions = actions_of(client, province.supervisor_user, case)
+    assert all(a.form is None for a in actions.values())
+    assert actions["accept"].reason == "Only the unit's staff can do this."
+
+
+# --- Query counts ------------------------------------------------------------------------------
+# The case page: session, user, the actor's two role queries, the case, its assignments and
+# their newest drafts, the log, the session's save (SAVEPOINT, UPDATE, RELEASE in the test's
+# transaction). A case not yet dispatched has no assignment, so no drafts to fetch; its
+# dispatch form reads the unit list instead.
+COORDINATOR_CASE_PAGE_QUERIES = 11
+COORDINATOR_DISPATCH_PAGE_QUERIES = 11
+UNIT_CASE_PAGE_QUERIES = 11
+
+
+def count_queries(client, user, case) -> int:
+    get_calendar()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(case_url(case))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def draft_rounds(p, rounds: int) -> Assignment:
+    """A draft waiting for approval after `rounds` versions (each return adds events)."""
+    assignment = drive.awaiting_approval(p, MONDAY)
+    for i in range(rounds - 1):
+        now = MONDAY + timedelta(hours=2 + i)
+        services.return_to_staff(assignment_id=assignment.pk, note=f"Sửa lần {i}",
+                                 actor=p.roads_leader, now=now)
+        services.submit_draft(assignment_id=assignment.pk, actor=p.roads_staff,
+                              now=now + timedelta(minutes=5), body=f"Bản thứ {i + 2}")
+    return reload(assignment)
+
+
+@pytest.mark.parametrize(("user", "expected"), [
+    ("coordinator_user", COORDINATOR_CASE_PAGE_QUERIES),
+    ("roads_staff_user", UNIT_CASE_PAGE_QUERIES),
+    ("roads_leader_user", UNIT_CASE_PAGE_QUERIES),
+])
+def test_the_case_page_runs_the_same_queries_with_one_and_five_drafts(client, province, user,
+                                                                      expected):
+    one = draft_rounds(province, 1)
+    five = draft_rounds(province, 5)
+    assert five.drafts.count() == 5
+    user = getattr(province, user)
+    assert count_queries(client, user, one.case) == count_queries(client, user, five.case) == (
+        expected)
+
+
+def test_the_dispatch_page_runs_the_same_queries_with_one_and_five_events(client, province):
+    one = drive.classified(province, MONDAY)
+    five = drive.classified(province, MONDAY)
+    for i in range(2):
+        services.send_back_for_verification(case_id=five.pk, reason=f"Xác minh {i}",
+                                            actor=province.coordinator, now=MONDAY)
+        services.classify_case(case_id=five.pk, category=province.permits,
+                               actor=province.coordinator, now=MONDAY)
+    assert five.events.count() == 6
+    user = province.coordinator_user
+    assert count_queries(client, user, one) == count_queries(client, user, five) == (
+        COORDINATOR_DISPATCH_PAGE_QUERIES)

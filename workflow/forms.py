@@ -1,0 +1,266 @@
+"""The staff pages' forms: one small form per action, named after the service's arguments.
+
+A form cleans and checks what a person typed; the service decides whether the action may
+happen. Field names match the keys of the services' ValidationErrors, so a refusal from a
+service lands next to the field it is about. Choices (categories, units) are handed in by
+the view as plain (value, label) pairs: rendering a form never queries the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from collections.abc import Sequence
+from io import BytesIO
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from PIL import Image, ImageOps
+
+from routing.models import Category, Unit
+
+from .models import Assignment, RejectionReason, Visibility
+
+MAX_PHOTOS = 5  # per draft (SECURITY IN2)
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+Choices = Sequence[tuple[Any, str]]
+
+
+def category_choices() -> list[tuple[int, str]]:
+    """The active categories, in the administrator's order: one query."""
+    return list(Category.objects.filter(is_active=True).values_list("pk", "name"))
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    """The active units by name: one query of two columns."""
+    return list(Unit.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))
+
+
+class ActionForm(forms.Form):
+    """A form of the case page; `key` keeps its element ids apart from the other forms'."""
+
+    def __init__(self, *args: Any, key: str, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{key}_%s")
+        super().__init__(*args, **kwargs)
+        self.key = key
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Place a service's refusal next to its field; other keys become a form error."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+
+def _text(label: str, *, required: bool = True, rows: int = 3, max_length: int | None = None):
+    return forms.CharField(
+        label=label, required=required, max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+# --- The coordinator -------------------------------------------------------------------------
+class ClassifyForm(ActionForm):
+    category = forms.TypedChoiceField(label=gettext_lazy("Category"), coerce=int)
+    is_state_secret = forms.BooleanField(
+        label=gettext_lazy("State secret (Art. 10.3c): never published"), required=False
+    )
+
+    def __init__(self, *args: Any, categories: Choices = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—"), *categories]
+
+    def clean_category(self) -> Category:
+        try:
+            return Category.objects.get(pk=self.cleaned_data["category"], is_active=True)
+        except Category.DoesNotExist:
+            raise ValidationError(_("Choose an active category.")) from None
+
+
+class ReasonForm(ActionForm):
+    reason = _text(gettext_lazy("Reason"))
+
+
+class NoteForm(ActionForm):
+    note = _text(gettext_lazy("Note"))
+
+
+class RejectForm(ActionForm):
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason (Art. 6.5)"),
+        choices=[("", "—"), *RejectionReason.choices],
+    )
+    note = _text(gettext_lazy("Note to the reporter"), required=False)
+
+
+class UnitsForm(ActionForm):
+    """Dispatch or re-route to one or several units (Art. 7.3c)."""
+
+    units = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Units"), coerce=int,
+        help_text=gettext_lazy("Hold Ctrl (or ⌘) to choose several units."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    instructions = _text(gettext_lazy("Instructions to the units"), required=False)
+
+    def __init__(self, *args: Any, units: Choices = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = list(units)
+
+
+class ReprocessForm(UnitsForm):
+    instructions = None  # type: ignore[assignment]
+    note = _text(gettext_lazy("Why the case is handled again"))
+
+
+class SendBackForm(ActionForm):
+    rework = forms.ChoiceField(
+        label=gettext_lazy("What the unit must do"),
+        choices=[
+            (Assignment.Rework.REVISION, gettext_lazy("Revise the form (30 working minutes)")),
+            (Assignment.Rework.REDISTRIBUTION,
+             gettext_lazy("Handle again: inaccurate or missing photos (1 working hour)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = _text(gettext_lazy("Note to the unit"))
+
+
+class PublishForm(ActionForm):
+    visibility = forms.ChoiceField(
+        label=gettext_lazy("Publication"), choices=Visibility.choices, widget=forms.RadioSelect
+    )
+    reply_text = _text(gettext_lazy("Reply"), rows=10)
+
+
+class HotlineForm(forms.Form):
+    """A hotline call typed in by the coordinator (Art. 5)."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=255)
+    content = _text(gettext_lazy("Content"), rows=6)
+    location_text = forms.CharField(label=gettext_lazy("Location"), max_length=255,
+                                    required=False)
+    reporter_name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    reporter_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False,
+                                     widget=forms.TextInput(attrs={"type": "tel"}))
+    reporter_email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    reporter_address = forms.CharField(label=gettext_lazy("Address"), max_length=255,
+                                       required=False)
+    is_confidential = forms.BooleanField(
+        label=gettext_lazy("The caller asks to keep their identity confidential (Art. 6.4)"),
+        required=False,
+    )
+    # One case per form, however often it is sent (SECURITY IN4).
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = f"hotline:{secrets.token_urlsafe(24)}"
+
+
+# --- The unit ----------------------------------------------------------------------------------
+class ExtendForm(ActionForm):
+    reason = _text(gettext_lazy("Reason"))
+    expected_date = forms.DateField(
+        label=gettext_lazy("Expected date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to five photos, each a real image of at most 10 MB, re-encoded without metadata."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[File]:
+        uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        if len(uploads) > MAX_PHOTOS:
+            raise ValidationError(
+                _("Attach at most %(count)d photos.") % {"count": MAX_PHOTOS}
+            )
+        return [clean_photo(super(PhotosField, self).clean(u, initial)) for u in uploads]
+
+
+def clean_photo(upload: UploadedFile) -> File:
+    """The photo re-encoded from its pixels, or a clear refusal (SECURITY IN2, DP5).
+
+    Pillow reads the bytes, not the name: a text file called .jpg is refused. The image is
+    verified, opened again (verify() leaves it unusable) and fully decoded, so a truncated
+    file or a decompression bomb is refused too. Saving the pixels alone drops EXIF (GPS),
+    XMP, IPTC and thumbnails; the original is never stored.
+    """
+    name = upload.name or ""
+    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError(_("“%(name)s” is larger than 10 MB.") % {"name": name})
+    refused = ValidationError(
+        _("“%(name)s” is not a photo: attach a JPEG, PNG or WebP image.") % {"name": name}
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            with Image.open(upload) as probe:
+                if probe.format not in PHOTO_FORMATS:
+                    raise refused
+                probe.verify()
+            upload.seek(0)
+            image = Image.open(upload)
+            image.load()
+    except ValidationError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise refused from None
+    image = ImageOps.exif_transpose(image)
+    out = BytesIO()
+    if image.mode in ("RGBA", "LA", "P"):
+        image.convert("RGBA").save(out, "PNG", optimize=True)
+        extension = "png"
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+        extension = "jpg"
+    return ContentFile(out.getvalue(), name=f"photo.{extension}")
+
+
+class DraftForm(ActionForm):
+    """The reply in the Appendix 1 form: an official letter with its signature block."""
+
+    number = forms.CharField(label=gettext_lazy("Document number"), max_length=64,
+                             required=False)
+    date = forms.DateField(
+        label=gettext_lazy("Date"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+    addressee = forms.CharField(label=gettext_lazy("To (Kính gửi)"), max_length=255,
+                                required=False)
+    body = _text(gettext_lazy("Reply"), rows=10)
+    signer = forms.CharField(label=gettext_lazy("Signed by"), max_length=200, required=False)
+    signer_title = forms.CharField(label=gettext_lazy("Signer's title"), max_length=200,
+                                   required=False)
+    recipients = _text(gettext_lazy("Recipients (Nơi nhận)"), required=False, rows=2)
+    photos = PhotosField(
+        label=gettext_lazy("Evidence photos"), required=False,
+        help_text=gettext_lazy("Up to 5 photos (JPEG, PNG or WebP), 10 MB each."),
+    )
+
+
+class EditApproveForm(ActionForm):
+    body = _text(gettext_lazy("Reply"), rows=10)
+
+
+class EmptyForm(ActionForm):
+    """An action that is only a button (accept, approve)."""

@@ -1,0 +1,30 @@
+"""The staff pages: each role's queue, the case page, its actions and the hotline intake."""
+
+from .actions import (
+    accept,
+    approve,
+    classify,
+    dispatch,
+    draft,
+    edit_approve,
+    extend,
+    keep_result,
+    publish,
+    reject,
+    reprocess,
+    return_,
+    return_to_staff,
+    reveal,
+    send_back,
+    verify,
+)
+from .case import EVENT_KINDS, case_detail, case_page
+from .intake import hotline
+from .queues import PAGE_SIZE, StaffLoginView, home, logout_view
+
+__all__ = [
+    "EVENT_KINDS", "PAGE_SIZE", "StaffLoginView", "accept", "approve", "case_detail",
+    "case_page", "classify", "dispatch", "draft", "edit_approve", "extend", "home", "hotline",
+    "keep_result", "logout_view", "publish", "reject", "reprocess", "return_",
+    "return_to_staff", "reveal", "send_back", "verify",
+]

@@ -1,0 +1,503 @@
+"""The case page: the case, its units, drafts and log, and what can be done next.
+
+Each action is one small form posting to its own URL (actions.py). The page shows the
+actions this person may take now, and for the next step of the case and of each unit's
+assignment that they may not take, who may and why not ("Waiting for leader approval").
+Availability is django-fsm's own answer (can_proceed, has_transition_perm) for the actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed, has_transition_perm
+
+from routing.selectors import Actor, actor_for
+
+from .. import forms
+from ..models import Assignment, Case, CaseEvent, Draft, Visibility
+from ..selectors import get_case_for, visible_assignments
+from .queues import ASSIGNMENT_STATES, CASE_STATES, Clock, Deadline, category_name
+
+# What each logged event means, in words (services._log and the deadline sweep write them).
+EVENT_KINDS: dict[str, Promise] = {
+    "received": gettext_lazy("Received"),
+    "classified": gettext_lazy("Classified"),
+    "sent_back_for_verification": gettext_lazy("Sent back for verification"),
+    "rejected": gettext_lazy("Rejected"),
+    "dispatched": gettext_lazy("Dispatched to units"),
+    "accepted": gettext_lazy("Accepted by the unit"),
+    "returned": gettext_lazy("Returned by the unit"),
+    "back_to_coordinator": gettext_lazy("Back to the coordinator"),
+    "extended": gettext_lazy("Deadline extended"),
+    "draft_submitted": gettext_lazy("Draft reply submitted"),
+    "approved": gettext_lazy("Draft approved by the leader"),
+    "returned_to_staff": gettext_lazy("Draft returned to staff"),
+    "sent_back_revision": gettext_lazy("Revision requested"),
+    "sent_back_redistribution": gettext_lazy("Redistributed"),
+    "sent_back_reprocess": gettext_lazy("Sent back for reprocessing"),
+    "mark_processed": gettext_lazy("All drafts submitted"),
+    "mark_approved": gettext_lazy("All drafts approved"),
+    "back_to_units": gettext_lazy("Back to the units"),
+    "published": gettext_lazy("Reply published"),
+    "reopened": gettext_lazy("Reopened after an unsatisfied rating"),
+    "reprocessed": gettext_lazy("Handed back to units for reprocessing"),
+    "result_kept": gettext_lazy("Published reply kept"),
+    "overdue": gettext_lazy("Deadline missed"),
+    "contact_revealed": gettext_lazy("Reporter's contact shown to the unit"),
+}
+ACTOR_LABELS: dict[str, Promise] = {
+    "system": gettext_lazy("System"),
+    "reporter": gettext_lazy("Reporter"),
+}
+
+# --- Who may act, and what each state waits for -------------------------------------------------
+COORDINATOR, STAFF, LEADER = "coordinator", "staff", "leader"
+WHO: dict[str, Promise] = {
+    COORDINATOR: gettext_lazy("Coordination centre"),
+    STAFF: gettext_lazy("Unit staff"),
+    LEADER: gettext_lazy("Unit leader"),
+}
+ONLY: dict[str, Promise] = {
+    COORDINATOR: gettext_lazy("Only the coordination centre can do this."),
+    STAFF: gettext_lazy("Only the unit's staff can do this."),
+    LEADER: gettext_lazy("Only the unit's leader can do this."),
+}
+CASE_WAITING: dict[str, Promise] = {
+    Case.State.RECEIVED: gettext_lazy("Waiting for the coordination centre to classify it"),
+    Case.State.CLASSIFIED: gettext_lazy("Waiting for the coordination centre to dispatch it"),
+    Case.State.ASSIGNED: gettext_lazy("Waiting for the units' draft replies"),
+    Case.State.PROCESSED: gettext_lazy("Waiting for leader approval"),
+    Case.State.APPROVED: gettext_lazy("Waiting for the coordination centre to publish"),
+    Case.State.PUBLISHED: gettext_lazy("The reply is published"),
+    Case.State.REOPENED: gettext_lazy("Waiting for the coordination centre to reprocess it"),
+    Case.State.REJECTED: gettext_lazy("The case was rejected"),
+}
+ASSIGNMENT_WAITING: dict[str, Promise] = {
+    Assignment.State.PENDING: gettext_lazy("Waiting for the unit to accept it"),
+    Assignment.State.PROCESSING: gettext_lazy("Waiting for the unit's draft reply"),
+    Assignment.State.AWAITING_APPROVAL: gettext_lazy("Waiting for leader approval"),
+    Assignment.State.APPROVED: gettext_lazy("Approved: waiting for the coordination centre"),
+    Assignment.State.RETURNED: gettext_lazy("Returned to the coordination centre"),
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One action of the case page; `key` is also its URL name (staff:<key>)."""
+
+    key: str
+    title: Promise
+    role: str
+    transition: str  # the FSM transition its service fires ("" when it is not one)
+    form: type[forms.ActionForm]
+    button: Promise
+    danger: bool = False
+
+
+CASE_ACTIONS = (
+    Spec("classify", gettext_lazy("Classify"), COORDINATOR, "classify", forms.ClassifyForm,
+         gettext_lazy("Classify")),
+    Spec("dispatch", gettext_lazy("Dispatch to units"), COORDINATOR, "dispatch",
+         forms.UnitsForm, gettext_lazy("Dispatch")),
+    Spec("verify", gettext_lazy("Send back for verification"), COORDINATOR,
+         "send_back_for_verification", forms.ReasonForm, gettext_lazy("Send back")),
+    Spec("reject", gettext_lazy("Reject"), COORDINATOR, "reject", forms.RejectForm,
+         gettext_lazy("Reject"), danger=True),
+    Spec("publish", gettext_lazy("Publish the reply"), COORDINATOR, "publish",
+         forms.PublishForm, gettext_lazy("Publish")),
+    Spec("reprocess", gettext_lazy("Handle again"), COORDINATOR, "reprocess",
+         forms.ReprocessForm, gettext_lazy("Send to the units")),
+    Spec("keep_result", gettext_lazy("Keep the published reply"), COORDINATOR, "keep_result",
+         forms.NoteForm, gettext_lazy("Keep the reply")),
+)
+ASSIGNMENT_ACTIONS = (
+    Spec("accept", gettext_lazy("Accept the case"), STAFF, "accept", forms.EmptyForm,
+         gettext_lazy("Accept")),
+    Spec("return", gettext_lazy("Return: not our jurisdiction"), STAFF,
+         "return_to_coordinator", forms.ReasonForm, gettext_lazy("Return"), danger=True),
+    Spec("extend", gettext_lazy("Ask for more time"), STAFF, "extend", forms.ExtendForm,
+         gettext_lazy("Ask for an extension")),
+    Spec("draft", gettext_lazy("Draft reply (Appendix 1)"), STAFF, "submit_draft",
+         forms.DraftForm, gettext_lazy("Send to the leader")),
+    Spec("approve", gettext_lazy("Approve the draft"), LEADER, "approve", forms.EmptyForm,
+         gettext_lazy("Approve")),
+    Spec("edit_approve", gettext_lazy("Edit and approve"), LEADER, "approve",
+         forms.EditApproveForm, gettext_lazy("Save and approve")),
+    Spec("return_to_staff", gettext_lazy("Return the draft to staff"), LEADER,
+         "return_to_staff", forms.NoteForm, gettext_lazy("Return to staff")),
+    Spec("send_back", gettext_lazy("Request a revision or redistribute"), COORDINATOR,
+         "send_back", forms.SendBackForm, gettext_lazy("Send back to the unit")),
+    Spec("reveal", gettext_lazy("Show the reporter's contact to this unit"), COORDINATOR, "",
+         forms.ReasonForm, gettext_lazy("Show the contact")),
+)
+SPECS: dict[str, Spec] = {s.key: s for s in CASE_ACTIONS + ASSIGNMENT_ACTIONS}
+
+# The step each state waits for: shown with its reason even to those who cannot take it.
+NEXT_CASE_STEP: dict[str, str] = {
+    Case.State.RECEIVED: "classify",
+    Case.State.CLASSIFIED: "dispatch",
+    Case.State.ASSIGNED: "publish",
+    Case.State.PROCESSED: "publish",
+    Case.State.APPROVED: "publish",
+    Case.State.REOPENED: "reprocess",
+}
+NEXT_ASSIGNMENT_STEP: dict[str, str] = {
+    Assignment.State.PENDING: "accept",
+    Assignment.State.PROCESSING: "draft",
+    Assignment.State.AWAITING_APPROVAL: "approve",
+}
+
+
+def form_key(spec_key: str, assignment_id: int | None = None) -> str:
+    """A form's name on the page; an assignment's forms carry its id (one per unit)."""
+    return spec_key if assignment_id is None else f"{spec_key}-{assignment_id}"
+
+
+# --- Values handed to the template -------------------------------------------------------------
+@dataclass(frozen=True)
+class Reporter:
+    name: str
+    phone: str
+    email: str
+    address: str
+
+
+@dataclass(frozen=True)
+class DraftView:
+    unit: str
+    version: int
+    written_at: datetime
+    body: str
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    unit: str
+    state: str
+    assigned_at: datetime
+    deadline: Deadline
+    is_extended: bool
+    rework: str
+    contact_revealed: bool = False
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    who: str
+    kind: str
+    from_state: str
+    to_state: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action: its form when this person may take it now, else who may and why not."""
+
+    key: str
+    title: str
+    who: str
+    url: str
+    button: str
+    form: forms.ActionForm | None
+    reason: str = ""
+    danger: bool = False
+    multipart: bool = False
+    collapsed: bool = False  # a side action: folded until opened (or sent back with errors)
+
+
+@dataclass(frozen=True)
+class UnitActions:
+    unit: str
+    state: str
+    actions: list[ActionView]
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """What the case page shows; the reporter is None unless the actor may see them."""
+
+    code: str
+    title: str
+    content: str | None  # None: a state secret this actor's unit no longer holds
+    location: str
+    category: str
+    area: str
+    channel: str
+    state: str
+    visibility: str
+    is_confidential: bool
+    is_state_secret: bool
+    received_at: datetime
+    occurred_at: datetime | None
+    deadline: Deadline
+    reporter: Reporter | None
+    assignments: list[AssignmentView]
+    drafts: list[DraftView]  # the newest version of each unit's draft
+    events: list[EventView]
+    actions: list[ActionView] = field(default_factory=list)
+    unit_actions: list[UnitActions] = field(default_factory=list)
+    error: str = ""  # why the last action was refused (status 409)
+
+
+# --- Reads -------------------------------------------------------------------------------------
+def latest_drafts() -> QuerySet[Draft]:
+    newest = Draft.objects.filter(assignment=OuterRef("assignment")).order_by("-version")
+    return Draft.objects.filter(version=Subquery(newest.values("version")[:1]))
+
+
+def case_assignments(actor: Actor, case: Case) -> list[Assignment]:
+    """The case's assignments this actor may see (a unit sees only its own), with their
+    newest draft as `latest_drafts`."""
+    assignments = list(
+        visible_assignments(actor)
+        .filter(case=case)
+        .select_related("unit")
+        .prefetch_related(Prefetch("drafts", queryset=latest_drafts(), to_attr="latest_drafts"))
+        .order_by("assigned_at", "pk")
+    )
+    for assignment in assignments:
+        assignment.case = case  # the transitions' checks read it; no query per row
+    return assignments
+
+
+def case_events(actor: Actor, case: Case) -> list[CaseEvent]:
+    """The log, oldest first; a unit does not read other units' assignment events."""
+    events = case.events.select_related("actor").order_by("at", "pk")
+    if not (actor.is_coordinator or actor.is_supervisor):
+        events = events.filter(Q(unit__isnull=True) | Q(unit_id__in=actor.units))
+    return list(events)
+
+
+def event_view(event: CaseEvent, show_note: bool) -> EventView:
+    states = ASSIGNMENT_STATES if event.assignment_id else CASE_STATES
+    if event.actor is not None:
+        who = event.actor.get_username()
+    else:
+        who = str(ACTOR_LABELS.get(event.actor_label, event.actor_label))
+    return EventView(
+        at=event.at,
+        who=who,
+        kind=str(EVENT_KINDS.get(event.kind, event.kind)),
+        from_state=str(states.get(event.from_state, event.from_state)),
+        to_state=str(states.get(event.to_state, event.to_state)),
+        note=event.note if show_note else "",
+    )
+
+
+def may_see_reporter(actor: Actor, own_assignments: Sequence[Assignment]) -> bool:
+    """Art. 13.8: the coordinator, or a unit the coordinator revealed the contact to."""
+    return actor.is_coordinator or any(a.contact_revealed for a in own_assignments)
+
+
+# --- Actions -----------------------------------------------------------------------------------
+def unavailable_reason(spec: Spec, obj: Case | Assignment, actor: Actor) -> str:
+    """Why `actor` may not take this action now; "" when they may."""
+    if spec.key == "reveal":
+        assert isinstance(obj, Assignment)
+        if not actor.is_coordinator:
+            return str(ONLY[COORDINATOR])
+        if not obj.is_active:
+            return str(ASSIGNMENT_WAITING[Assignment.State.RETURNED])
+        if obj.contact_revealed:
+            return str(gettext_lazy("The reporter's contact is already shown to this unit."))
+        return ""
+    method = getattr(obj, spec.transition)
+    if not can_proceed(method):
+        waiting = ASSIGNMENT_WAITING if isinstance(obj, Assignment) else CASE_WAITING
+        return str(waiting[obj.state])
+    if not has_transition_perm(method, actor):
+        return str(ONLY[spec.role])
+    if spec.key == "send_back" and obj.case.state != Case.State.APPROVED:
+        # The service sends back only while the whole case waits for publication.
+        return str(CASE_WAITING[obj.case.state])
+    return ""
+
+
+class FormMaker:
+    """Builds each action's unbound form with its choices and initial values; the lists
+    of categories and units are read once, and only when a form needs them."""
+
+    def __init__(self, case: Case, assignments: Sequence[Assignment]) -> None:
+        self.case = case
+        self.assignments = assignments
+
+    @cached_property
+    def categories(self) -> list[tuple[int, str]]:
+        return forms.category_choices()
+
+    @cached_property
+    def units(self) -> list[tuple[int, str]]:
+        return forms.unit_choices()
+
+    def __call__(self, spec: Spec, key: str, assignment: Assignment | None) -> forms.ActionForm:
+        case = self.case
+        latest = assignment.latest_drafts[0] if assignment and assignment.latest_drafts else None
+        if spec.key == "classify":
+            return forms.ClassifyForm(key=key, categories=self.categories, initial={
+                "category": case.category_id, "is_state_secret": case.is_state_secret})
+        if spec.key == "dispatch":
+            return forms.UnitsForm(key=key, units=self.units)
+        if spec.key == "reprocess":
+            return forms.ReprocessForm(key=key, units=self.units, initial={
+                "units": [a.unit_id for a in self.assignments if a.is_active]})
+        if spec.key == "publish":
+            bodies = [a.latest_drafts[0].body for a in self.assignments
+                      if a.state == Assignment.State.APPROVED and a.latest_drafts]
+            return forms.PublishForm(key=key, initial={
+                "visibility": case.visibility, "reply_text": "\n\n".join(bodies)})
+        if spec.key == "edit_approve":
+            return forms.EditApproveForm(key=key, initial={"body": latest.body if latest else ""})
+        if spec.key == "draft" and latest is not None:
+            return forms.DraftForm(key=key, initial={
+                name: getattr(latest, name) for name in (
+                    "number", "date", "addressee", "body", "signer", "signer_title",
+                    "recipients")})
+        return spec.form(key=key)
+
+
+def action_view(
+    spec: Spec, obj: Case | Assignment, actor: Actor, make_form: FormMaker,
+    bound: Mapping[str, forms.ActionForm], *, title: str = "",
+) -> ActionView | None:
+    """The action as shown: its form when `actor` may take it, the reason when it is the
+    next step and they may not, None when it does not concern this page."""
+    assignment = obj if isinstance(obj, Assignment) else None
+    key = form_key(spec.key, assignment.pk if assignment else None)
+    reason = unavailable_reason(spec, obj, actor)
+    form = bound.get(key)  # a form sent back with its errors and what was typed
+    if form is None and not reason:
+        form = make_form(spec, key, assignment)
+    next_steps = NEXT_ASSIGNMENT_STEP if assignment else NEXT_CASE_STEP
+    is_next = next_steps.get(obj.state) == spec.key
+    if form is None and not is_next:
+        return None
+    return ActionView(
+        key=key,
+        title=title or str(spec.title),
+        who=str(WHO[spec.role]),
+        url=reverse(f"staff:{spec.key}", args=[obj.pk]),
+        button=str(spec.button),
+        form=form,
+        reason=reason,
+        danger=spec.danger,
+        multipart=spec.key == "draft",
+        collapsed=not is_next and key not in bound,
+    )
+
+
+def page_actions(
+    actor: Actor, case: Case, assignments: Sequence[Assignment],
+    bound: Mapping[str, forms.ActionForm],
+) -> tuple[list[ActionView], list[UnitActions]]:
+    make_form = FormMaker(case, assignments)
+    rerouting = any(not a.is_active for a in assignments)
+    case_actions = [
+        view for spec in CASE_ACTIONS
+        if (view := action_view(
+            spec, case, actor, make_form, bound,
+            title=str(gettext_lazy("Re-route to other units"))
+            if spec.key == "dispatch" and rerouting else "",
+        ))
+    ]
+    case_actions.sort(key=lambda view: view.collapsed)  # the next step first
+    unit_actions = []
+    for assignment in assignments:
+        if not assignment.is_active:
+            continue
+        views = [view for spec in ASSIGNMENT_ACTIONS
+                 if (view := action_view(spec, assignment, actor, make_form, bound))]
+        views.sort(key=lambda view: view.collapsed)  # the next step first
+        if views:
+            unit_actions.append(UnitActions(unit=assignment.unit.name,
+                                            state=assignment.get_state_display(),
+                                            actions=views))
+    return case_actions, unit_actions
+
+
+# --- The page ----------------------------------------------------------------------------------
+def case_page(
+    actor: Actor, case: Case, now: datetime,
+    bound: Mapping[str, forms.ActionForm] | None = None, error: str = "",
+) -> CasePage:
+    clock = Clock(now)
+    assignments = case_assignments(actor, case)
+    own = [a for a in assignments if a.is_active and actor.is_member_of(a.unit_id)]
+    # A state secret's content is for the coordinator and the units that hold it (DP4).
+    content_visible = not case.is_state_secret or actor.is_coordinator or bool(own)
+    reporter = None
+    if may_see_reporter(actor, own):
+        reporter = Reporter(
+            name=case.reporter_name,
+            phone=case.reporter_phone,
+            email=case.reporter_email,
+            address=case.reporter_address,
+        )
+    drafts = [
+        DraftView(unit=a.unit.name, version=d.version, written_at=d.created_at, body=d.body)
+        for a in assignments if content_visible
+        for d in a.latest_drafts
+    ]
+    actions, unit_actions = page_actions(actor, case, assignments, bound or {})
+    return CasePage(
+        code=case.display_code,
+        title=case.title,
+        content=case.content if content_visible else None,
+        location=case.location_text if content_visible else "",
+        category=category_name(case.category),
+        area=case.area.name if case.area else "",
+        channel=case.get_channel_display(),
+        state=case.get_state_display(),
+        visibility=str(Visibility(case.visibility).label),
+        is_confidential=case.is_confidential,
+        is_state_secret=case.is_state_secret,
+        received_at=case.received_at,
+        occurred_at=case.occurred_at,
+        deadline=clock.deadline(case.due_at, case.overdue_at),
+        reporter=reporter,
+        assignments=[
+            AssignmentView(
+                unit=a.unit.name,
+                state=a.get_state_display(),
+                assigned_at=a.assigned_at,
+                deadline=clock.deadline(a.due_at, a.overdue_at),
+                is_extended=a.is_extended,
+                rework=a.get_rework_display() if a.rework else "",
+                contact_revealed=a.contact_revealed,
+            )
+            for a in assignments
+        ],
+        drafts=drafts,
+        events=[event_view(e, content_visible) for e in case_events(actor, case)],
+        actions=actions,
+        unit_actions=unit_actions,
+        error=error,
+    )
+
+
+def render_case(
+    request: HttpRequest, actor: Actor, case: Case, *,
+    bound: Mapping[str, forms.ActionForm] | None = None, error: str = "", status: int = 200,
+) -> HttpResponse:
+    page = case_page(actor, case, timezone.now(), bound=bound, error=error)
+    return render(request, "workflow/case.html", {"page": page}, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    case = get_case_for(actor, pk)  # 404 if not theirs
+    return render_case(request, actor, case)
