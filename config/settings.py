@@ -217,3 +217,62 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Notifications: outbox delivery, SMS and e-mail (WORKFLOW.md Notifications, RE4) ---------
+# SMS backend by dotted path, like EMAIL_BACKEND: ConsoleSmsBackend (prints), LocmemSmsBackend
+# (tests) or HttpGatewaySmsBackend (a carrier's brand-name gateway, configured below).
+SMS_BACKEND = env(
+    "SMS_BACKEND", default="workflow.notifications.backends.ConsoleSmsBackend"
+)
+SMS_GATEWAY = {
+    "URL": env("SMS_GATEWAY_URL", default=""),
+    "METHOD": env("SMS_GATEWAY_METHOD", default="POST"),
+    "BODY": env("SMS_GATEWAY_BODY", default="json"),  # "json" or "form"
+    "AUTH": env("SMS_GATEWAY_AUTH", default="none"),  # "none", "basic" or "token"
+    "USERNAME": env("SMS_GATEWAY_USERNAME", default=""),
+    "PASSWORD": env("SMS_GATEWAY_PASSWORD", default=""),
+    "TOKEN": env("SMS_GATEWAY_TOKEN", default=""),
+    "TOKEN_HEADER": env("SMS_GATEWAY_TOKEN_HEADER", default="Authorization"),
+    "TOKEN_PREFIX": env("SMS_GATEWAY_TOKEN_PREFIX", default="Bearer "),
+    "SENDER": env("SMS_BRANDNAME", default=""),
+    # Our field names ("to", "text", "sender", "reference") to the gateway's, e.g.
+    # SMS_GATEWAY_FIELDS=to=Phone,text=Content,sender=Brandname,reference=RequestId
+    "FIELDS": env.dict("SMS_GATEWAY_FIELDS", default={}),
+    "EXTRA": env.dict("SMS_GATEWAY_EXTRA", default={}),  # fixed fields of every request
+    "PHONE_FORMAT": env("SMS_GATEWAY_PHONE_FORMAT", default="84"),  # "84…" or "0…"
+    # Success is HTTP 2xx and, when SUCCESS_FIELD is set, that JSON field equal to the value.
+    "SUCCESS_FIELD": env("SMS_GATEWAY_SUCCESS_FIELD", default=""),
+    "SUCCESS_VALUE": env("SMS_GATEWAY_SUCCESS_VALUE", default=""),
+    "ID_FIELD": env("SMS_GATEWAY_ID_FIELD", default=""),
+    "CONNECT_TIMEOUT": env.float("SMS_GATEWAY_CONNECT_TIMEOUT", default=3.0),
+    "READ_TIMEOUT": env.float("SMS_GATEWAY_READ_TIMEOUT", default=10.0),
+}
+# Vietnamese without diacritics fits 160 GSM-7 characters per SMS instead of 70.
+SMS_WITHOUT_DIACRITICS = env.bool("SMS_WITHOUT_DIACRITICS", default=True)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+# Retries wait 30 s, 1, 2, 4 … minutes (with jitter), never more than an hour.
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
+# How long a worker holds a message it is sending; it must outlast the gateway's time-outs.
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=120.0)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default=f"{PROVINCE['portal_name']} <noreply@localhost>"
+)
+# The beat re-queues what is pending and due: a message written while Redis or the worker
+# was down goes out within a minute of their return.
+CELERY_BEAT_SCHEDULE["deliver-outbox"] = {
+    "task": "workflow.tasks.deliver_outbox_task",
+    "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A publisher (the on-commit queueing of a request) gives up at once when Redis is down,
+    # instead of kombu's default of about six seconds of retries: the beat re-queues the
+    # outbox (SECURITY RE1). Workers reconnect by broker_connection_max_retries, unchanged.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(max_retries=0, socket_connect_timeout=2)

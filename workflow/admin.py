@@ -8,6 +8,7 @@ petition's text are not shown: they are read on the permission-checked staff pag
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -15,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 import workflow.calendar_admin  # noqa: F401 — registers the working calendar's pages
 
-from .models import Case, CaseEvent, DeadlineAlert, OutboxMessage
+from .models import Case, CaseEvent, DeadlineAlert, MessageTemplate, OutboxMessage
 from .models.cases import clean_tracking_code
+from .notifications.defaults import TEMPLATE_KEYS
+from .notifications.render import default_texts, sms_segments, sms_text
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -114,3 +117,33 @@ class DeadlineAlertAdmin(TrackingCodeSearch, ReadOnlyAdmin):
     @admin.display(description=_("case"), ordering="case__tracking_code")
     def case_code(self, obj: DeadlineAlert) -> str:
         return _case_code(obj)
+
+
+class MessageTemplateForm(forms.ModelForm):
+    key = forms.ChoiceField(label=_("message"), choices=[(k, k) for k in TEMPLATE_KEYS])
+
+    class Meta:
+        model = MessageTemplate
+        fields = ("key", "language", "sms_text", "email_subject", "email_body")
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    """The administrator's wording of the messages; a blank field keeps the built-in text."""
+
+    form = MessageTemplateForm
+    list_display = ("key", "language", "updated_at")
+    list_filter = ("language",)
+    search_fields = ("key",)
+    readonly_fields = ("built_in",)
+    fields = ("key", "language", "sms_text", "email_subject", "email_body", "built_in")
+
+    @admin.display(description=_("built-in text"))
+    def built_in(self, obj: MessageTemplate) -> str:
+        if not obj.pk:
+            return "-"
+        texts = default_texts(obj.key, obj.language)
+        text = sms_text(texts["sms"], without_diacritics=True)
+        encoding, count = sms_segments(text)
+        sms = f"{texts['sms']}  [{encoding}, {count}]" if texts["sms"] else ""
+        return "\n\n".join(part for part in (sms, texts["subject"], texts["body"]) if part)

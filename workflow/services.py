@@ -8,6 +8,7 @@ Redis: outgoing messages are rows in the outbox, written in the same transaction
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 
@@ -106,6 +107,35 @@ def _log(
     )
 
 
+def queue_outbox_delivery(keys: Iterable[str]) -> None:
+    """Once the transaction commits, hand the outbox rows `keys` to the delivery task.
+
+    Best effort: with Redis down the request still succeeds, and the rows wait, pending,
+    for the beat's deliver_outbox_task (SECURITY RE1). Logs row ids only (AU3).
+    """
+    keys = list(keys)
+    if not keys:
+        return
+
+    def queue() -> None:
+        from .tasks import deliver_message_task
+
+        ids = OutboxMessage.objects.filter(
+            key__in=keys, status=OutboxMessage.Status.PENDING
+        ).values_list("pk", flat=True)
+        for pk in ids:
+            try:
+                # No publish retries: a request must not wait for a broker that is down.
+                deliver_message_task.apply_async((pk,), retry=False)
+            except Exception as exc:
+                logging.getLogger("workflow.notifications").warning(
+                    "outbox %s: not queued (%s); the beat will send it", pk, type(exc).__name__
+                )
+                return
+
+    transaction.on_commit(queue, robust=True)
+
+
 def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict | None = None):
     """One SMS (and one e-mail where given) to the reporter for this event."""
     rows = []
@@ -123,6 +153,7 @@ def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict 
                 )
             )
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    queue_outbox_delivery(row.key for row in rows)
 
 
 def notify_staff(
@@ -131,7 +162,7 @@ def notify_staff(
 ) -> None:
     """One e-mail per staff member for this event or alert (`key` makes it once only)."""
     users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).exclude(email="")
-    OutboxMessage.objects.bulk_create(
+    rows = OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(
                 key=f"{key}:email:{user_id}", case=case, event=event,
@@ -142,6 +173,7 @@ def notify_staff(
         ],
         ignore_conflicts=True,
     )
+    queue_outbox_delivery(row.key for row in rows)
 
 
 def _lock_case(case_id: int) -> Case:

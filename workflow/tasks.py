@@ -3,10 +3,29 @@
 from celery import shared_task
 from django.utils import timezone
 
+from .notifications.delivery import deliver_message, requeue_pending
 from .sweep import sweep_deadlines
+
+# A queued id that waited longer than this (a worker outage) is dropped; the beat queues
+# the row again, so a backlog never holds one message many times over.
+DELIVERY_EXPIRES_SECONDS = 300
 
 
 @shared_task(acks_late=True)
 def sweep_deadlines_task() -> dict[str, int]:
     return sweep_deadlines(now=timezone.now()).as_dict()
 
+
+@shared_task(acks_late=True)
+def deliver_message_task(message_id: int) -> str:
+    """Send one outbox row if it is still pending and due; a repeat does nothing."""
+    return str(deliver_message(message_id, now=timezone.now()))
+
+
+@shared_task(acks_late=True)
+def deliver_outbox_task() -> int:
+    """Queue every pending row that is due: new ones Redis missed, and retries."""
+    ids = requeue_pending(timezone.now())
+    for message_id in ids:
+        deliver_message_task.apply_async((message_id,), expires=DELIVERY_EXPIRES_SECONDS)
+    return len(ids)

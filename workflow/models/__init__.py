@@ -10,7 +10,7 @@ from .cases import (
     RejectionReason,
     Visibility,
 )
-from .outbox import OutboxMessage
+from .outbox import MessageTemplate, OutboxMessage
 
 __all__ = [
     "Assignment",
@@ -21,6 +21,7 @@ __all__ = [
     "Draft",
     "DraftPhoto",
     "Extension",
+    "MessageTemplate",
     "OfficialYear",
     "OutboxMessage",
     "RejectionReason",

@@ -5,6 +5,7 @@ worker is down, because the sweep re-queues what is pending.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,9 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What the gateway called the message, and what it cost (SMS segments).
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    segments = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -55,3 +59,35 @@ class OutboxMessage(models.Model):
                          condition=Q(status="pending")),
             models.Index(fields=["case", "created_at"], name="outbox_case"),
         ]
+
+
+class MessageTemplate(models.Model):
+    """The administrator's wording of one message in one language.
+
+    A blank field keeps the built-in text (workflow/notifications/defaults.py), which also
+    lists the placeholders, such as {code}.
+    """
+
+    key = models.CharField(_("message"), max_length=64)
+    language = models.CharField(_("Language"), max_length=8, choices=settings.LANGUAGES)
+    sms_text = models.TextField(_("SMS text"), blank=True)
+    email_subject = models.CharField(_("e-mail subject"), max_length=200, blank=True)
+    email_body = models.TextField(_("e-mail body"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["key", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="message_template_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"
+
+    def clean(self) -> None:
+        from workflow.notifications.defaults import TEMPLATE_KEYS
+
+        if self.key not in TEMPLATE_KEYS:
+            raise ValidationError({"key": _("Unknown message.")})

@@ -1,0 +1,153 @@
+"""The built-in message texts, Vietnamese and English; the administrator may override them.
+
+Pure data with no imports of our models, so the model layer can validate keys against it.
+Placeholders are `{name}`: {portal}, {hotline}, {url} (the portal), {code} (the tracking
+code), {reason} (why a case was rejected), {case_url} (the staff page of the case),
+{due_at} and {stage} (deadline alerts). Reporter messages go out by SMS and e-mail, staff
+messages by e-mail only. Reporter SMS stay within one 160-character GSM-7 segment once
+stripped of diacritics, for an ordinary portal name and address.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class Texts(TypedDict):
+    sms: str
+    subject: str
+    body: str
+
+
+_SIGNATURE = {
+    "vi": "\n\n{portal}\nĐường dây nóng: {hotline}\n{url}",
+    "en": "\n\n{portal}\nHotline: {hotline}\n{url}",
+}
+
+
+def _reporter(vi_sms: str, vi_subject: str, en_sms: str, en_subject: str) -> dict[str, Texts]:
+    return {
+        "vi": {"sms": "{portal}: " + vi_sms, "subject": vi_subject,
+               "body": "Kính gửi Quý ông/bà,\n\n" + vi_sms + _SIGNATURE["vi"]},
+        "en": {"sms": "{portal}: " + en_sms, "subject": en_subject,
+               "body": "Dear citizen,\n\n" + en_sms + _SIGNATURE["en"]},
+    }
+
+
+def _staff(vi_subject: str, vi_body: str, en_subject: str, en_body: str) -> dict[str, Texts]:
+    return {
+        "vi": {"sms": "", "subject": "[{portal}] " + vi_subject,
+               "body": vi_body + "\n\n{case_url}" + _SIGNATURE["vi"]},
+        "en": {"sms": "", "subject": "[{portal}] " + en_subject,
+               "body": en_body + "\n\n{case_url}" + _SIGNATURE["en"]},
+    }
+
+
+DEFAULTS: dict[str, dict[str, Texts]] = {
+    # --- To the reporter -------------------------------------------------------------------
+    "case_received": _reporter(
+        "Đã tiếp nhận phản ánh của bạn, mã {code}. Tra cứu tại {url}",
+        "Đã tiếp nhận phản ánh {code}",
+        "We received your report, code {code}. Track it at {url}",
+        "Report {code} received",
+    ),
+    "case_rejected": _reporter(
+        "Phản ánh mã {code} không được tiếp nhận. Lý do: {reason}",
+        "Phản ánh {code} không được tiếp nhận",
+        "Report {code} was not accepted. Reason: {reason}",
+        "Report {code} not accepted",
+    ),
+    "case_dispatched": _reporter(
+        "Phản ánh mã {code} đã được chuyển đến đơn vị có thẩm quyền xử lý.",
+        "Phản ánh {code} đã được chuyển xử lý",
+        "Report {code} has been sent to the competent unit.",
+        "Report {code} sent to the unit",
+    ),
+    "reply_published": _reporter(
+        "Phản ánh mã {code} đã có kết quả trả lời. Xem tại {url}",
+        "Phản ánh {code} đã có kết quả trả lời",
+        "Report {code} has been answered. See {url}",
+        "Report {code} answered",
+    ),
+    "reply_private": _reporter(
+        "Kết quả trả lời phản ánh mã {code} chỉ gửi riêng bạn. Tra cứu tại {url}",
+        "Phản ánh {code} đã có kết quả trả lời",
+        "The reply to report {code} is for you only. Track it at {url}",
+        "Report {code} answered",
+    ),
+    "reply_offline": _reporter(
+        "Phản ánh mã {code} đã được trả lời bằng văn bản. Liên hệ {hotline} để biết thêm.",
+        "Phản ánh {code} đã được trả lời",
+        "Report {code} has been answered in writing. Call {hotline} for details.",
+        "Report {code} answered",
+    ),
+    "case_reprocessing": _reporter(
+        "Phản ánh mã {code} đang được xem xét, xử lý lại.",
+        "Phản ánh {code} được xử lý lại",
+        "Report {code} is being handled again.",
+        "Report {code} handled again",
+    ),
+    # --- To staff --------------------------------------------------------------------------
+    "staff_case_received": _staff(
+        "Phản ánh mới {code}",
+        "Có phản ánh mới mã {code} cần phân loại và chuyển xử lý.",
+        "New report {code}",
+        "A new report, code {code}, waits to be classified and dispatched.",
+    ),
+    "staff_case_dispatched": _staff(
+        "Phản ánh {code} được chuyển đến đơn vị",
+        "Phản ánh mã {code} đã được chuyển đến đơn vị của bạn. Hãy tiếp nhận hoặc trả lại.",
+        "Report {code} dispatched to your unit",
+        "Report {code} was dispatched to your unit. Accept it or return it.",
+    ),
+    "staff_case_returned": _staff(
+        "Phản ánh {code} bị đơn vị trả lại",
+        "Một đơn vị đã trả lại phản ánh mã {code}. Hãy chuyển lại cho đơn vị phù hợp.",
+        "Report {code} returned by a unit",
+        "A unit returned report {code}. Dispatch it to the right unit.",
+    ),
+    "staff_draft_submitted": _staff(
+        "Dự thảo trả lời phản ánh {code} chờ duyệt",
+        "Dự thảo trả lời phản ánh mã {code} đang chờ lãnh đạo đơn vị phê duyệt.",
+        "Draft reply to report {code} awaits approval",
+        "The draft reply to report {code} waits for the unit leader's approval.",
+    ),
+    "staff_sent_back": _staff(
+        "Kết quả xử lý phản ánh {code} bị gửi lại",
+        "Kết quả xử lý phản ánh mã {code} được gửi lại đơn vị để bổ sung.",
+        "Result of report {code} sent back",
+        "The result of report {code} was sent back to your unit for rework.",
+    ),
+    "staff_case_approved": _staff(
+        "Phản ánh {code} chờ công bố",
+        "Kết quả xử lý phản ánh mã {code} đã được phê duyệt và chờ công bố.",
+        "Report {code} awaits publication",
+        "The result of report {code} was approved and waits for publication.",
+    ),
+    "staff_case_reopened": _staff(
+        "Phản ánh {code} được mở lại",
+        "Người phản ánh chưa hài lòng với kết quả phản ánh mã {code}; phản ánh được mở lại.",
+        "Report {code} reopened",
+        "The reporter was not satisfied with the reply to report {code}; it was reopened.",
+    ),
+    "staff_case_reprocess": _staff(
+        "Phản ánh {code} cần xử lý lại",
+        "Phản ánh mã {code} được giao lại cho đơn vị của bạn để xử lý lại.",
+        "Report {code} to be handled again",
+        "Report {code} was handed back to your unit to be handled again.",
+    ),
+    "staff_reminder": _staff(
+        "Nhắc hạn xử lý phản ánh {code}",
+        "Phản ánh mã {code} ({stage}) đến hạn lúc {due_at}.",
+        "Deadline reminder for report {code}",
+        "Report {code} ({stage}) is due at {due_at}.",
+    ),
+    "staff_overdue": _staff(
+        "Phản ánh {code} đã quá hạn",
+        "Phản ánh mã {code} ({stage}) đã quá hạn lúc {due_at}.",
+        "Report {code} is overdue",
+        "Report {code} ({stage}) was due at {due_at}.",
+    ),
+}
+
+TEMPLATE_KEYS: tuple[str, ...] = tuple(DEFAULTS)
