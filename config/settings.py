@@ -218,6 +218,33 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Public portal: submissions, uploads, rate limits (feedback, publishing) ------------------
+# Photos of a submission (SECURITY IN2): checked from their bytes, re-encoded, never stored as sent.
+PUBLIC_PHOTO_MAX_BYTES = env.int("PUBLIC_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PUBLIC_PHOTO_MAX_COUNT = env.int("PUBLIC_PHOTO_MAX_COUNT", default=5)
+# Decompression-bomb limit: a 50-megapixel phone photo passes, a crafted giant does not.
+PUBLIC_PHOTO_MAX_PIXELS = env.int("PUBLIC_PHOTO_MAX_PIXELS", default=50_000_000)
+# Stored photos are scaled down to this long edge; evidence stays legible, disks stay small.
+PUBLIC_PHOTO_MAX_EDGE = env.int("PUBLIC_PHOTO_MAX_EDGE", default=4096)
+# Rate limits (SECURITY AC4) as (hits, window in seconds), counted in the cache (Redis in
+# production). Submissions count per IP and per phone; lookups count failures only.
+PUBLIC_RATE_LIMITS = {
+    "submit:ip": (env.int("RATE_SUBMIT_PER_IP", default=10), 3600),
+    "submit:phone": (env.int("RATE_SUBMIT_PER_PHONE", default=5), 3600),
+    "track:ip": (env.int("RATE_TRACK_FAILURES_PER_IP", default=20), 900),
+    "track:code": (env.int("RATE_TRACK_FAILURES_PER_CODE", default=20), 3600),
+    "track:phone": (env.int("RATE_TRACK_FAILURES_PER_PHONE", default=20), 3600),
+}
+# The request header holding the client's address when a trusted proxy sets it (e.g.
+# "HTTP_X_REAL_IP"); empty means REMOTE_ADDR. Never trust a header no proxy overwrites.
+PUBLIC_CLIENT_IP_HEADER = env("PUBLIC_CLIENT_IP_HEADER", default="")
+# The privacy notice shown before submission (SECURITY DP2); bump it when the text changes.
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-11")
+PROVINCE.setdefault(
+    "public_service_portal_url",
+    env("PUBLIC_SERVICE_PORTAL_URL", default="https://dichvucong.tayninh.gov.vn/"),
+)
+
 # --- Notifications: outbox delivery, SMS and e-mail (WORKFLOW.md Notifications, RE4) ---------
 # SMS backend by dotted path, like EMAIL_BACKEND: ConsoleSmsBackend (prints), LocmemSmsBackend
 # (tests) or HttpGatewaySmsBackend (a carrier's brand-name gateway, configured below).

@@ -9,4 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", include("workflow.urls")),
+    path("", include("feedback.urls")),
+    path("", include("publishing.urls")),
 ]

@@ -81,3 +81,25 @@ class Rating(models.Model):
             models.UniqueConstraint(fields=["case", "round"], name="rating_once_per_publication")
         ]
         indexes = [models.Index(fields=["value", "created_at"], name="rating_value_at")]
+
+
+class Consent(models.Model):
+    """The reporter's consent to a purpose of processing their personal data (SECURITY DP2).
+
+    Recorded with the version of the privacy notice they were shown and the time they agreed.
+    """
+
+    class Purpose(models.TextChoices):
+        PROCESSING = "processing", _("Processing personal data to handle the feedback")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    notice_version = models.CharField(_("privacy notice version"), max_length=32)
+    given_at = models.DateTimeField(_("given at"))
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "purpose"], name="consent_once_per_purpose")
+        ]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from config.text import normalize_text
+from routing.models import Category
 from routing.selectors import REPORTER
 from workflow.errors import TransitionRefused
 from workflow.models import Case
-from workflow.services import reopen_case
+from workflow.services import receive_case, reopen_case
 
-from .models import Comment, Rating
+from .models import Attachment, Comment, Consent, Rating
+from .uploads import CleanPhoto
 
 
 @transaction.atomic
@@ -51,3 +55,53 @@ def add_reporter_comment(*, case_id: int, body: str, now: datetime) -> Comment:
     return Comment.objects.create(
         case=case, author_kind=Comment.Author.REPORTER, body=body, created_at=now
     )
+
+
+@transaction.atomic
+def submit_case(
+    *,
+    title: str,
+    content: str,
+    reporter_name: str,
+    reporter_phone: str,
+    reporter_email: str = "",
+    reporter_address: str = "",
+    is_confidential: bool = False,
+    location_text: str = "",
+    occurred_at: datetime | None = None,
+    category: Category | None = None,
+    photos: Sequence[CleanPhoto] = (),
+    notice_version: str,
+    idempotency_key: str,
+    language: str = "vi",
+    now: datetime,
+) -> tuple[Case, bool]:
+    """A citizen's submission on the web portal: the case, its photos and the consent, in
+    one transaction. Returns (case, created); a repeated `idempotency_key` (double submit,
+    retry) returns the first case with created False and stores nothing more (IN4).
+
+    The photos are already re-encoded (feedback.uploads.clean_photo).
+    """
+    case = receive_case(
+        channel=Case.Channel.WEB, title=title, content=content, reporter_name=reporter_name,
+        reporter_phone=reporter_phone, reporter_email=reporter_email,
+        reporter_address=reporter_address, is_confidential=is_confidential,
+        location_text=location_text, occurred_at=occurred_at, category=category,
+        idempotency_key=idempotency_key, language=language, now=now,
+    )
+    # receive_case hands back the earlier case on a repeated key; only a new one is ours.
+    if case.received_at != now:
+        return case, False
+    Consent.objects.create(
+        case=case, purpose=Consent.Purpose.PROCESSING, notice_version=notice_version,
+        given_at=now,
+    )
+    for photo in photos:
+        attachment = Attachment(
+            case=case, kind=Attachment.Kind.PHOTO, content_type=photo.content_type,
+            size=photo.size, sha256=photo.sha256,
+        )
+        # The name only feeds upload_to, which ignores it (IN2).
+        attachment.file.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
+        attachment.save()
+    return case, True

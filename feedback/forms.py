@@ -1,0 +1,211 @@
+"""The citizen's forms: submit (Art. 6), track, comment and rate (Art. 11).
+
+Forms clean and validate; they never create or change anything.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from config.text import normalize_line, normalize_text
+from routing.models import Category
+
+from .models import Rating
+from .uploads import CleanPhoto, clean_photo, limits_text
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+PHONE = re.compile(r"^0\d{9,10}$")
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def normalize_phone(value: str) -> str:
+    """A Vietnamese phone number as stored: digits only, +84/84 written as 0."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit() or ch == "+")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits.replace("+", "")
+
+
+def has_vietnamese_marks(text: str) -> bool:
+    """Whether text carries any diacritic (Art. 6.1 asks for Vietnamese with its marks)."""
+    if "đ" in text.lower():
+        return True
+    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
+
+
+def lacks_diacritics(text: str) -> bool:
+    """Text of several words with letters but not one diacritic: likely typed without marks."""
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 and not has_vietnamese_marks(text)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is checked from its bytes and re-encoded."""
+
+    # `accept` only helps the phone offer its camera and gallery; the bytes decide.
+    widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None) -> list[CleanPhoto]:
+        files = [f for f in (data or []) if f] if isinstance(data, list | tuple) else (
+            [data] if data else []
+        )
+        if len(files) > settings.PUBLIC_PHOTO_MAX_COUNT:
+            raise ValidationError(
+                _("Send at most %(count)d photos.") % {"count": settings.PUBLIC_PHOTO_MAX_COUNT},
+                code="too_many",
+            )
+        return [clean_photo(f) for f in files]
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        if get_language() == "en" and obj.name_en:
+            return obj.name_en
+        return obj.name
+
+
+class SubmitForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255,
+                            help_text=_("A short summary, e.g. “Street light out on 30/4 Street”."))
+    content = forms.CharField(
+        label=_("What happened"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Write in Vietnamese with diacritics. Say what, where and since when."),
+    )
+    category = CategoryChoiceField(
+        label=_("Category (optional)"), required=False, queryset=Category.objects.none(),
+        empty_label=_("I am not sure"),
+    )
+    location_text = forms.CharField(
+        label=_("Where (address or landmark)"), max_length=255, required=False
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened (optional)"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    photos = PhotosField(label=_("Photos (optional)"), required=False)
+    reporter_name = forms.CharField(label=_("Your full name"), max_length=200,
+                                    widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    reporter_phone = forms.CharField(
+        label=_("Your phone number"), max_length=20,
+        help_text=_("You need it, with the tracking code, to follow your feedback."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    reporter_email = forms.EmailField(label=_("Your e-mail address"), max_length=254,
+                                      widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    reporter_address = forms.CharField(
+        label=_("Your address (optional)"), max_length=255, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Keep my identity confidential"), required=False,
+        help_text=_("The reply is then sent to you only and nothing of your feedback is "
+                    "published (Art. 6.4, 10.3b)."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my personal data is processed to handle this feedback, as the "
+                "privacy notice explains."),
+        error_messages={"required": _("Tick this box to send your feedback: we cannot handle "
+                                      "it without processing your contact details.")},
+    )
+    # A field people never see; bots fill every field they find.
+    website = forms.CharField(label=_("Leave this field empty"), required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                            "tabindex": "-1"}))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+    diacritics_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The routing app has no selector for this yet; a plain read of active categories.
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["photos"].help_text = limits_text()
+        self.fields["occurred_at"].widget.attrs["max"] = timezone.localtime().strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+
+    @property
+    def honeypot_filled(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def clean_title(self) -> str:
+        return normalize_line(self.cleaned_data["title"])
+
+    def clean_content(self) -> str:
+        return normalize_text(self.cleaned_data["content"])
+
+    def clean_reporter_name(self) -> str:
+        return normalize_line(self.cleaned_data["reporter_name"])
+
+    def clean_reporter_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["reporter_phone"])
+        if not PHONE.match(phone):
+            raise ValidationError(
+                _("Enter a Vietnamese phone number, e.g. 0912 345 678."), code="phone"
+            )
+        return phone
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value is not None and value > timezone.now():
+            raise ValidationError(_("This date is in the future."), code="future")
+        return value
+
+    def clean_idempotency_key(self) -> str:
+        key = self.cleaned_data["idempotency_key"]
+        if not IDEMPOTENCY_KEY.match(key):
+            raise ValidationError(_("The form has expired. Please send it again."), code="key")
+        return key
+
+    @property
+    def needs_diacritics_warning(self) -> bool:
+        """Content written without marks, and the person has not yet confirmed it (Art. 6.1)."""
+        return (lacks_diacritics(self.cleaned_data.get("content", ""))
+                and not self.cleaned_data.get("diacritics_confirmed"))
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"), max_length=32,
+        help_text=_("The code you received on screen and by SMS, e.g. 7KQ2M-4XH9P."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                      "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("The phone number you gave"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your question about the reply"), max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class RatingForm(forms.Form):
+    value = forms.ChoiceField(label=_("How satisfied are you with the result?"),
+                              choices=Rating.Value.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Why (optional)"), max_length=2_000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,88 @@
+"""What the reporter sees of their own case once they opened it with code and phone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from publishing.selectors import TimelineEntry, public_timeline
+from workflow.models import Case
+
+from .models import Attachment, Comment, Rating
+
+
+@dataclass(frozen=True)
+class PhotoLink:
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    at: datetime
+    author: str
+    body: str
+    is_reporter: bool
+
+
+@dataclass(frozen=True)
+class TrackedCase:
+    code: str
+    state: str
+    is_state_secret: bool
+    is_confidential: bool
+    title: str
+    content: str
+    location_text: str
+    received_at: datetime
+    reply_text: str
+    published_at: datetime | None
+    timeline: list[TimelineEntry]
+    photos: list[PhotoLink]
+    comments: list[CommentRow]
+    can_comment: bool
+    can_rate: bool
+    rating: str
+
+
+def tracked_case(case_id: int) -> Case | None:
+    return Case.objects.filter(pk=case_id).first()
+
+
+def reporter_view(case: Case) -> TrackedCase:
+    """The reporter's page: status, timeline, the reply (a confidential one too), their
+    photos and the conversation. A state secret shows its status only (SECURITY DP4)."""
+    secret = case.is_state_secret
+    answered = case.state in (Case.State.PUBLISHED, Case.State.REOPENED) or (
+        case.reopen_count > 0 and bool(case.reply_text)
+    )
+    photos = [] if secret else [
+        PhotoLink(url=reverse("public:attachment", args=[pk]),
+                  label=_("Photo %(number)d") % {"number": n})
+        for n, pk in enumerate(
+            Attachment.objects.filter(case=case, kind=Attachment.Kind.PHOTO)
+            .order_by("pk").values_list("pk", flat=True), start=1)
+    ]
+    comments = [] if secret else [
+        CommentRow(at=c.created_at, body=c.body,
+                   is_reporter=c.author_kind == Comment.Author.REPORTER,
+                   author=(_("You") if c.author_kind == Comment.Author.REPORTER
+                           else c.unit.name if c.unit_id else c.get_author_kind_display()))
+        for c in Comment.objects.filter(case=case).select_related("unit")
+    ]
+    rating = Rating.objects.filter(case=case, round=case.reopen_count).first()
+    return TrackedCase(
+        code=case.display_code, state=case.get_state_display(), is_state_secret=secret,
+        is_confidential=case.is_confidential,
+        title="" if secret else case.title, content="" if secret else case.content,
+        location_text="" if secret else case.location_text, received_at=case.received_at,
+        reply_text=case.reply_text if answered and not secret else "",
+        published_at=case.published_at, timeline=public_timeline(case), photos=photos,
+        comments=comments,
+        can_comment=not secret and case.state in (Case.State.PUBLISHED, Case.State.REOPENED),
+        can_rate=not secret and case.state == Case.State.PUBLISHED and rating is None,
+        rating=rating.get_value_display() if rating else "",
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("gui-phan-anh/", views.submit, name="submit"),
+    path("gui-phan-anh/da-gui/", views.submitted, name="submitted"),
+    path("tra-cuu/", views.track, name="track"),
+    path("tra-cuu/ket-qua/", views.tracked, name="tracked"),
+    path("tra-cuu/ket-qua/hoi-them/", views.comment, name="comment"),
+    path("tra-cuu/ket-qua/danh-gia/", views.rate, name="rate"),
+    path("tra-cuu/thoat/", views.stop_tracking, name="stop_tracking"),
+    path("tep/<int:pk>/", views.attachment, name="attachment"),
+    path("kenh-tiep-nhan/", views.channels, name="channels"),
+    path("quy-dinh/", views.rules, name="rules"),
+    path("bao-ve-du-lieu-ca-nhan/", views.privacy, name="privacy"),
+]

@@ -1,0 +1,53 @@
+"""The filters of the published answers (GET, so a result page can be bookmarked)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from routing.models import Area, Category, Unit
+
+from .selectors import AnswerFilters
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.name_en if get_language() == "en" and obj.name_en else obj.name
+
+
+class AnswerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search"}),
+                        help_text=_("Diacritics are optional: “duong ngap” finds “đường ngập”."))
+    category = CategoryChoiceField(label=_("Category"), required=False,
+                                   queryset=Category.objects.none(), empty_label=_("All"))
+    unit = forms.ModelChoiceField(label=_("Handling unit"), required=False,
+                                  queryset=Unit.objects.none(), empty_label=_("All"))
+    area = forms.ModelChoiceField(label=_("Area"), required=False,
+                                  queryset=Area.objects.none(), empty_label=_("All"))
+    published_from = forms.DateField(label=_("Published from"), required=False,
+                                     input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    published_to = forms.DateField(label=_("Published until"), required=False,
+                                   input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The routing app has no selectors for these lists yet: plain reads of active rows.
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("name")
+        self.fields["area"].queryset = Area.objects.all()
+
+    def filters(self) -> AnswerFilters:
+        """The valid filters; an invalid one is ignored rather than refused."""
+        if not self.is_bound:
+            return AnswerFilters()
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return AnswerFilters(
+            q=(data.get("q") or "").strip(), category=data.get("category"),
+            unit=data.get("unit"), area=data.get("area"),
+            published_from=data.get("published_from"), published_to=data.get("published_to"),
+        )

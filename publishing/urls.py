@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "publishing"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tra-loi/", views.answers, name="answers"),
+    path("tra-loi/<int:pk>/", views.answer, name="answer"),
+]

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.feedback.support import public_isolation  # noqa: F401 — a fixture
+
+
+@pytest.fixture(autouse=True)
+def _isolated(public_isolation):  # noqa: F811
+    yield
