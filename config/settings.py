@@ -235,9 +235,6 @@ PUBLIC_RATE_LIMITS = {
     "track:code": (env.int("RATE_TRACK_FAILURES_PER_CODE", default=20), 3600),
     "track:phone": (env.int("RATE_TRACK_FAILURES_PER_PHONE", default=20), 3600),
 }
-# The request header holding the client's address when a trusted proxy sets it (e.g.
-# "HTTP_X_REAL_IP"); empty means REMOTE_ADDR. Never trust a header no proxy overwrites.
-PUBLIC_CLIENT_IP_HEADER = env("PUBLIC_CLIENT_IP_HEADER", default="")
 # The privacy notice shown before submission (SECURITY DP2); bump it when the text changes.
 PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-11")
 PROVINCE.setdefault(
@@ -303,3 +300,9 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # instead of kombu's default of about six seconds of retries: the beat re-queues the
     # outbox (SECURITY RE1). Workers reconnect by broker_connection_max_retries, unchanged.
     CELERY_BROKER_TRANSPORT_OPTIONS.update(max_retries=0, socket_connect_timeout=2)
+
+# --- Audit log: the client's address (SECURITY AU1) -------------------------------------------
+# How many reverse proxies of ours stand in front of the application, each appending to
+# X-Forwarded-For. 0: the header is ignored and REMOTE_ADDR is the client (a client can write
+# any X-Forwarded-For it likes, so it is only read behind proxies that are known to be there).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -14,14 +14,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from routing import audit
+
 logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
-    header = settings.PUBLIC_CLIENT_IP_HEADER
-    value = request.META.get(header, "") if header else ""
-    # A proxy chain lists the client first; only the configured proxy's header is trusted.
-    return (value.split(",")[0].strip() if value else "") or request.META.get("REMOTE_ADDR", "")
+    """The client's address, read as the audit log reads it (TRUSTED_PROXY_COUNT)."""
+    return audit.client_ip(request) or ""
 
 
 def _key(scope: str, ident: str) -> str:

@@ -1,13 +1,28 @@
 """Admin pages of areas, units, categories and the roles people hold (the administrator's)."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Model
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Area, Category, Membership, ProvinceRole, Unit
+from .audit import record
+from .models import (
+    Area,
+    AuditEvent,
+    Category,
+    Membership,
+    ProvinceRole,
+    TwoFactorDevice,
+    Unit,
+)
 from .selectors import units_without_required_roles
 
 # Past this many, the warning names a few units and counts the rest.
@@ -21,6 +36,33 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
+
+
+def staff_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin has no log-in of its own: the staff log-in counts failures, locks out and
+    asks administrators for their two-factor code (SECURITY AC5)."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return HttpResponseRedirect(f"{reverse('staff:login')}?{urlencode({'next': target})}")
+
+
+admin.site.login = staff_login  # type: ignore[method-assign]
+
+
+class AuditedRoleAdmin(admin.ModelAdmin):
+    """Hands the request to the role-change audit signal (routing/signals.py): who and where."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        obj._audit_request = request  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        obj._audit_request = request  # type: ignore[attr-defined]
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # One by one, so each removed role is audited with its request.
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,6 +79,18 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ("area",)
     autocomplete_fields = ("area",)
     inlines = (MembershipInline,)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._audit_request = request
+            obj.delete()
+        for obj in instances:
+            obj._audit_request = request
+            obj.save()
+        formset.save_m2m()
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -72,7 +126,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProvinceRole)
-class ProvinceRoleAdmin(admin.ModelAdmin):
+class ProvinceRoleAdmin(AuditedRoleAdmin):
     list_display = ("user", "full_name", "role")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
@@ -85,7 +139,7 @@ class ProvinceRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedRoleAdmin):
     list_display = ("user", "full_name", "unit", "role")
     list_filter = ("role", "unit__kind")
     search_fields = ("user__username", "user__first_name", "user__last_name", "unit__name",
@@ -96,3 +150,62 @@ class MembershipAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("name"), ordering="user__last_name")
     def full_name(self, obj: Membership) -> str:
         return f"{obj.user.last_name} {obj.user.first_name}".strip()
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedRoleAdmin, UserAdmin):
+    """Django's user admin; granting or removing superuser, staff or active is audited."""
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only (SECURITY AU2)."""
+
+    list_display = ("at", "action", "outcome", "actor", "username_tried", "ip", "object_type",
+                    "object_id")
+    list_filter = ("action", "outcome")
+    search_fields = ("actor__username", "username_tried", "ip", "object_id")
+    list_select_related = ("actor",)
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TwoFactorDevice)
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    """Who has two-factor log-in. Deleting a device (a lost phone) makes its owner enrol
+    again at the next log-in. The secret is never shown here."""
+
+    list_display = ("user", "confirmed_at", "created_at")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("user", "confirmed_at", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: TwoFactorDevice) -> None:
+        record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=obj,
+               change="two_factor_reset", user_id=obj.user_id)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RoutingConfig(AppConfig):
     name = "routing"
     verbose_name = _("Units and categories")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

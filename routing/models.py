@@ -6,6 +6,8 @@ This app imports no other app of ours.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.text import normalize_line
@@ -162,3 +164,106 @@ class ProvinceRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+# --- Audit log and two-factor devices (SECURITY AU1–AU3, AC5) ---------------------------------
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk UPDATE and DELETE; the database trigger refuses raw SQL as well."""
+
+    def update(self, **kwargs):
+        raise TypeError("Audit rows are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit rows are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from which address, with what outcome (SECURITY AU1).
+
+    Append-only (AU2). `detail` holds ids and short codes only: never a password, a one-time
+    code, a token, a reporter's identity or a citizen's text (AU3).
+    """
+
+    class Action(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Log-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGGED_OUT = "logged_out", _("Logged out")
+        PERMISSION_DENIED = "permission_denied", _("Permission denied")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor authentication enabled")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Two-factor code refused")
+        CONTACT_REVEALED = "contact_revealed", _("Reporter contact revealed")
+        EXPORT = "export", _("Export")
+        CONFIG_CHANGED = "config_changed", _("Configuration changed")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    username_tried = models.CharField(_("user name tried"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, default="ok")
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} · {self.get_action_display()} · {self.outcome}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("Audit rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit rows are append-only.")
+
+
+class TwoFactorDevice(models.Model):
+    """A person's TOTP authenticator (RFC 6238), confirmed by a first correct code."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="two_factor_device",
+    )
+    secret = models.CharField(_("secret"), max_length=64)  # base32, never shown once confirmed
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The time step of the last accepted code: a code is good once (RFC 6238 §5.2).
+    last_used_step = models.BigIntegerField(_("last used time step"), default=0)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def claim_step(self, step: int) -> bool:
+        """Spend a time step whose code was right: True once per step, even when two requests
+        race (a conditional UPDATE). Confirms the device on its first code."""
+        updated = TwoFactorDevice.objects.filter(pk=self.pk, last_used_step__lt=step).update(
+            last_used_step=step,
+            confirmed_at=Coalesce(models.F("confirmed_at"), models.Value(timezone.now())),
+        )
+        if updated:
+            self.refresh_from_db(fields=["last_used_step", "confirmed_at"])
+        return bool(updated)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from routing.models import AuditEvent
 from tests.conftest import MONDAY
 from tests.workflow import drive
 from workflow import services
@@ -215,6 +216,10 @@ def test_a_reveal_is_audited_and_shows_the_phone_to_that_unit_only(client, provi
         province.roads, province.coordinator_user, "Cần liên hệ để khảo sát hiện trường.")
     assert "0987654321" not in f"{event.note} {event.data}"
     assert "Kín Đáo" not in f"{event.note} {event.data}"
+    audit = AuditEvent.objects.get(action="contact_revealed")
+    assert (audit.actor, audit.ip, audit.object_id) == (
+        province.coordinator_user, "127.0.0.1", str(roads.pk))
+    assert "0987654321" not in str(audit.detail)
 
     client.force_login(province.roads_staff_user)
     assert "0987654321" in client.get(case_url(case)).content.decode()

@@ -140,9 +140,10 @@ def test_logging_out_needs_a_post(client, province):
 
 
 def test_a_staff_member_logs_in_and_lands_on_their_queue(client, province):
+    # Unit staff log in with a password alone; coordinators add a code (tests/workflow/test_auth).
     response = client.post(
         reverse("staff:login"),
-        {"username": "coord", "password": "a long test password 1022"},
+        {"username": "roads-staff", "password": "a long test password 1022"},
     )
     assert response.status_code == 302
     assert response["Location"] == HOME

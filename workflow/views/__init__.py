@@ -20,11 +20,12 @@ from .actions import (
 )
 from .case import EVENT_KINDS, case_detail, case_page
 from .intake import hotline
-from .queues import PAGE_SIZE, StaffLoginView, home, logout_view
+from .login import StaffLoginView, login_code, logout_view, two_factor
+from .queues import PAGE_SIZE, home
 
 __all__ = [
     "EVENT_KINDS", "PAGE_SIZE", "StaffLoginView", "accept", "approve", "case_detail",
     "case_page", "classify", "dispatch", "draft", "edit_approve", "extend", "home", "hotline",
-    "keep_result", "logout_view", "publish", "reject", "reprocess", "return_",
-    "return_to_staff", "reveal", "send_back", "verify",
+    "keep_result", "login_code", "logout_view", "publish", "reject", "reprocess", "return_",
+    "return_to_staff", "reveal", "send_back", "two_factor", "verify",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from routing.audit import record
+from routing.models import AuditEvent
 from routing.selectors import Actor, actor_for
 
 from .. import forms, services
@@ -51,6 +54,9 @@ def refusals_as_pages(view: View) -> View:
 
 
 def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    # Every 403 of the staff pages comes through here: audit it (SECURITY AU1), path only.
+    record(AuditEvent.Action.PERMISSION_DENIED, request=request, outcome="denied",
+           path=request.path)
     return render(request, "workflow/forbidden.html", {"reason": reason}, status=403)
 
 
@@ -206,9 +212,20 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request.user)
     assignment, case = assignment_for_action(actor, pk, "reveal")
     form = forms.ReasonForm(request.POST, key=form_key("reveal", assignment.pk))
-    return perform(request, actor, case, form, lambda data: services.reveal_contact(
-        assignment_id=assignment.pk, reason=data["reason"], actor=actor, now=timezone.now(),
-    ), _("The reporter's contact is now shown to %(unit)s.") % {"unit": assignment.unit.name})
+
+    @transaction.atomic
+    def reveal_and_audit(data: dict[str, Any]) -> Assignment:
+        # The case's history says why; the audit log says who, when and from where (AU1).
+        revealed = services.reveal_contact(
+            assignment_id=assignment.pk, reason=data["reason"], actor=actor, now=timezone.now()
+        )
+        record(AuditEvent.Action.CONTACT_REVEALED, request=request, obj=revealed,
+               unit=revealed.unit_id)
+        return revealed
+
+    return perform(request, actor, case, form, reveal_and_audit,
+                   _("The reporter's contact is now shown to %(unit)s.")
+                   % {"unit": assignment.unit.name})
 
 
 # --- The unit's staff (and leaders) ------------------------------------------------------------

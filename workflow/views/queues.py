@@ -1,4 +1,4 @@
-"""Each role's work queue, log-in and log-out, and the values the staff templates share.
+"""Each role's work queue and the values the staff templates share.
 
 Views are thin: the permission-checked getters of `selectors.py` choose the rows (another
 unit's case answers 404, SECURITY AC1), and the views turn them into plain values, so a
@@ -13,17 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from routing.models import Category
 from routing.selectors import actor_for
@@ -192,17 +189,6 @@ def assignment_queue(
 
 
 # --- Views -------------------------------------------------------------------------------------
-class StaffLoginView(LoginView):
-    template_name = "workflow/login.html"
-    redirect_authenticated_user = True
-
-
-@require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return redirect("staff:login")
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The queue of the person's role: coordinator, unit (leaders also approve), supervisor."""

@@ -1,0 +1,235 @@
+"""Staff log-in protections (SECURITY AC5): lockout, TOTP two-factor, the pending log-in.
+
+- Lockout: 5 consecutive failures (wrong password or wrong code) for one user name from one
+  address lock that pair for 15 minutes. Counters live in the cache (Redis in production) and
+  key on a hash, so neither the name nor the address is stored in clear. A success resets them.
+- TOTP (RFC 6238): HMAC-SHA-1, 6 digits, 30-second steps, one step of drift either way, each
+  step good once (the device keeps the last step it accepted).
+- Two-factor is required for coordinators and administrators, and for anyone who enrolled.
+  Their correct password does not log them in: it leaves a pending log-in in the session (the
+  user id, for a few minutes) until the code is given on the second page.
+
+`clock()` is the one source of time here, so tests move it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+import struct
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from routing.audit import client_ip
+from routing.models import TwoFactorDevice
+from routing.selectors import actor_for
+
+logger = logging.getLogger("workflow.auth")
+
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 15 * 60
+# Failures are "consecutive" until a success; a counter nobody touches for a day is forgotten.
+FAILURE_MEMORY_SECONDS = 24 * 60 * 60
+
+TOTP_DIGITS = 6
+TOTP_PERIOD = 30
+TOTP_DRIFT_STEPS = 1
+
+PENDING_SESSION_KEY = "staff_login_pending"
+PENDING_SECONDS = 5 * 60
+
+
+def clock() -> float:
+    """Seconds since the epoch; tests monkeypatch this."""
+    return time.time()
+
+
+# --- TOTP (RFC 4226 / RFC 6238) ----------------------------------------------------------------
+def hotp(key: bytes, counter: int, digits: int = TOTP_DIGITS) -> str:
+    """RFC 4226 HOTP with HMAC-SHA-1 and dynamic truncation."""
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
+    return str(value % 10**digits).zfill(digits)
+
+
+def time_step(at: float) -> int:
+    return int(at // TOTP_PERIOD)
+
+
+def decode_secret(secret: str) -> bytes:
+    cleaned = secret.replace(" ", "").upper()
+    return base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+
+
+def totp(secret: str, at: float, digits: int = TOTP_DIGITS) -> str:
+    return hotp(decode_secret(secret), time_step(at), digits)
+
+
+def new_secret() -> str:
+    """160 random bits (RFC 4226 §4 recommends them), base32 without padding."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").rstrip("=")
+
+
+def otpauth_uri(secret: str, account: str, issuer: str) -> str:
+    """The key URI authenticator apps read (Google's Key Uri Format)."""
+    label = quote(f"{issuer}:{account}", safe=":@")
+    query = urlencode({"secret": secret, "issuer": issuer, "algorithm": "SHA1",
+                       "digits": TOTP_DIGITS, "period": TOTP_PERIOD})
+    return f"otpauth://totp/{label}?{query}"
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split())
+
+
+def matching_step(secret: str, code: str, at: float, after_step: int = 0) -> int | None:
+    """The time step within the drift window whose code is `code`, newer than `after_step`
+    (the device's last accepted step: a code is good once). None if there is none."""
+    code = normalise_code(code)
+    if len(code) != TOTP_DIGITS or not code.isdigit():
+        return None
+    key = decode_secret(secret)
+    now_step = time_step(at)
+    for step in range(now_step - TOTP_DRIFT_STEPS, now_step + TOTP_DRIFT_STEPS + 1):
+        if step > after_step and hmac.compare_digest(hotp(key, step), code):
+            return step
+    return None
+
+
+def accept_code(device: TwoFactorDevice, code: str) -> bool:
+    """Check `code` against the device and, if right, spend its time step (atomically, so the
+    same code given twice at once is accepted once). Confirms an unconfirmed device."""
+    step = matching_step(device.secret, code, clock(), device.last_used_step)
+    return step is not None and device.claim_step(step)
+
+
+# --- Lockout -----------------------------------------------------------------------------------
+def _key(kind: str, username: str, ip: str) -> str:
+    digest = hashlib.sha256(f"{username.strip().casefold()}\0{ip}".encode()).hexdigest()
+    return f"staff-login:{kind}:{digest}"
+
+
+def request_ip(request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
+def is_locked(username: str, ip: str) -> bool:
+    try:
+        until = cache.get(_key("lock", username, ip))
+    except Exception:  # noqa: BLE001 — a cache outage must not stop every log-in
+        logger.exception("lockout state unavailable")
+        return False
+    return until is not None and until > clock()
+
+
+def register_failure(username: str, ip: str) -> bool:
+    """Count one failure; True when it is the one that locks the pair out."""
+    key = _key("fail", username, ip)
+    try:
+        cache.add(key, 0, FAILURE_MEMORY_SECONDS)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, FAILURE_MEMORY_SECONDS)
+            count = 1
+        if count < MAX_FAILURES:
+            return False
+        cache.set(_key("lock", username, ip), clock() + LOCKOUT_SECONDS, LOCKOUT_SECONDS)
+        cache.delete(key)
+    except Exception:  # noqa: BLE001
+        logger.exception("lockout counter unavailable")
+        return False
+    return True
+
+
+def reset_failures(username: str, ip: str) -> None:
+    try:
+        cache.delete_many([_key("fail", username, ip), _key("lock", username, ip)])
+    except Exception:  # noqa: BLE001
+        logger.exception("lockout counter unavailable")
+
+
+# --- Who needs a second factor -----------------------------------------------------------------
+def two_factor_required(user: Any) -> bool:
+    actor = actor_for(user)
+    return actor.is_coordinator or actor.is_admin
+
+
+def confirmed_device(user: Any) -> TwoFactorDevice | None:
+    return TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def needs_second_step(user: Any) -> bool:
+    return two_factor_required(user) or confirmed_device(user) is not None
+
+
+# --- The pending log-in ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pending:
+    user: Any
+    backend: str
+    next_url: str
+
+
+def safe_next(request: HttpRequest, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def start_pending(request: HttpRequest, user: Any, next_url: str) -> None:
+    """The password was right; remember who, until the code comes (a new session key, so a
+    fixed session id gains nothing)."""
+    request.session.cycle_key()
+    request.session[PENDING_SESSION_KEY] = {
+        "user_id": user.pk,
+        "backend": user.backend,
+        "next": safe_next(request, next_url),
+        "since": clock(),
+    }
+
+
+def pending(request: HttpRequest) -> Pending | None:
+    data = request.session.get(PENDING_SESSION_KEY)
+    if not isinstance(data, dict):
+        return None
+    if clock() - float(data.get("since", 0)) > PENDING_SECONDS:
+        clear_pending(request)
+        return None
+    user = get_user_model().objects.filter(pk=data.get("user_id"), is_active=True).first()
+    if user is None or data.get("backend") not in settings.AUTHENTICATION_BACKENDS:
+        clear_pending(request)
+        return None
+    return Pending(user=user, backend=data["backend"], next_url=data.get("next", ""))
+
+
+def clear_pending(request: HttpRequest) -> None:
+    request.session.pop(PENDING_SESSION_KEY, None)
+
+
+def finish_login(request: HttpRequest, state: Pending) -> str:
+    """Log the pending user in for real; the URL to go to next."""
+    clear_pending(request)
+    reset_failures(state.user.get_username(), request_ip(request))
+    auth_login(request, state.user, backend=state.backend)
+    return safe_next(request, state.next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def issuer_name() -> str:
+    return str(settings.PROVINCE.get("portal_name", "Cong 1022"))

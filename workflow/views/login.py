@@ -1,0 +1,170 @@
+"""Staff log-in (SECURITY AC5): password, lockout, the two-factor code page and enrolment.
+
+A correct password logs a unit member in at once. A coordinator or an administrator (or anyone
+who enrolled) is not logged in yet: the code page asks for the authenticator's code, or, with
+no confirmed authenticator, the enrolment page shows a new secret and asks for its first code.
+Failures of either step count toward the same lockout (workflow/auth.py). The audit rows of
+log-in, failure and log-out come from Django's signals (routing/signals.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from routing.audit import record
+from routing.models import AuditEvent, TwoFactorDevice
+
+from .. import auth
+
+
+def locked_message() -> str:
+    return _("Too many failed attempts. Try again in 15 minutes.")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("6-digit code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={
+            "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
+        }),
+    )
+
+
+class StaffLoginView(LoginView):
+    template_name = "workflow/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        ip = auth.request_ip(request)
+        if auth.is_locked(username, ip):
+            # Refused before the password is even looked at.
+            record(AuditEvent.Action.LOCKED_OUT, request=request, outcome="refused",
+                   username_tried=username)
+            context = self.get_context_data(form=self.form_class(request),
+                                            login_error=locked_message())
+            return self.render_to_response(context, status=429)
+        form = self.get_form()
+        if form.is_valid():
+            return self.form_valid(form)
+        if auth.register_failure(username, ip):
+            record(AuditEvent.Action.LOCKED_OUT, request=request, outcome="locked",
+                   username_tried=username, failures=auth.MAX_FAILURES)
+        return self.form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if auth.needs_second_step(user):
+            auth.start_pending(self.request, user, self.get_redirect_url())
+            if auth.confirmed_device(user) is None:
+                return redirect("staff:two_factor")
+            return redirect("staff:login_code")
+        auth.reset_failures(user.get_username(), auth.request_ip(self.request))
+        return super().form_valid(form)
+
+
+def refuse_locked(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    auth.clear_pending(request)
+    return render(request, template, {**context, "login_error": locked_message()}, status=429)
+
+
+def wrong_code(request: HttpRequest, user: Any, form: CodeForm, pending: bool) -> None:
+    record(AuditEvent.Action.TWO_FACTOR_FAILED, request=request, actor=user, outcome="failed")
+    if pending and auth.register_failure(user.get_username(), auth.request_ip(request)):
+        record(AuditEvent.Action.LOCKED_OUT, request=request, actor=user, outcome="locked",
+               username_tried=user.get_username(), failures=auth.MAX_FAILURES)
+    form.add_error("code", _("That code is not correct or was already used. Enter the current "
+                             "6-digit code from your authenticator app."))
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The second step of a log-in: the authenticator's code."""
+    state = auth.pending(request)
+    if state is None:
+        return redirect("staff:login")
+    device = auth.confirmed_device(state.user)
+    if device is None:
+        return redirect("staff:two_factor")
+    template = "workflow/login_code.html"
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if auth.is_locked(state.user.get_username(), auth.request_ip(request)):
+            record(AuditEvent.Action.LOCKED_OUT, request=request, actor=state.user,
+                   outcome="refused", username_tried=state.user.get_username())
+            return refuse_locked(request, template, {"form": CodeForm()})
+        if form.is_valid() and auth.accept_code(device, form.cleaned_data["code"]):
+            return redirect(auth.finish_login(request, state))
+        wrong_code(request, state.user, form, pending=True)
+        if auth.is_locked(state.user.get_username(), auth.request_ip(request)):
+            return refuse_locked(request, template, {"form": CodeForm()})
+        return render(request, template, {"form": form}, status=400)
+    return render(request, template, {"form": form})
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator: during a log-in that needs one, or later from the queue page."""
+    state = None if request.user.is_authenticated else auth.pending(request)
+    user = request.user if request.user.is_authenticated else getattr(state, "user", None)
+    if user is None:
+        return redirect("staff:login")
+    template = "workflow/two_factor.html"
+    if auth.confirmed_device(user) is not None:
+        if state is not None:
+            return redirect("staff:login_code")
+        return render(request, template, {"enrolled": True})
+    device, _created = TwoFactorDevice.objects.get_or_create(
+        user=user, defaults={"secret": auth.new_secret()}
+    )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        ip = auth.request_ip(request)
+        if state is not None and auth.is_locked(user.get_username(), ip):
+            record(AuditEvent.Action.LOCKED_OUT, request=request, actor=user,
+                   outcome="refused", username_tried=user.get_username())
+            return refuse_locked(request, template, {"form": CodeForm(), "enrolled": False})
+        if form.is_valid() and auth.accept_code(device, form.cleaned_data["code"]):
+            record(AuditEvent.Action.TWO_FACTOR_ENABLED, request=request, actor=user,
+                   obj=device)
+            if state is not None:
+                return redirect(auth.finish_login(request, state))
+            messages.success(request, _("Two-factor log-in is on. From now on the portal asks "
+                                        "for a code from your app after your password."))
+            return redirect("staff:home")
+        wrong_code(request, user, form, pending=state is not None)
+        status = 400
+    else:
+        status = 200
+    return render(request, template, {
+        "enrolled": False,
+        "form": form,
+        "required": state is not None,
+        "secret": " ".join(device.secret[i:i + 4] for i in range(0, len(device.secret), 4)),
+        "otpauth_uri": auth.otpauth_uri(device.secret, user.get_username(),
+                                        auth.issuer_name()),
+    }, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("staff:login")
