@@ -133,7 +133,7 @@ def test_a_fake_image_is_refused_with_a_translated_message_and_the_text_kept(cli
     assert response.status_code == 400
     assert not Case.objects.exists()
     html = response.content.decode()
-    assert "is not a photo we can read" in html  # the vi catalogue comes later
+    assert "Có tệp không phải là hình ảnh đọc được." in html
     assert "Đường ngập sau mưa ở phường 3" in html
 
 
