@@ -200,6 +200,8 @@ PROVINCE = {
     "zalo_name": env("ZALO_NAME", default="Cổng 1022 Tây Ninh"),
     "portal_url": env("PORTAL_URL", default="https://1022.tayninh.gov.vn/"),
     "app_name": env("MOBILE_APP_NAME", default="Tây Ninh Smart"),
+    # The department that issues the periodic reports (Art. 13.7).
+    "reporting_body": env("REPORTING_BODY_NAME", default="Sở Thông tin và Truyền thông"),
 }
 
 # --- Working time (WORKFLOW.md) ------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", include("workflow.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("feedback.urls")),
     path("", include("publishing.urls")),
 ]

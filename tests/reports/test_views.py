@@ -1,0 +1,90 @@
+"""Who may open the dashboard, its downloads and the reply letter."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.conftest import at
+from tests.workflow import drive
+
+
+@pytest.fixture
+def client_of(client):
+    def login(user):
+        client.force_login(user)
+        return client
+    return login
+
+
+@pytest.mark.django_db
+def test_a_supervisor_sees_the_province_with_charts(province, client_of):
+    response = client_of(province.supervisor_user).get(reverse("reports:dashboard"),
+                                                       {"period": "2026-03"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<svg" in body and "Sở Giao thông vận tải" in body and "Điện lực Tây Ninh" in body
+
+
+@pytest.mark.django_db
+def test_a_unit_leader_sees_only_their_own_unit(province, client_of):
+    client = client_of(province.roads_leader_user)
+    response = client.get(reverse("reports:dashboard"),
+                          {"period": "2026-03", "unit": "power"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Sở Giao thông vận tải" in body
+    assert "Điện lực Tây Ninh" not in body
+
+
+@pytest.mark.django_db
+def test_unit_staff_are_refused(province, client_of):
+    client = client_of(province.roads_staff_user)
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+    assert client.get(reverse("reports:xlsx")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_visitor_is_sent_to_log_in(client):
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 302 and "/staff/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_leaders_workbook_download_holds_their_unit_only(province, client_of):
+    drive.approved(province, at(2026, 3, 2, 8, 0))
+    response = client_of(province.power_leader_user).get(
+        reverse("reports:xlsx"), {"period": "2026-03", "unit": "roads"}
+    )
+    assert response.status_code == 200
+    wb = load_workbook(BytesIO(response.content))
+    scope = [row[1] for row in wb.worksheets[0].iter_rows(values_only=True) if len(row) > 1]
+    assert "Điện lực Tây Ninh" in scope and "Sở Giao thông vận tải" not in scope
+
+
+@pytest.mark.django_db
+def test_the_supervisors_pdf_download_is_a_pdf(province, client_of):
+    response = client_of(province.supervisor_user).get(reverse("reports:pdf"),
+                                                       {"period": "2026-Q1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_reply_letter_is_for_the_coordinator_and_the_unit_only(province, client_of):
+    case = drive.approved(province, at(2026, 3, 2, 8, 0))
+    url = reverse("reports:reply_letter", args=[drive.assignment_of(case, province.roads).pk])
+    assert client_of(province.coordinator_user).get(url).status_code == 200
+    assert client_of(province.roads_staff_user).get(url).status_code == 200
+    assert client_of(province.power_staff_user).get(url).status_code == 404
+    assert client_of(province.supervisor_user).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_draft_waiting_for_its_leader_has_no_letter_yet(province, client_of):
+    assignment = drive.awaiting_approval(province, at(2026, 3, 2, 8, 0))
+    url = reverse("reports:reply_letter", args=[assignment.pk])
+    assert client_of(province.coordinator_user).get(url).status_code == 404
+
