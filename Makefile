@@ -43,6 +43,14 @@ system-test:
 services:
 	@scripts/start-services
 
+# axe-core for the accessibility tests, from the npm registry; reinstalled when the lockfile
+# changes. Debian's nodejs and npm are installed only where no npm exists (some machines have
+# NodeSource's nodejs, which bundles its own npm and conflicts with Debian's package).
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || scripts/install-debian-packages nodejs npm
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
@@ -61,7 +69,7 @@ run: system-run $(VENV)/.installed .env messages
 		--schedule var/celerybeat-schedule & \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
-test: system-test $(VENV)/.installed .env services messages
+test: system-test $(VENV)/.installed .env services messages node_modules/.package-lock.json
 	mkdir -p var/static
 	$(VENV)/bin/ruff check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
@@ -71,4 +79,4 @@ bench: system-test $(VENV)/.installed .env services messages
 	$(TEST_ENV) $(PY) manage.py bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules test-artifacts
