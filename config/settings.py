@@ -308,3 +308,7 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 # X-Forwarded-For. 0: the header is ignored and REMOTE_ADDR is the client (a client can write
 # any X-Forwarded-For it likes, so it is only read behind proxies that are known to be there).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Open311 GeoReport v2 (feedback/open311) ---------------------------------------------------
+# The jurisdiction_id Open311 clients may send; any other value is refused.
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="tayninh.gov.vn")

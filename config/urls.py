@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("workflow.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("feedback.api.urls")),
+    path("open311/v2/", include("feedback.open311.urls")),
     path("", include("feedback.urls")),
     path("", include("publishing.urls")),
 ]

@@ -1,15 +1,24 @@
-"""Read-only admin pages of the reporters' comments and ratings.
+"""Read-only admin pages of the reporters' comments and ratings, and the channel API keys.
 
-They are written by the reporter through the services (feedback/services.py); the
-administrator can look, never add, change or delete.
+Comments and ratings are written by the reporter through the services
+(feedback/services.py); the administrator can look, never add, change or delete. API keys
+are issued here: the key is shown once, on the page that follows its creation.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from routing.audit import record
+from routing.models import AuditEvent
 from workflow.admin import ReadOnlyAdmin, TrackingCodeSearch
 
-from .models import Comment, Rating
+from .models import ApiKey, Comment, Rating
 
 
 class CaseRowAdmin(TrackingCodeSearch, ReadOnlyAdmin):
@@ -36,3 +45,62 @@ class RatingAdmin(CaseRowAdmin):
     list_filter = ("value",)
     ordering = ("-created_at", "-pk")
     fields = ("case_code", "round", "value", "note", "created_at")
+
+
+# Rendered once, right after the key is issued; the key is in no message, log or session.
+# The texts come translated from Python, where makemessages finds them.
+_ISSUED_TEMPLATE = """{% extends "admin/base_site.html" %}
+{% block content %}<div id="content-main">
+<p>{{ issued }}</p><p>{{ warning }}</p>
+<p><code id="issued-api-key">{{ raw_key }}</code></p>
+<p><a href="{{ changelist_url }}">{{ back }}</a></p>
+</div>{% endblock %}"""
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "is_active", "created_at", "last_used_at")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+        if obj is None:
+            return ["name", "is_active"]
+        return ["name", "is_active", "prefix", "created_at", "last_used_at"]
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if not change:
+            # Kept on the request only, for response_add; never stored, logged or messaged.
+            request._issued_api_key = obj.set_new_key()  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+        record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=obj,
+               change="api_key_changed" if change else "api_key_issued",
+               active=obj.is_active)
+
+    def delete_model(self, request: HttpRequest, obj: ApiKey) -> None:
+        record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=obj,
+               change="api_key_deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def response_add(self, request: HttpRequest, obj: ApiKey,
+                     post_url_continue: str | None = None) -> HttpResponse:
+        raw = getattr(request, "_issued_api_key", None)
+        if raw is None:  # pragma: no cover — save_model always sets it on add
+            return super().response_add(request, obj, post_url_continue)
+        template = engines["django"].from_string(_ISSUED_TEMPLATE)
+        response = TemplateResponse(request, template, {
+            **self.admin_site.each_context(request),
+            "title": _("API key issued"), "raw_key": raw, "opts": self.opts,
+            "issued": _("The API key of “%(name)s” was issued.") % {"name": obj.name},
+            "warning": _("Copy it now and hand it over safely: it is shown this once and "
+                         "cannot be read again."),
+            "back": _("Back to the API keys"),
+            "changelist_url": reverse("admin:feedback_apikey_changelist"),
+        })
+        response["Cache-Control"] = "no-store"
+        return response

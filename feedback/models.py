@@ -1,5 +1,8 @@
-"""The citizen's side of a case: attachments, comments and ratings."""
+"""The citizen's side of a case: attachments, comments and ratings; channel API keys."""
 
+from __future__ import annotations
+
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -103,3 +106,47 @@ class Consent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "purpose"], name="consent_once_per_purpose")
         ]
+
+
+class ApiKey(models.Model):
+    """A key that lets an Open311 app or a unit's software post cases (issued in the admin).
+
+    Only the SHA-256 of the key is stored; the key itself is shown once, when it is issued.
+    Keys carry 256 random bits, so an unsalted digest is enough to make a stolen table useless.
+    """
+
+    PREFIX_LENGTH = 8
+
+    name = models.CharField(_("name"), max_length=200,
+                            help_text=_("Who uses this key, e.g. the app's publisher."))
+    key_hash = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key begins with"), max_length=PREFIX_LENGTH, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def digest(raw: str) -> str:
+        return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def set_new_key(self) -> str:
+        """Give this row a fresh key and return it: the only moment it can be read."""
+        raw = secrets.token_urlsafe(32)
+        self.key_hash = self.digest(raw)
+        self.prefix = raw[: self.PREFIX_LENGTH]
+        return raw
+
+    @classmethod
+    def authenticate(cls, raw: str | None) -> ApiKey | None:
+        """The active key row for `raw`, or None."""
+        if not raw or len(raw) > 200:
+            return None
+        return cls.objects.filter(key_hash=cls.digest(raw), is_active=True).first()

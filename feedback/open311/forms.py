@@ -1,0 +1,124 @@
+"""GeoReport v2 parameters, checked by Django forms like every other input (IN5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from config.text import normalize_line, normalize_text
+from routing.models import Category
+
+from ..api.forms import check_year, to_coordinate
+from ..api.http import parse_id
+from ..forms import PHONE, normalize_phone
+
+MAX_IDS = 100
+TITLE_LENGTH = 120
+
+
+def _comma_list(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class SearchForm(forms.Form):
+    """GET requests: service_request_id, service_code, start_date, end_date, status."""
+
+    service_request_id = forms.CharField(required=False, max_length=2000)
+    service_code = forms.CharField(required=False, max_length=2000)
+    start_date = forms.DateTimeField(required=False)
+    end_date = forms.DateTimeField(required=False)
+    status = forms.CharField(required=False, max_length=100)
+
+    def clean_service_request_id(self) -> list[int]:
+        parts = _comma_list(self.cleaned_data["service_request_id"])
+        ids = [parse_id(part) for part in parts]
+        if len(ids) > MAX_IDS or any(pk is None for pk in ids):
+            raise ValidationError(_("service_request_id: give up to 100 ids, separated by "
+                                    "commas."), code="ids")
+        return [pk for pk in ids if pk is not None]
+
+    def clean_service_code(self) -> list[str]:
+        return _comma_list(self.cleaned_data["service_code"])
+
+    def clean_status(self) -> list[str]:
+        statuses = [s.lower() for s in _comma_list(self.cleaned_data["status"])]
+        if any(s not in ("open", "closed") for s in statuses):
+            raise ValidationError(_("status: use open, closed or both."), code="status")
+        return statuses
+
+    def clean_start_date(self) -> datetime | None:
+        check_year(self.cleaned_data["start_date"])
+        return self.cleaned_data["start_date"]
+
+    def clean_end_date(self) -> datetime | None:
+        check_year(self.cleaned_data["end_date"])
+        return self.cleaned_data["end_date"]
+
+
+class PostRequestForm(forms.Form):
+    """POST requests. media_url, device_id, account_id and attributes are accepted and
+    ignored: nothing is fetched from a URL a client sends."""
+
+    service_code = forms.ModelChoiceField(
+        queryset=Category.objects.none(), to_field_name="code",
+        error_messages={"required": _("service_code is required."),
+                        "invalid_choice": _("service_code is not one of our services.")},
+    )
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90)
+    long = forms.FloatField(required=False, min_value=-180, max_value=180)
+    address_string = forms.CharField(required=False, max_length=255)
+    address_id = forms.CharField(required=False, max_length=255)
+    email = forms.EmailField(required=False, max_length=254)
+    first_name = forms.CharField(required=False, max_length=100)
+    last_name = forms.CharField(required=False, max_length=100)
+    phone = forms.CharField(required=False, max_length=20)
+    description = forms.CharField(
+        max_length=10_000, error_messages={"required": _("description is required.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The routing app has no selector for this yet: a plain read of active categories.
+        self.fields["service_code"].queryset = Category.objects.filter(is_active=True)
+
+    def clean_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["phone"])
+        if phone and not PHONE.match(phone):
+            raise ValidationError(_("phone: enter a Vietnamese phone number, e.g. "
+                                    "0912 345 678."), code="phone")
+        return phone
+
+    def clean_description(self) -> str:
+        return normalize_text(self.cleaned_data["description"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lat, long = data.get("lat"), data.get("long")
+        if (lat is None) != (long is None):
+            raise ValidationError(_("Send lat and long together."), code="location")
+        if lat is None and not data.get("address_string") and not data.get("address_id") \
+                and "lat" not in self.errors and "long" not in self.errors:
+            raise ValidationError(_("A location is required: lat and long, or "
+                                    "address_string."), code="location")
+        name = normalize_line(f"{data.get('first_name', '')} {data.get('last_name', '')}")
+        if not name:
+            raise ValidationError(_("Your name is required (first_name, last_name)."),
+                                  code="name")
+        if not data.get("phone") and not data.get("email") and "phone" not in self.errors \
+                and "email" not in self.errors:
+            raise ValidationError(_("A phone number or an e-mail address is required."),
+                                  code="contact")
+        data["reporter_name"] = name
+        data["latitude"], data["longitude"] = to_coordinate(lat), to_coordinate(long)
+        data["location_text"] = normalize_line(data.get("address_string") or "")
+        data["title"] = title_from(data.get("description") or "")
+        return data
+
+
+def title_from(description: str) -> str:
+    """A case title from the first line of the description (Open311 has no title)."""
+    first = normalize_line(description.strip().split("\n", 1)[0] if description.strip() else "")
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1].rstrip() + "…"

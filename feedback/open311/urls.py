@@ -1,0 +1,17 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "open311"
+
+FMT = r"\.(?P<fmt>json|xml)$"
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    re_path(r"^discovery" + FMT, views.discovery, name="discovery"),
+    re_path(r"^services" + FMT, views.services, name="services"),
+    re_path(r"^services/(?P<code>[^/]+?)" + FMT, views.service_definition, name="service"),
+    re_path(r"^requests" + FMT, views.requests, name="requests"),
+    re_path(r"^requests/(?P<pk>[^/]+?)" + FMT, views.request_detail, name="request"),
+    re_path(r"^tokens/(?P<token>[^/]+?)" + FMT, views.token, name="token"),
+]
