@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-
 # URL namespaces of the staff side: their pages get the staff header and stylesheet.
 STAFF_NAMESPACES = frozenset({"staff", "reports"})
 
