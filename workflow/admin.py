@@ -12,11 +12,21 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 import workflow.calendar_admin  # noqa: F401 — registers the working calendar's pages
+from routing.audit import record
+from routing.models import AuditEvent
 
-from .models import Case, CaseEvent, DeadlineAlert, MessageTemplate, OutboxMessage
+from .models import (
+    AbuseListEntry,
+    Case,
+    CaseEvent,
+    DeadlineAlert,
+    MessageTemplate,
+    OutboxMessage,
+)
 from .models.cases import clean_tracking_code
 from .notifications.defaults import TEMPLATE_KEYS
 from .notifications.render import default_texts, sms_segments, sms_text
@@ -147,3 +157,30 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         encoding, count = sms_segments(text)
         sms = f"{texts['sms']}  [{encoding}, {count}]" if texts["sms"] else ""
         return "\n\n".join(part for part in (sms, texts["subject"], texts["body"]) if part)
+
+
+@admin.register(AbuseListEntry)
+class AbuseListEntryAdmin(admin.ModelAdmin):
+    """The abuse list of Art. 18.2. Entries are switched off, never deleted, and every
+    change is audited by id and kind (the value is a person's contact, SECURITY AU3)."""
+
+    list_display = ("kind", "value", "active", "added_at", "added_by")
+    list_filter = ("kind", "active")
+    search_fields = ("value",)
+    list_select_related = ("added_by",)
+    ordering = ("-added_at", "-pk")
+    fields = ("kind", "value", "reason", "active", "added_by", "added_at")
+    readonly_fields = ("added_by", "added_at")
+    actions = None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: AbuseListEntry, form: Any,
+                   change: bool) -> None:
+        if not change:
+            obj.added_by, obj.added_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
+        record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=obj,
+               change="abuse_list_changed" if change else "abuse_list_added", kind=obj.kind,
+               active=obj.active)

@@ -24,7 +24,7 @@ from PIL import Image, ImageOps
 
 from routing.models import Category, Unit
 
-from .models import Assignment, RejectionReason, Visibility
+from .models import AbuseListEntry, Assignment, Case, RejectionReason, Visibility
 
 MAX_PHOTOS = 5  # per draft (SECURITY IN2)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -264,3 +264,79 @@ class EditApproveForm(ActionForm):
 
 class EmptyForm(ActionForm):
     """An action that is only a button (accept, approve)."""
+
+
+# --- Supervision and moderation (Art. 4.8, 18) -------------------------------------------------
+class EscalateForm(ActionForm):
+    summary = _text(gettext_lazy("Summary for the province's leadership"), rows=5)
+
+
+class AbuseListForm(ActionForm):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What to put on the list"),
+        choices=[(AbuseListEntry.Kind.PHONE, gettext_lazy("The reporter's phone")),
+                 (AbuseListEntry.Kind.EMAIL, gettext_lazy("The reporter's e-mail")),
+                 (AbuseListEntry.Kind.ADDRESS, gettext_lazy("The reporter's address"))],
+        initial=AbuseListEntry.Kind.PHONE,
+        widget=forms.RadioSelect,
+    )
+    reason = _text(gettext_lazy("Reason (Art. 18.2)"))
+
+
+class ReleaseForm(ActionForm):
+    note = _text(gettext_lazy("Note"), required=False)
+
+
+# --- The lists' filters ----------------------------------------------------------------------
+YES_NO = [("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class QueueFilterForm(forms.Form):
+    """The filters above every staff list, read from the query string.
+
+    Every field is optional; a value that does not clean is left out of the filter (the
+    view says so), never an error page. Choices are handed in, so the form never queries.
+    """
+
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    category = forms.TypedChoiceField(label=gettext_lazy("Category"), coerce=int,
+                                      required=False, empty_value=None)
+    unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), coerce=int, required=False,
+                                  empty_value=None)
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), required=False,
+                                choices=[("", gettext_lazy("All channels")),
+                                         *Case.Channel.choices])
+    overdue = forms.ChoiceField(label=gettext_lazy("Overdue"), required=False, choices=YES_NO)
+    received_from = forms.DateField(label=gettext_lazy("Received from"), required=False,
+                                    widget=DATE_INPUT, input_formats=["%Y-%m-%d"])
+    received_to = forms.DateField(label=gettext_lazy("Received to"), required=False,
+                                  widget=DATE_INPUT, input_formats=["%Y-%m-%d"])
+
+    def __init__(
+        self, *args: Any, prefix_id: str = "filter", states: Choices = (),
+        categories: Choices = (), units: Choices = (), **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", f"{prefix_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", gettext_lazy("All states")), *states]
+        self.fields["category"].choices = [("", gettext_lazy("All categories")), *categories]
+        self.fields["unit"].choices = [("", gettext_lazy("All units")), *units]
+        if not states:
+            del self.fields["state"]
+        if len(units) < 2:
+            del self.fields["unit"]  # one unit of one's own: nothing to choose
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            # Which of the two is wrong is anyone's guess: neither is used.
+            self.add_error(None, _("The end date is before the start date."))
+            data.pop("received_from"), data.pop("received_to")
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """The values that cleaned; the others are left out. Call after is_valid()."""
+        return {name: value for name, value in self.cleaned_data.items()
+                if name not in self.errors and value not in ("", None)}

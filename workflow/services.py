@@ -27,6 +27,7 @@ from routing.selectors import REPORTER, SYSTEM, Actor, coordinator_ids, unit_mem
 
 from .errors import TransitionRefused
 from .models import (
+    AbuseListEntry,
     Assignment,
     Case,
     CaseEvent,
@@ -37,6 +38,7 @@ from .models import (
     Visibility,
 )
 from .models.cases import new_tracking_code
+from .models.moderation import normalize_contact
 from .worktime import get_calendar
 
 # Deadlines of WORKFLOW.md, in working time.
@@ -260,6 +262,11 @@ def receive_case(
         missing["reporter_phone"] = _("Give a phone number or an e-mail address.")
     if missing:
         raise ValidationError(missing)
+    # Art. 18.2: a listed phone or e-mail waits for the coordinator, outside the intake queue;
+    # the intake clock still runs, since releasing or rejecting it is the coordinator's step.
+    case.on_hold = AbuseListEntry.objects.matching(
+        phone=case.reporter_phone, email=case.reporter_email
+    ).exists()
     _start_stage(case, now, get_calendar().add_working_hours(now, INTAKE_HOURS))
     for _attempt in range(5):
         try:
@@ -274,7 +281,7 @@ def receive_case(
         raise RuntimeError("Could not allocate a tracking code")
     # A citizen's own submission is the reporter's act; the hotline is typed in by staff.
     event = _log(case, "received", by or REPORTER, now, ("", case.state),
-                 data={"channel": channel})
+                 data={"channel": channel, "on_hold": case.on_hold})
     _notify_reporter(case, event, "case_received", {"code": case.display_code})
     notify_staff(case, f"event:{event.pk}", coordinator_ids(), "staff_case_received", now,
                  event=event)
@@ -285,6 +292,8 @@ def receive_case(
 def classify_case(*, case_id: int, category: Category | None, actor: Actor, now: datetime,
                   is_state_secret: bool | None = None) -> Case:
     case = _lock_case(case_id)
+    if case.on_hold:
+        raise TransitionRefused(_("This case is held for moderation: release it first."))
     states = _fire(case, "classify", actor, category=category)
     if is_state_secret is not None:
         case.is_state_secret = is_state_secret
@@ -692,3 +701,97 @@ def _follow_assignments(case: Case, actor: Actor, now: datetime) -> None:
     else:
         _end_stage(case, now)
     case.save()
+
+
+# --- Supervision and moderation (Art. 4.8, 18) -------------------------------------------------
+def _require_coordinator(actor: Actor) -> None:
+    if not actor.is_coordinator:
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def _required_text(name: str, value: str) -> str:
+    value = normalize_text(value)
+    if not value:
+        raise ValidationError({name: _("This field is required.")})
+    return value
+
+
+@transaction.atomic
+def escalate_case(*, case_id: int, summary: str, actor: Actor, now: datetime) -> Case:
+    """Report a case to the province's leadership (Art. 4.8) with a typed summary.
+
+    Coordinator only; once per case; not for a rejected case. The case keeps its state and
+    deadlines: escalation asks for direction, it does not move the case.
+    """
+    _require_coordinator(actor)
+    case = _lock_case(case_id)
+    summary = _required_text("summary", summary)
+    if case.state == Case.State.REJECTED:
+        raise TransitionRefused(_("A rejected case cannot be escalated."))
+    if case.escalated_at is not None:
+        raise TransitionRefused(_("This case was already escalated to the province's leadership."))
+    case.escalated_at = now
+    case.save(update_fields=["escalated_at", "updated_at"])
+    _log(case, "escalated", actor, now, note=summary)
+    return case
+
+
+@transaction.atomic
+def mark_valuable(*, case_id: int, reason: str, actor: Actor, now: datetime) -> Case:
+    """Mark a report as valuable information worth a reward (Art. 18.1). Coordinator only,
+    once per case, with a typed reason; the caller audits it."""
+    _require_coordinator(actor)
+    case = _lock_case(case_id)
+    reason = _required_text("reason", reason)
+    if case.state == Case.State.REJECTED:
+        raise TransitionRefused(_("A rejected case cannot be marked valuable."))
+    if case.marked_valuable_at is not None:
+        raise TransitionRefused(_("This case is already marked valuable."))
+    case.marked_valuable_at = now
+    case.save(update_fields=["marked_valuable_at", "updated_at"])
+    _log(case, "marked_valuable", actor, now, note=reason)
+    return case
+
+
+@transaction.atomic
+def add_reporter_to_abuse_list(
+    *, case_id: int, kind: str, reason: str, actor: Actor, now: datetime
+) -> AbuseListEntry:
+    """Put this case's reporter phone, e-mail or address on the abuse list (Art. 18.2).
+
+    Coordinator only. The value is read from the case, never typed, and the case's log
+    names only its kind (SECURITY AU3). An entry already active is returned as it is.
+    """
+    _require_coordinator(actor)
+    case = _lock_case(case_id)
+    reason = _required_text("reason", reason)
+    raw = {
+        AbuseListEntry.Kind.PHONE: case.reporter_phone,
+        AbuseListEntry.Kind.EMAIL: case.reporter_email,
+        AbuseListEntry.Kind.ADDRESS: case.reporter_address,
+    }.get(kind)
+    if raw is None:
+        raise ValidationError({"kind": _("Choose what to put on the list.")})
+    value = normalize_contact(kind, raw)
+    if not value:
+        raise ValidationError({"kind": _("The reporter gave none.")})
+    entry, created = AbuseListEntry.objects.get_or_create(
+        kind=kind, value=value, active=True,
+        defaults={"reason": reason, "added_by": actor.user, "added_at": now},
+    )
+    if created:
+        _log(case, "abuse_listed", actor, now, note=reason, data={"kind": kind})
+    return entry
+
+
+@transaction.atomic
+def release_hold(*, case_id: int, actor: Actor, now: datetime, note: str = "") -> Case:
+    """Release a held case (Art. 18.2) into the normal intake queue. Coordinator only."""
+    _require_coordinator(actor)
+    case = _lock_case(case_id)
+    if not case.on_hold:
+        raise TransitionRefused(_("This case is not held for moderation."))
+    case.on_hold = False
+    case.save(update_fields=["on_hold", "updated_at"])
+    _log(case, "released", actor, now, note=normalize_text(note))
+    return case

@@ -11,6 +11,11 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("logout/", views.logout_view, name="logout"),
     path("hotline/", views.hotline, name="hotline"),
+    path("escalated/", views.escalated, name="escalated"),
+    path("hold/", views.hold, name="hold"),
+    path("unit/", views.supervision, name="supervision"),
+    path("help/", views.help_page, name="help"),
+    path("messages/<int:pk>/resend/", views.resend, name="resend"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     # The coordinator's actions on a case.
     path("cases/<int:pk>/classify/", views.classify, name="classify"),
@@ -20,6 +25,10 @@ urlpatterns = [
     path("cases/<int:pk>/publish/", views.publish, name="publish"),
     path("cases/<int:pk>/reprocess/", views.reprocess, name="reprocess"),
     path("cases/<int:pk>/keep-result/", views.keep_result, name="keep_result"),
+    path("cases/<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("cases/<int:pk>/mark-valuable/", views.mark_valuable, name="mark_valuable"),
+    path("cases/<int:pk>/abuse-list/", views.abuse_list, name="abuse_list"),
+    path("cases/<int:pk>/release/", views.release_hold, name="release_hold"),
     # Actions on one unit's assignment of a case.
     path("assignments/<int:pk>/accept/", views.accept, name="accept"),
     path("assignments/<int:pk>/return/", views.return_, name="return"),

@@ -10,9 +10,11 @@ from .cases import (
     RejectionReason,
     Visibility,
 )
+from .moderation import AbuseListEntry
 from .outbox import MessageTemplate, OutboxMessage
 
 __all__ = [
+    "AbuseListEntry",
     "Assignment",
     "CalendarDay",
     "Case",

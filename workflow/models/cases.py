@@ -178,6 +178,11 @@ class Case(FSMModelMixin, Stage):
     reply_text = models.TextField(_("published reply"), blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Art. 4.8: reported to the province's leadership; Art. 18.1: a report worth a reward;
+    # Art. 18.2: from a phone or e-mail on the abuse list, waiting for the coordinator.
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    marked_valuable_at = models.DateTimeField(_("marked valuable at"), null=True, blank=True)
+    on_hold = models.BooleanField(_("held for moderation"), default=False, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -200,6 +205,8 @@ class Case(FSMModelMixin, Stage):
                          condition=Q(overdue_at__isnull=True, due_at__isnull=False)),
             models.Index(fields=["remind_at"], name="case_remind",
                          condition=Q(remind_at__isnull=False)),
+            models.Index(fields=["-escalated_at"], name="case_escalated",
+                         condition=Q(escalated_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -1,17 +1,22 @@
 """The staff pages: each role's queue, the case page, its actions and the hotline intake."""
 
 from .actions import (
+    abuse_list,
     accept,
     approve,
     classify,
     dispatch,
     draft,
     edit_approve,
+    escalate,
     extend,
     keep_result,
+    mark_valuable,
     publish,
     reject,
+    release_hold,
     reprocess,
+    resend,
     return_,
     return_to_staff,
     reveal,
@@ -19,11 +24,14 @@ from .actions import (
     verify,
 )
 from .case import EVENT_KINDS, case_detail, case_page
+from .help import help_page
 from .intake import hotline
 from .login import StaffLoginView, login_code, logout_view, two_factor
-from .queues import PAGE_SIZE, home
+from .queues import PAGE_SIZE, escalated, hold, home, supervision
 
 __all__ = [
+    "abuse_list", "escalate", "escalated", "help_page", "hold", "mark_valuable",
+    "release_hold", "resend", "supervision",
     "EVENT_KINDS", "PAGE_SIZE", "StaffLoginView", "accept", "approve", "case_detail",
     "case_page", "classify", "dispatch", "draft", "edit_approve", "extend", "home", "hotline",
     "keep_result", "login_code", "logout_view", "publish", "reject", "reprocess", "return_",

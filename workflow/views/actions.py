@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +29,9 @@ from routing.selectors import Actor, actor_for
 
 from .. import forms, services
 from ..errors import TransitionRefused
-from ..models import Assignment, Case
-from ..selectors import get_assignment_for, get_case_for
+from ..models import Assignment, Case, OutboxMessage
+from ..notifications.delivery import resend_message
+from ..selectors import get_assignment_for, get_case_for, visible_cases
 from .case import COORDINATOR, LEADER, ONLY, SPECS, STAFF, form_key, render_case
 
 logger = logging.getLogger("workflow.access")
@@ -317,3 +318,94 @@ def return_to_staff(request: HttpRequest, pk: int) -> HttpResponse:
     return perform(request, actor, case, form, lambda data: services.return_to_staff(
         assignment_id=assignment.pk, note=data["note"], actor=actor, now=timezone.now(),
     ), _("The draft was returned to the unit's staff."))
+
+
+# --- The coordinator: supervision and moderation (Art. 4.8, 18) --------------------------------
+@login_required
+@require_POST
+@refusals_as_pages
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    case = case_for_action(actor, pk, "escalate")
+    form = forms.EscalateForm(request.POST, key="escalate")
+    return perform(request, actor, case, form, lambda data: services.escalate_case(
+        case_id=case.pk, summary=data["summary"], actor=actor, now=timezone.now(),
+    ), _("The case was escalated to the province's leadership."))
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def mark_valuable(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    case = case_for_action(actor, pk, "mark_valuable")
+    form = forms.ReasonForm(request.POST, key="mark_valuable")
+
+    @transaction.atomic
+    def mark_and_audit(data: dict[str, Any]) -> Case:
+        marked = services.mark_valuable(case_id=case.pk, reason=data["reason"], actor=actor,
+                                        now=timezone.now())
+        record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=marked,
+               change="marked_valuable")
+        return marked
+
+    return perform(request, actor, case, form, mark_and_audit,
+                   _("The case was marked as a valuable report."))
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def abuse_list(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    case = case_for_action(actor, pk, "abuse_list")
+    form = forms.AbuseListForm(request.POST, key="abuse_list")
+
+    @transaction.atomic
+    def list_and_audit(data: dict[str, Any]) -> object:
+        entry = services.add_reporter_to_abuse_list(
+            case_id=case.pk, kind=data["kind"], reason=data["reason"], actor=actor,
+            now=timezone.now(),
+        )
+        # The entry's id and kind, never the contact itself (SECURITY AU3).
+        record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=entry,
+               change="abuse_list_added", kind=entry.kind, case=case.pk)
+        return entry
+
+    return perform(request, actor, case, form, list_and_audit,
+                   _("New submissions from this contact will be held for moderation."))
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def release_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    case = case_for_action(actor, pk, "release_hold")
+    form = forms.ReleaseForm(request.POST, key="release_hold")
+    return perform(request, actor, case, form, lambda data: services.release_hold(
+        case_id=case.pk, note=data["note"], actor=actor, now=timezone.now(),
+    ), _("The case was released into the intake queue."))
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed outgoing message again (SECURITY RE4). Coordinator only."""
+    actor = actor_for(request.user)
+    message = get_object_or_404(
+        OutboxMessage.objects.filter(case__in=visible_cases(actor)).select_related("case"),
+        pk=pk,
+    )
+    gate(actor, COORDINATOR)
+    with transaction.atomic():
+        queued = resend_message(message.pk, timezone.now())
+        if queued:
+            record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=message,
+                   change="message_resent", case=message.case_id)
+    if queued:
+        messages.success(request, _("The message was queued to be sent again."))
+    else:
+        messages.warning(request, _("Only a failed message can be sent again."))
+    return redirect(f"{message.case.get_absolute_url()}#case-deliveries")

@@ -20,14 +20,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from routing.selectors import Actor, actor_for
 
 from .. import forms
-from ..models import Assignment, Case, CaseEvent, Draft, Visibility
-from ..selectors import get_case_for, visible_assignments
+from ..models import Assignment, Case, CaseEvent, Draft, OutboxMessage, Visibility
+from ..selectors import case_deliveries, get_case_for, visible_assignments
 from .queues import ASSIGNMENT_STATES, CASE_STATES, Clock, Deadline, category_name
 
 # What each logged event means, in words (services._log and the deadline sweep write them).
@@ -56,6 +57,10 @@ EVENT_KINDS: dict[str, Promise] = {
     "result_kept": gettext_lazy("Published reply kept"),
     "overdue": gettext_lazy("Deadline missed"),
     "contact_revealed": gettext_lazy("Reporter's contact shown to the unit"),
+    "escalated": gettext_lazy("Escalated to the province's leadership"),
+    "marked_valuable": gettext_lazy("Marked as a valuable report"),
+    "abuse_listed": gettext_lazy("Reporter's contact put on the abuse list"),
+    "released": gettext_lazy("Released from the moderation hold"),
 }
 ACTOR_LABELS: dict[str, Promise] = {
     "system": gettext_lazy("System"),
@@ -121,6 +126,16 @@ CASE_ACTIONS = (
          forms.ReprocessForm, gettext_lazy("Send to the units")),
     Spec("keep_result", gettext_lazy("Keep the published reply"), COORDINATOR, "keep_result",
          forms.NoteForm, gettext_lazy("Keep the reply")),
+    # Not transitions: the case keeps its state (Art. 4.8, 18).
+    Spec("release_hold", gettext_lazy("Release into the intake queue"), COORDINATOR, "",
+         forms.ReleaseForm, gettext_lazy("Release")),
+    Spec("escalate", gettext_lazy("Escalate to the province's leadership"), COORDINATOR, "",
+         forms.EscalateForm, gettext_lazy("Escalate")),
+    Spec("mark_valuable", gettext_lazy("Mark as a valuable report (Art. 18.1)"), COORDINATOR,
+         "", forms.ReasonForm, gettext_lazy("Mark valuable")),
+    Spec("abuse_list", gettext_lazy("Put this reporter's phone on the abuse list (Art. 18.2)"),
+         COORDINATOR, "", forms.AbuseListForm, gettext_lazy("Put on the abuse list"),
+         danger=True),
 )
 ASSIGNMENT_ACTIONS = (
     Spec("accept", gettext_lazy("Accept the case"), STAFF, "accept", forms.EmptyForm,
@@ -227,6 +242,21 @@ class UnitActions:
 
 
 @dataclass(frozen=True)
+class DeliveryView:
+    """One outgoing message of the case, for the coordinator: never its address."""
+
+    resend_url: str  # "" unless it failed and can be queued again
+    channel: str
+    recipient: str
+    template: str
+    status: str
+    is_failed: bool
+    attempts: int
+    sent_at: datetime | None
+    last_error: str
+
+
+@dataclass(frozen=True)
 class CasePage:
     """What the case page shows; the reporter is None unless the actor may see them."""
 
@@ -251,6 +281,10 @@ class CasePage:
     actions: list[ActionView] = field(default_factory=list)
     unit_actions: list[UnitActions] = field(default_factory=list)
     error: str = ""  # why the last action was refused (status 409)
+    on_hold: bool = False
+    escalated_at: datetime | None = None
+    marked_valuable_at: datetime | None = None
+    deliveries: list[DeliveryView] | None = None  # None: not for this actor
 
 
 # --- Reads -------------------------------------------------------------------------------------
@@ -306,6 +340,10 @@ def may_see_reporter(actor: Actor, own_assignments: Sequence[Assignment]) -> boo
 # --- Actions -----------------------------------------------------------------------------------
 def unavailable_reason(spec: Spec, obj: Case | Assignment, actor: Actor) -> str:
     """Why `actor` may not take this action now; "" when they may."""
+    if isinstance(obj, Case) and not spec.transition:
+        return case_side_reason(spec.key, obj, actor)
+    if spec.key == "classify" and isinstance(obj, Case) and obj.on_hold:
+        return str(gettext_lazy("Held for moderation (Art. 18.2): release it first."))
     if spec.key == "reveal":
         assert isinstance(obj, Assignment)
         if not actor.is_coordinator:
@@ -324,6 +362,23 @@ def unavailable_reason(spec: Spec, obj: Case | Assignment, actor: Actor) -> str:
     if spec.key == "send_back" and obj.case.state != Case.State.APPROVED:
         # The service sends back only while the whole case waits for publication.
         return str(CASE_WAITING[obj.case.state])
+    return ""
+
+
+def case_side_reason(key: str, case: Case, actor: Actor) -> str:
+    """Why `actor` may not escalate, mark, list or release this case now; "" when they may."""
+    if not actor.is_coordinator:
+        return str(ONLY[COORDINATOR])
+    if key == "release_hold":
+        return "" if case.on_hold else str(gettext_lazy("The case is not held."))
+    if key == "abuse_list":
+        return ""
+    if case.state == Case.State.REJECTED:
+        return str(CASE_WAITING[Case.State.REJECTED])
+    if key == "escalate" and case.escalated_at is not None:
+        return str(gettext_lazy("Already escalated to the province's leadership."))
+    if key == "mark_valuable" and case.marked_valuable_at is not None:
+        return str(gettext_lazy("Already marked as a valuable report."))
     return ""
 
 
@@ -383,6 +438,8 @@ def action_view(
         form = make_form(spec, key, assignment)
     next_steps = NEXT_ASSIGNMENT_STEP if assignment else NEXT_CASE_STEP
     is_next = next_steps.get(obj.state) == spec.key
+    if spec.key == "release_hold":
+        is_next = bool(getattr(obj, "on_hold", False))  # shown only while the case is held
     if form is None and not is_next:
         return None
     return ActionView(
@@ -485,7 +542,33 @@ def case_page(
         actions=actions,
         unit_actions=unit_actions,
         error=error,
+        on_hold=case.on_hold,
+        escalated_at=case.escalated_at,
+        marked_valuable_at=case.marked_valuable_at,
+        deliveries=delivery_views(case) if actor.is_coordinator else None,
     )
+
+
+def delivery_views(case: Case) -> list[DeliveryView]:
+    """The case's outgoing messages in one query; a failed one gets its resend URL."""
+    failed = OutboxMessage.Status.FAILED
+    channels = dict(OutboxMessage.Channel.choices)
+    statuses = dict(OutboxMessage.Status.choices)
+    return [
+        DeliveryView(
+            resend_url=reverse("staff:resend", args=[m["id"]]) if m["status"] == failed else "",
+            channel=str(channels.get(m["channel"], m["channel"])),
+            recipient=str(gettext_lazy("Reporter") if m["to_reporter"]
+                          else gettext_lazy("Staff")),
+            template=m["template"],
+            status=str(statuses.get(m["status"], m["status"])),
+            is_failed=m["status"] == failed,
+            attempts=m["attempts"],
+            sent_at=m["sent_at"],
+            last_error=Truncator(m["last_error"] or "").chars(80),
+        )
+        for m in case_deliveries(case)
+    ]
 
 
 def render_case(

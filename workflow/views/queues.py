@@ -10,23 +10,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from routing.models import Category
-from routing.selectors import actor_for
+from routing.models import Category, Unit
+from routing.selectors import Actor, actor_for
 
+from .. import forms
 from ..models import Assignment, Case
-from ..selectors import coordinator_queue, unit_inbox, visible_cases
+from ..selectors import (
+    coordinator_queue,
+    escalated_cases,
+    held_cases,
+    unit_inbox,
+    unit_supervision,
+    visible_cases,
+)
 from ..worktime import WorkingCalendar, get_calendar
 
 PAGE_SIZE = 50
@@ -58,12 +68,6 @@ class Row:
 
 
 @dataclass(frozen=True)
-class StateFilter:
-    choices: list[tuple[str, str]]
-    selected: str
-
-
-@dataclass(frozen=True)
 class Pager:
     count: int
     number: int
@@ -79,7 +83,22 @@ class Queue:
     rows: list[Row]
     pager: Pager
     show_unit: bool = False
-    state_filter: StateFilter | None = None
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Nav:
+    """The staff pages a person's roles open, for the links above every list."""
+
+    current: str
+    links: list[NavLink]
+    can_record_call: bool = False
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -108,15 +127,82 @@ def category_name(category: Category | None) -> str:
     return category.name
 
 
-def state_filter(
-    request: HttpRequest, states: Iterable[str], labels: dict[str, str]
-) -> StateFilter:
-    """The `?state=` filter over `states`; an unknown value is ignored."""
-    choices = [(value, str(labels[value])) for value in states]
-    selected = request.GET.get("state", "")
-    if selected not in {value for value, _label in choices}:
-        selected = ""
-    return StateFilter(choices=choices, selected=selected)
+def staff_nav(actor: Actor, current: str) -> Nav:
+    """The links of `actor`'s pages; no query (the roles are read already)."""
+    links = [NavLink("home", reverse("staff:home"), _("My cases"))]
+    if actor.is_coordinator:
+        links.append(NavLink("hold", reverse("staff:hold"), _("Moderation hold")))
+    if actor.is_coordinator or actor.is_supervisor:
+        links.append(NavLink("escalated", reverse("staff:escalated"), _("Escalated cases")))
+    if actor.leader_units:
+        links.append(NavLink("supervision", reverse("staff:supervision"),
+                             _("Unit supervision")))
+    links.append(NavLink("help", reverse("staff:help"), _("Help")))
+    return Nav(current=current, links=links, can_record_call=actor.is_coordinator)
+
+
+def filter_form(
+    request: HttpRequest, actor: Actor, states: Iterable[str], labels: dict[str, str],
+    *, units: bool = True,
+) -> forms.QueueFilterForm:
+    """The lists' filters from the query string; what does not clean is left out, with a
+    message. Reads the categories and, when there is a choice, the units: one query each."""
+    if not units:
+        unit_choices: list[tuple[int, str]] = []
+    elif actor.is_coordinator or actor.is_supervisor:
+        unit_choices = forms.unit_choices()
+    elif len(actor.units) > 1:
+        unit_choices = list(Unit.objects.filter(pk__in=actor.units).order_by("name")
+                            .values_list("pk", "name"))
+    else:
+        unit_choices = []
+    form = forms.QueueFilterForm(
+        request.GET or None,
+        states=[(value, str(labels[value])) for value in states],
+        categories=forms.category_choices(),
+        units=unit_choices,
+    )
+    if form.is_bound and not form.is_valid():
+        messages.warning(request, _("Some filters were not understood and were left out."))
+    return form
+
+
+def start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def apply_filters(
+    queryset: QuerySet[Any], form: forms.QueueFilterForm, now: datetime, *, via_case: str = "",
+) -> QuerySet[Any]:
+    """Narrow a list of cases (`via_case` "") or of assignments (`via_case` "case__") by
+    the form's clean values. State, deadline and unit are the listed row's own."""
+    values = form.filters() if form.is_bound else {}
+    if "state" in values:
+        queryset = queryset.filter(state=values["state"])
+    if "category" in values:
+        queryset = queryset.filter(**{f"{via_case}category_id": values["category"]})
+    if "unit" in values:
+        if via_case:
+            queryset = queryset.filter(unit_id=values["unit"])
+        else:
+            queryset = queryset.filter(Exists(
+                Assignment.objects.filter(case=OuterRef("pk"), unit_id=values["unit"])
+                .exclude(state=Assignment.State.RETURNED)
+            ))
+    if "channel" in values:
+        queryset = queryset.filter(**{f"{via_case}channel": values["channel"]})
+    late = Q(overdue_at__isnull=False) | Q(due_at__lt=now)
+    if values.get("overdue") == "yes":
+        queryset = queryset.filter(late)
+    elif values.get("overdue") == "no":
+        queryset = queryset.exclude(late)
+    if "received_from" in values:
+        queryset = queryset.filter(
+            **{f"{via_case}received_at__gte": start_of(values["received_from"])})
+    if "received_to" in values:
+        queryset = queryset.filter(
+            **{f"{via_case}received_at__lt": start_of(values["received_to"] + timedelta(days=1))})
+    return queryset
 
 
 def page_url(request: HttpRequest, param: str, number: int) -> str:
@@ -168,24 +254,30 @@ def assignment_row(assignment: Assignment, clock: Clock) -> Row:
 
 def case_queue(
     request: HttpRequest, key: str, title: str, queryset: QuerySet[Case], clock: Clock,
-    filter_: StateFilter | None = None,
+    filters: forms.QueueFilterForm,
 ) -> Queue:
-    if filter_ is not None and filter_.selected:
-        queryset = queryset.filter(state=filter_.selected)
-    page, pager = paginate(request, queryset, "page")
-    return Queue(key=key, title=title, rows=[case_row(c, clock) for c in page], pager=pager,
-                 state_filter=filter_)
+    page, pager = paginate(request, apply_filters(queryset, filters, clock.now), "page")
+    return Queue(key=key, title=title, rows=[case_row(c, clock) for c in page], pager=pager)
 
 
 def assignment_queue(
     request: HttpRequest, key: str, title: str, queryset: QuerySet[Assignment], clock: Clock,
-    filter_: StateFilter | None = None, param: str = "page",
+    filters: forms.QueueFilterForm, param: str = "page",
 ) -> Queue:
-    if filter_ is not None and filter_.selected:
-        queryset = queryset.filter(state=filter_.selected)
+    queryset = apply_filters(queryset, filters, clock.now, via_case="case__")
     page, pager = paginate(request, queryset, param)
     return Queue(key=key, title=title, rows=[assignment_row(a, clock) for a in page],
-                 pager=pager, show_unit=True, state_filter=filter_)
+                 pager=pager, show_unit=True)
+
+
+def render_lists(
+    request: HttpRequest, actor: Actor, current: str, heading: str, queues: list[Queue],
+    filters: forms.QueueFilterForm | None, **extra: Any,
+) -> HttpResponse:
+    return render(request, "workflow/home.html", {
+        "heading": heading, "queues": queues, "filters": filters,
+        "nav": staff_nav(actor, current), "can_record_call": actor.is_coordinator, **extra,
+    })
 
 
 # --- Views -------------------------------------------------------------------------------------
@@ -195,28 +287,73 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     clock = Clock(timezone.now())
     queues: list[Queue] = []
+    filters = None
     if actor.is_coordinator:
+        filters = filter_form(request, actor, Case.COORDINATOR_STATES, CASE_STATES)
         queues.append(case_queue(
             request, "coordinator", _("Cases waiting for the coordination centre"),
-            coordinator_queue(), clock,
-            state_filter(request, Case.COORDINATOR_STATES, CASE_STATES),
+            coordinator_queue(), clock, filters,
         ))
     elif actor.units:
+        filters = filter_form(request, actor, Assignment.UNIT_WORK_STATES, ASSIGNMENT_STATES)
         if actor.leader_units:
             queues.append(assignment_queue(
                 request, "approval", _("Drafts waiting for your approval"),
                 unit_inbox(actor.leader_units).filter(state=Assignment.State.AWAITING_APPROVAL),
-                clock, param="approval_page",
+                clock, filters, param="approval_page",
             ))
         queues.append(assignment_queue(
-            request, "inbox", _("Your unit's cases"), unit_inbox(actor.units), clock,
-            state_filter(request, Assignment.UNIT_WORK_STATES, ASSIGNMENT_STATES),
+            request, "inbox", _("Your unit's cases"), unit_inbox(actor.units), clock, filters,
         ))
     elif actor.is_supervisor:
+        filters = filter_form(request, actor, Case.State.values, CASE_STATES)
         queues.append(case_queue(
             request, "all", _("All cases"),
             visible_cases(actor).select_related("category").order_by("-received_at", "-pk"),
-            clock, state_filter(request, Case.State.values, CASE_STATES),
+            clock, filters,
         ))
-    return render(request, "workflow/home.html",
-                  {"queues": queues, "can_record_call": actor.is_coordinator})
+    return render_lists(request, actor, "home", _("My cases"), queues, filters)
+
+
+def forbidden_list(request: HttpRequest) -> HttpResponse:
+    from .actions import forbidden  # the audited 403 page
+
+    return forbidden(request, _("Your role does not allow this action."))
+
+
+@login_required
+def escalated(request: HttpRequest) -> HttpResponse:
+    """Cases reported to the province's leadership (Art. 4.8): coordinators, supervisors."""
+    actor = actor_for(request.user)
+    if not (actor.is_coordinator or actor.is_supervisor):
+        return forbidden_list(request)
+    filters = filter_form(request, actor, Case.State.values, CASE_STATES)
+    queue = case_queue(request, "escalated", _("Escalated cases"), escalated_cases(actor),
+                       Clock(timezone.now()), filters)
+    return render_lists(request, actor, "escalated", _("Escalated cases"), [queue], filters)
+
+
+@login_required
+def hold(request: HttpRequest) -> HttpResponse:
+    """Submissions from a contact on the abuse list (Art. 18.2), for the coordinator."""
+    actor = actor_for(request.user)
+    if not actor.is_coordinator:
+        return forbidden_list(request)
+    filters = filter_form(request, actor, (), CASE_STATES, units=False)
+    queue = case_queue(request, "hold", _("Moderation hold"), held_cases(),
+                       Clock(timezone.now()), filters)
+    return render_lists(request, actor, "hold", _("Moderation hold"), [queue], filters)
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """A unit leader's figures for their units, all counted in the database."""
+    actor = actor_for(request.user)
+    if not actor.leader_units:
+        return forbidden_list(request)
+    now = timezone.now()
+    return render(request, "workflow/supervision.html", {
+        "units": unit_supervision(actor.leader_units, now),
+        "month": timezone.localtime(now),
+        "nav": staff_nav(actor, "supervision"),
+    })
