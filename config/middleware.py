@@ -63,3 +63,28 @@ class VietnameseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """A strict Content-Security-Policy on every response (SECURITY AC6).
+
+    The portal's own pages load scripts and styles from its own origin only and carry no
+    inline code (a test keeps it so), so a page that has been injected with markup still
+    cannot run it. Django's admin keeps inline styles of its own, so its pages may use them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+        self.admin_policy = self.policy.replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response.headers:
+            admin = request.path.startswith("/admin/")
+            response.headers["Content-Security-Policy"] = (
+                self.admin_policy if admin else self.policy
+            )
+        return response

@@ -242,3 +242,28 @@ def test_the_language_switch_is_remembered(client):
     response = client.get("/staff/login/", secure=True)
     assert response["Content-Language"] == "en"
     assert 'lang="en"' in response.content.decode()
+
+
+# --- Content-Security-Policy (AC6) ---------------------------------------------------------
+def test_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get("/staff/login/", secure=True)["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_no_template_carries_inline_script_or_style():
+    """The policy forbids inline code, so none may creep into a template."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=\"|\son[a-z]+=\"", re.IGNORECASE)
+    for path in (root / "templates").rglob("*.html"):
+        if "reports/pdf" in path.as_posix():
+            continue  # rendered by WeasyPrint, never served to a browser
+        if inline.search(path.read_text(encoding="utf-8")):
+            offenders.append(path.relative_to(root).as_posix())
+    assert offenders == []
