@@ -7,6 +7,7 @@ cache and a Celery broker on the file system, so `make run` needs no PostgreSQL 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -322,3 +323,14 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # --- Open311 GeoReport v2 (feedback/open311) ---------------------------------------------------
 # The jurisdiction_id Open311 clients may send; any other value is refused.
 OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="tayninh.gov.vn")
+
+# --- Retention (SECURITY DP6, WORKFLOW.md "Records (Art. 12)") --------------------------------
+# Rejected cases (with their events, messages and files) are deleted this many days after the
+# rejection; closed cases lose the reporter's contact data this many days after closing, while
+# the public record stays. `manage.py retention` does it by hand; the beat does it nightly.
+RETENTION_REJECTED_DAYS = env.int("RETENTION_REJECTED_DAYS", default=30)
+RETENTION_ANONYMISE_DAYS = env.int("RETENTION_ANONYMISE_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["retention"] = {
+    "task": "workflow.tasks.purge_retention_task",
+    "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: 02:30 in the province
+}

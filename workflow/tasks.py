@@ -29,3 +29,11 @@ def deliver_outbox_task() -> int:
     for message_id in ids:
         deliver_message_task.apply_async((message_id,), expires=DELIVERY_EXPIRES_SECONDS)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def purge_retention_task() -> dict[str, int]:
+    """Apply the retention periods (SECURITY DP6); a repeat the same day finds nothing."""
+    from .retention import purge
+
+    return purge(now=timezone.now()).as_dict()
