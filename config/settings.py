@@ -334,3 +334,28 @@ CELERY_BEAT_SCHEDULE["retention"] = {
     "task": "workflow.tasks.purge_retention_task",
     "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: 02:30 in the province
 }
+
+# --- Facebook page and Zalo official account (feedback/channels) --------------------------------
+# The webhooks accept a delivery on its signature alone: with an empty secret every delivery
+# is refused (403), never accepted unsigned.
+FACEBOOK_APP_SECRET = env("FACEBOOK_APP_SECRET", default="")
+FACEBOOK_VERIFY_TOKEN = env("FACEBOOK_VERIFY_TOKEN", default="")  # the subscription handshake
+FACEBOOK_PAGE_ACCESS_TOKEN = env("FACEBOOK_PAGE_ACCESS_TOKEN", default="")
+FACEBOOK_GRAPH_URL = env("FACEBOOK_GRAPH_URL", default="")  # e.g. https://graph.facebook.com/v21.0
+ZALO_OA_SECRET_KEY = env("ZALO_OA_SECRET_KEY", default="")
+ZALO_APP_ID = env("ZALO_APP_ID", default="")  # set: deliveries for another app are refused
+ZALO_API_URL = env("ZALO_API_URL", default="")  # e.g. https://openapi.zalo.me/v3.0/oa/message/cs
+ZALO_OA_ACCESS_TOKEN = env("ZALO_OA_ACCESS_TOKEN", default="")
+# ConsoleChannelBackend, LocmemChannelBackend, or PlatformBackend for the platforms' APIs.
+CHANNEL_REPLY_BACKEND = env(
+    "CHANNEL_REPLY_BACKEND", default="feedback.channels.backends.ConsoleChannelBackend"
+)
+CHANNEL_REPLY_CONNECT_TIMEOUT = env.float("CHANNEL_REPLY_CONNECT_TIMEOUT", default=3.0)
+CHANNEL_REPLY_READ_TIMEOUT = env.float("CHANNEL_REPLY_READ_TIMEOUT", default=10.0)
+# Failed signatures per IP (the sender is then refused for the window), and a flood guard
+# over all of a platform's signed deliveries per minute (the platforms retry a 429).
+PUBLIC_RATE_LIMITS.update({
+    "webhook:ip": (env.int("RATE_WEBHOOK_FAILURES_PER_IP", default=30), 900),
+    "webhook:facebook": (env.int("RATE_WEBHOOK_FACEBOOK_PER_MINUTE", default=600), 60),
+    "webhook:zalo": (env.int("RATE_WEBHOOK_ZALO_PER_MINUTE", default=600), 60),
+})

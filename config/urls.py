@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("api/v1/", include("feedback.api.urls")),
     path("open311/v2/", include("feedback.open311.urls")),
+    path("webhooks/", include("feedback.channels.urls")),
     path("", include("feedback.urls")),
     path("", include("publishing.urls")),
 ]

@@ -18,7 +18,7 @@ from routing.audit import record
 from routing.models import AuditEvent
 from workflow.admin import ReadOnlyAdmin, TrackingCodeSearch
 
-from .models import ApiKey, Comment, Rating
+from .models import ApiKey, ChannelSender, Comment, Rating
 
 
 class CaseRowAdmin(TrackingCodeSearch, ReadOnlyAdmin):
@@ -45,6 +45,16 @@ class RatingAdmin(CaseRowAdmin):
     list_filter = ("value",)
     ordering = ("-created_at", "-pk")
     fields = ("case_code", "round", "value", "note", "created_at")
+
+
+@admin.register(ChannelSender)
+class ChannelSenderAdmin(CaseRowAdmin):
+    """Which platform a case came from; the sender's id and the raw event stay off screen."""
+
+    list_display = ("received_at", "case_code", "platform", "page_id")
+    list_filter = ("platform",)
+    ordering = ("-received_at", "-pk")
+    fields = ("case_code", "platform", "page_id", "received_at")
 
 
 # Rendered once, right after the key is issued; the key is in no message, log or session.

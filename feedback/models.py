@@ -150,3 +150,31 @@ class ApiKey(models.Model):
         if not raw or len(raw) > 200:
             return None
         return cls.objects.filter(key_hash=cls.digest(raw), is_active=True).first()
+
+
+class ChannelSender(models.Model):
+    """Who sent a Facebook or Zalo case, so the answer can go back through the platform.
+
+    `sender_id` is the platform's id of the person on our page or official account (a
+    Messenger PSID, a Zalo user id): personal data, never logged. `raw_payload` is the one
+    event the case came from, kept for checking the intake; purged with the other raw
+    channel payloads (SECURITY DP6).
+    """
+
+    class Platform(models.TextChoices):
+        FACEBOOK = "facebook", _("Facebook")
+        ZALO = "zalo", _("Zalo")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="channel_sender")
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    sender_id = models.CharField(_("sender id"), max_length=64)
+    page_id = models.CharField(_("page or official account id"), max_length=64, blank=True)
+    raw_payload = models.JSONField(_("raw payload"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("channel sender")
+        verbose_name_plural = _("channel senders")
+        indexes = [
+            models.Index(fields=["platform", "sender_id"], name="channelsender_platform_sender"),
+        ]

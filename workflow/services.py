@@ -222,10 +222,13 @@ def receive_case(
     language: str = "vi",
     by: Actor | None = None,
     now: datetime,
+    contact_via_channel: bool = False,
 ) -> Case:
     """Record a new case from any channel and start the coordinator's 4 working hours.
 
     A repeated `idempotency_key` (a double submit, a network retry) returns the first case.
+    `contact_via_channel` waives the phone-or-e-mail rule for Facebook and Zalo, whose
+    reporter is answered through the platform (the caller stores the platform's sender id).
     """
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -258,7 +261,10 @@ def receive_case(
         for name in ("title", "content", "reporter_name")
         if not getattr(case, name)
     }
-    if not (case.reporter_phone or case.reporter_email):
+    reachable_on_platform = contact_via_channel and channel in (
+        Case.Channel.FACEBOOK, Case.Channel.ZALO
+    )
+    if not (case.reporter_phone or case.reporter_email or reachable_on_platform):
         missing["reporter_phone"] = _("Give a phone number or an e-mail address.")
     if missing:
         raise ValidationError(missing)

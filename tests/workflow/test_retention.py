@@ -320,12 +320,7 @@ def test_the_event_trigger_still_refuses_a_plain_delete_after_a_purge(
 def test_raw_channel_payloads_go_after_the_period_and_the_sender_id_with_the_contact(
     province, media, django_capture_on_commit_callbacks
 ):
-    from django.apps import apps
-
-    try:
-        sender_model = apps.get_model("feedback", "ChannelSender")
-    except LookupError:
-        pytest.skip("no channel senders in this build")
+    from feedback.models import ChannelSender as sender_model
     open_case = province.receive(now=MONDAY, channel=Case.Channel.FACEBOOK)
     closed_case = drive.published(province, MONDAY, channel=Case.Channel.ZALO)
     for case, platform in ((open_case, "facebook"), (closed_case, "zalo")):
