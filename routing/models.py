@@ -168,16 +168,36 @@ class ProvinceRole(models.Model):
 
 # --- Audit log and two-factor devices (SECURITY AU1–AU3, AC5) ---------------------------------
 class AppendOnlyQuerySet(models.QuerySet):
-    """Refuses bulk UPDATE and DELETE; the database trigger refuses raw SQL as well."""
+    """Refuses bulk UPDATE and DELETE; a database trigger refuses raw SQL as well."""
 
     def update(self, **kwargs):
-        raise TypeError("Audit rows are append-only.")
+        raise TypeError("These rows are append-only.")
 
     def delete(self):
-        raise TypeError("Audit rows are append-only.")
+        raise TypeError("These rows are append-only.")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log row: written once, never changed or deleted through the application (AU2).
+
+    The audit log and the case event log share it; each also has a PostgreSQL trigger.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("These rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("These rows are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """Who did what, when, from which address, with what outcome (SECURITY AU1).
 
     Append-only (AU2). `detail` holds ids and short codes only: never a password, a one-time
@@ -210,8 +230,6 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -223,15 +241,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} · {self.get_action_display()} · {self.outcome}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise TypeError("Audit rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit rows are append-only.")
-
 
 class TwoFactorDevice(models.Model):
     """A person's TOTP authenticator (RFC 6238), confirmed by a first correct code."""

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from routing.models import Area, Category, Unit
+from routing.models import AppendOnlyModel, Area, Category, Unit
 
 # Crockford base-32 without I, L, O, U: easy to read out on the phone, no lookalikes.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -521,15 +521,7 @@ class DraftPhoto(models.Model):
         verbose_name_plural = _("evidence photos")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Event rows are append-only.")
-
-    def delete(self):
-        raise TypeError("Event rows are append-only.")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """The append-only log of every transition: who, when, from → to, and a note (Art. 12)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -550,8 +542,6 @@ class CaseEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
@@ -561,13 +551,6 @@ class CaseEvent(models.Model):
             models.Index(fields=["kind", "at"], name="event_kind_at"),
         ]
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise TypeError("Event rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Event rows are append-only.")
 
 
 class DeadlineAlert(models.Model):
