@@ -179,6 +179,27 @@ class WorkingCalendar:
         """Whole working minutes from ``start`` to ``end``; 0 when ``end <= start``."""
         return self._working_time_between(start, end) // timedelta(minutes=1)
 
+    def working_minutes_until(
+        self, start: datetime, ends: Iterable[datetime]
+    ) -> dict[datetime, int]:
+        """``working_minutes_between(start, end)`` for each end, in one walk of the calendar.
+
+        A list page shows many deadlines: walking from one to the next, in time order,
+        costs one walk from ``start`` to the latest instead of one per deadline. The exact
+        working time of each stretch is summed before flooring, so each value equals what
+        ``working_minutes_between`` gives.
+        """
+        result: dict[datetime, int] = {}
+        since, total = start, _ZERO
+        for end in sorted(set(ends)):
+            if end <= start:
+                result[end] = 0
+                continue
+            total += self._working_time_between(since, end)
+            result[end] = total // timedelta(minutes=1)
+            since = end
+        return result
+
     def reminder_at(
         self, start: datetime, due: datetime, fraction: float | None = None
     ) -> datetime:

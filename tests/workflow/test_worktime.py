@@ -453,3 +453,12 @@ def test_invalidating_the_calendar_makes_the_next_call_reload_it(official_calend
     first = get_calendar()
     invalidate_calendar()
     assert get_calendar() is not first
+
+
+def test_minutes_until_many_deadlines_agree_with_one_at_a_time(official_calendar):
+    start = at(2026, 2, 12, 16, 0)  # Thursday before Tết
+    ends = [at(2026, 2, 13, 8, 0), at(2026, 2, 23, 11, 30), at(2026, 3, 2, 17, 0),
+            at(2026, 2, 12, 15, 0)]
+    together = official_calendar.working_minutes_until(start, ends)
+    assert together == {end: official_calendar.working_minutes_between(start, end)
+                        for end in ends}

@@ -19,8 +19,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -37,9 +41,11 @@ from ..selectors import (
     unit_supervision,
     visible_cases,
 )
+from ..templatetags.staff import duration_hm
 from ..worktime import WorkingCalendar, get_calendar
 
 PAGE_SIZE = 50
+COUNT_LIMIT = 10_000  # a list longer than this shows "10000+" rather than its exact length
 
 CASE_STATES: dict[str, str] = dict(Case.State.choices)
 ASSIGNMENT_STATES: dict[str, str] = dict(Assignment.State.choices)
@@ -65,6 +71,11 @@ class Row:
     received_at: datetime
     deadline: Deadline
     unit: str = ""
+    # The same values as the template's |date:'c' and |date:"d/m/Y H:i", and the deadline
+    # cell (partials/deadline.html), made here once per row: no include or filter per row.
+    received_iso: str = ""
+    received_text: str = ""
+    deadline_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,15 @@ class Pager:
     num_pages: int
     previous_url: str
     next_url: str
+    is_capped: bool = False  # count and num_pages are lower bounds ("10000+")
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count}+" if self.is_capped else str(self.count)
+
+    @property
+    def pages_label(self) -> str:
+        return f"{self.num_pages}+" if self.is_capped else str(self.num_pages)
 
 
 @dataclass(frozen=True)
@@ -109,14 +129,59 @@ class Clock:
         self.now = now
         self._calendar: WorkingCalendar | None = None
 
+    @property
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = get_calendar()
+        return self._calendar
+
     def deadline(self, due_at: datetime | None, overdue_at: datetime | None) -> Deadline:
         overdue = overdue_at is not None or (due_at is not None and due_at < self.now)
         minutes = None
         if due_at is not None and not overdue:
-            if self._calendar is None:
-                self._calendar = get_calendar()
-            minutes = self._calendar.working_minutes_between(self.now, due_at)
+            minutes = self.calendar.working_minutes_between(self.now, due_at)
         return Deadline(due_at=due_at, is_overdue=overdue, minutes_left=minutes)
+
+    def deadlines(
+        self, pairs: list[tuple[datetime | None, datetime | None]],
+    ) -> list[Deadline]:
+        """`deadline()` of each (due_at, overdue_at), in one pass over the calendar: the
+        running deadlines are walked in time order, each adding the working time from the
+        one before it, so a page costs one walk from now to its latest deadline."""
+        running = sorted({due for due, overdue_at in pairs
+                          if due is not None and overdue_at is None and due >= self.now})
+        left = self.calendar.working_minutes_until(self.now, running)
+        return [
+            Deadline(due_at=due, is_overdue=overdue_at is not None or due < self.now,
+                     minutes_left=None if overdue_at is not None or due < self.now
+                     else left[due])
+            if due is not None else Deadline(None, overdue_at is not None, None)
+            for due, overdue_at in pairs
+        ]
+
+
+def moment(value: datetime) -> tuple[str, str]:
+    """`value` as the templates write it: |date:'c' and |date:"d/m/Y H:i" (local time)."""
+    local = timezone.localtime(value)
+    return local.isoformat(), local.strftime("%d/%m/%Y %H:%M")
+
+
+def deadline_html(deadline: Deadline) -> SafeString:
+    """The deadline cell, exactly as partials/deadline.html renders it."""
+    overdue = f'<strong class="badge badge--overdue">{escape(_("Overdue"))}</strong>'
+    if deadline.due_at:
+        iso, text = moment(deadline.due_at)
+        if deadline.is_overdue:
+            state = overdue
+        else:
+            left = _("%(left)s left") % {"left": escape(duration_hm(deadline.minutes_left))}
+            state = f'<span class="time-left">{left}</span>'
+        html = f'<time datetime="{iso}">{text}</time>\n{state}'
+    elif deadline.is_overdue:
+        html = overdue
+    else:
+        html = f'<span class="muted">{escape(_("No deadline"))}</span>'
+    return mark_safe(f"{html}\n")  # noqa: S308 - every value above is escaped
 
 
 def category_name(category: Category | None) -> str:
@@ -156,15 +221,40 @@ def filter_form(
                             .values_list("pk", "name"))
     else:
         unit_choices = []
+    state_choices = [(value, str(labels[value])) for value in states]
+    category_choices = forms.category_choices()
     form = forms.QueueFilterForm(
         request.GET or None,
-        states=[(value, str(labels[value])) for value in states],
-        categories=forms.category_choices(),
+        states=state_choices,
+        categories=category_choices,
         units=unit_choices,
     )
+    # Everything its HTML depends on: see filters_html.
+    form.html_key = (get_language(),
+                     tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())),
+                     tuple(state_choices), tuple(category_choices), tuple(unit_choices))
     if form.is_bound and not form.is_valid():
         messages.warning(request, _("Some filters were not understood and were left out."))
     return form
+
+
+_FILTERS_HTML: dict[tuple[Any, ...], str] = {}
+_FILTERS_HTML_SIZE = 256
+
+
+def filters_html(form: forms.QueueFilterForm) -> str:
+    """partials/queue_filters.html for `form`, kept per process for the same language,
+    query string and choices: its widgets are the page's slowest template. (A change of
+    the categories or units changes the key, so a stale form is never shown.)"""
+    key = getattr(form, "html_key", None)
+    html = _FILTERS_HTML.get(key) if key is not None else None
+    if html is None:
+        html = render_to_string("partials/queue_filters.html", {"form": form})
+        if key is not None:
+            if len(_FILTERS_HTML) >= _FILTERS_HTML_SIZE:
+                _FILTERS_HTML.clear()
+            _FILTERS_HTML[key] = html
+    return html
 
 
 def start_of(day: date) -> datetime:
@@ -211,62 +301,130 @@ def page_url(request: HttpRequest, param: str, number: int) -> str:
     return f"?{query.urlencode()}"
 
 
+class BoundedPaginator(Paginator):
+    """A Paginator whose COUNT stops after `limit` rows (at least up to the page asked
+    for and the one after it), so a long list costs no exact count of a huge set."""
+
+    def __init__(self, object_list: Any, per_page: int, *, limit: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.limit = -(-limit // per_page) * per_page  # whole pages: the last one is full
+        self.is_capped = False
+
+    def wanted(self, number: Any) -> None:
+        """Count at least far enough to show page `number` and to know whether one follows."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return
+        if number > 0:
+            self.limit = max(self.limit, number * self.per_page)
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        counted = self.object_list.order_by()[: self.limit + 1].count()
+        self.is_capped = counted > self.limit
+        return min(counted, self.limit)
+
+
 def paginate(request: HttpRequest, queryset: QuerySet[Any], param: str) -> tuple[Page, Pager]:
-    """One page of `queryset` (a COUNT and one SELECT; a bad `?page=` gives the nearest page)
-    and the links around it, which keep the other parameters (the state filter)."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+    """One page of `queryset` (a COUNT of at most COUNT_LIMIT rows and one SELECT; a bad
+    `?page=` gives the nearest page) and the links around it, which keep the other
+    parameters (the state filter)."""
+    paginator = BoundedPaginator(queryset, PAGE_SIZE, limit=COUNT_LIMIT)
+    paginator.wanted(request.GET.get(param))
+    page = paginator.get_page(request.GET.get(param))
+    has_next = page.has_next() or (paginator.is_capped and page.number == paginator.num_pages)
     pager = Pager(
-        count=page.paginator.count,
+        count=paginator.count,
         number=page.number,
-        num_pages=page.paginator.num_pages,
+        num_pages=paginator.num_pages,
         previous_url=page_url(request, param, page.previous_page_number())
         if page.has_previous() else "",
-        next_url=page_url(request, param, page.next_page_number()) if page.has_next() else "",
+        next_url=page_url(request, param, page.number + 1) if has_next else "",
+        is_capped=paginator.is_capped,
     )
     return page, pager
 
 
-def case_row(case: Case, clock: Clock) -> Row:
-    return Row(
-        url=case.get_absolute_url(),
-        code=case.display_code,
-        title=case.title,
-        category=category_name(case.category),
-        state=case.get_state_display(),
-        received_at=case.received_at,
-        deadline=clock.deadline(case.due_at, case.overdue_at),
-    )
+class RowMaker:
+    """Turns a page of cases or assignments into rows: the labels, the case URL and the
+    deadlines are worked out once for the page, not once per row."""
+
+    def __init__(self, clock: Clock, states: dict[str, str]) -> None:
+        self.clock = clock
+        self.states = {value: str(label) for value, label in states.items()}
+        self.english = (get_language() or "").startswith("en")
+        # reverse() once: the case URL with a placeholder pk, filled in per row.
+        self.url_head, self.url_tail = reverse("staff:case", args=[_URL_PK]).split(
+            str(_URL_PK))
+
+    def category(self, category: Category | None) -> str:
+        if category is None:
+            return ""
+        return category.name_en if category.name_en and self.english else category.name
+
+    def rows(self, cases: list[Case], states: list[str], due: list[tuple[Any, Any]],
+             units: list[str] | None = None) -> list[Row]:
+        rows = []
+        for index, (case, deadline) in enumerate(zip(cases, self.clock.deadlines(due),
+                                                      strict=True)):
+            iso, text = moment(case.received_at)
+            state = states[index]
+            rows.append(Row(
+                url=f"{self.url_head}{case.pk}{self.url_tail}",
+                code=case.display_code,
+                title=case.title,
+                category=self.category(case.category),
+                state=self.states.get(state, state),
+                received_at=case.received_at,
+                deadline=deadline,
+                unit=units[index] if units else "",
+                received_iso=iso,
+                received_text=text,
+                deadline_html=deadline_html(deadline),
+            ))
+        return rows
 
 
-def assignment_row(assignment: Assignment, clock: Clock) -> Row:
-    case = assignment.case
-    return Row(
-        url=case.get_absolute_url(),
-        code=case.display_code,
-        title=case.title,
-        category=category_name(case.category),
-        state=assignment.get_state_display(),
-        received_at=case.received_at,
-        deadline=clock.deadline(assignment.due_at, assignment.overdue_at),
-        unit=assignment.unit.name,
-    )
+_URL_PK = 987654321
+# The columns a row shows: a list reads these, not the case's text and reporter.
+CASE_ROW_FIELDS = ("tracking_code", "title", "state", "received_at", "due_at", "overdue_at",
+                   "category__name", "category__name_en")
+ASSIGNMENT_ROW_FIELDS = ("state", "due_at", "overdue_at", "unit__name", "case__tracking_code",
+                         "case__title", "case__received_at", "case__category__name",
+                         "case__category__name_en")
+
+
+def case_rows(cases: list[Case], clock: Clock) -> list[Row]:
+    return RowMaker(clock, CASE_STATES).rows(
+        cases, [c.state for c in cases], [(c.due_at, c.overdue_at) for c in cases])
+
+
+def assignment_rows(assignments: list[Assignment], clock: Clock) -> list[Row]:
+    return RowMaker(clock, ASSIGNMENT_STATES).rows(
+        [a.case for a in assignments], [a.state for a in assignments],
+        [(a.due_at, a.overdue_at) for a in assignments], [a.unit.name for a in assignments])
 
 
 def case_queue(
     request: HttpRequest, key: str, title: str, queryset: QuerySet[Case], clock: Clock,
     filters: forms.QueueFilterForm,
 ) -> Queue:
-    page, pager = paginate(request, apply_filters(queryset, filters, clock.now), "page")
-    return Queue(key=key, title=title, rows=[case_row(c, clock) for c in page], pager=pager)
+    queryset = apply_filters(queryset, filters, clock.now).only(*CASE_ROW_FIELDS)
+    page, pager = paginate(request, queryset, "page")
+    return Queue(key=key, title=title, rows=case_rows(list(page), clock), pager=pager)
 
 
 def assignment_queue(
     request: HttpRequest, key: str, title: str, queryset: QuerySet[Assignment], clock: Clock,
     filters: forms.QueueFilterForm, param: str = "page",
 ) -> Queue:
-    queryset = apply_filters(queryset, filters, clock.now, via_case="case__")
+    queryset = apply_filters(queryset, filters, clock.now, via_case="case__").only(
+        *ASSIGNMENT_ROW_FIELDS)
     page, pager = paginate(request, queryset, param)
-    return Queue(key=key, title=title, rows=[assignment_row(a, clock) for a in page],
+    return Queue(key=key, title=title, rows=assignment_rows(list(page), clock),
                  pager=pager, show_unit=True)
 
 
@@ -276,6 +434,7 @@ def render_lists(
 ) -> HttpResponse:
     return render(request, "workflow/home.html", {
         "heading": heading, "queues": queues, "filters": filters,
+        "filters_html": filters_html(filters) if filters and queues else "",
         "nav": staff_nav(actor, current), "can_record_call": actor.is_coordinator, **extra,
     })
 
