@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from .forms import AnswerFilterForm
 from .selectors import answer_page, get_public_answer, latest_answers
+from .statistics import public_statistics
 
 
 @require_safe
@@ -33,3 +34,10 @@ def answers(request: HttpRequest) -> HttpResponse:
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "publishing/answer.html",
                   {"answer": get_public_answer(pk, request.LANGUAGE_CODE)})
+
+
+@require_safe
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Monitoring and statistics: counts of this month and this year, no case named."""
+    return render(request, "publishing/statistics.html",
+                  {"periods": public_statistics(request.LANGUAGE_CODE)})
