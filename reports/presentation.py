@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from .charts import SANS, Bar, bar_chart
-from .statistics import Report, Row, Summary
+from .statistics import Report, Row, StageTime, Summary
 
 Value = int | float | str | None
 
@@ -22,6 +22,7 @@ class Cell:
     text: str  # what a page shows
     numeric: bool = False
     percent: bool = False
+    url: str = ""  # the dashboard links a figure to the cases behind it
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,24 @@ def _breakdown(key: str, title: str, head: str, rows: list[Row], total: int) -> 
     )
 
 
+def stage_table(stages: list[StageTime]) -> Table:
+    """Average working hours per stage; a capped stage says it read a sample only."""
+    rows = []
+    for s in stages:
+        label = s.label
+        if s.capped:
+            label = _("%(stage)s (latest %(count)s only)") % {
+                "stage": s.label, "count": formats.number_format(s.count, 0, force_grouping=True)
+            }
+        hours = None if s.average_minutes is None else round(s.average_minutes / 60, 1)
+        rows.append([
+            text(label), num(s.count),
+            Cell(hours, "–" if hours is None else formats.number_format(hours, 1), numeric=True),
+        ])
+    return Table(key="stages", title=_("Average working time per stage"),
+                 headers=[_("Stage"), _("Cases"), _("Working hours")], rows=rows)
+
+
 def report_tables(report: Report) -> list[Table]:
     rec = report.received
     units = Table(
@@ -132,6 +151,7 @@ def report_tables(report: Report) -> list[Table]:
         _breakdown("areas", _("Received by area"), _("Area"), rec.by_area, rec.total),
         _breakdown("units_received", _("Received by unit"), _("Unit"), rec.by_unit, rec.total),
         units,
+        stage_table(report.stages),
         overdue,
     ]
 

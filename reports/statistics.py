@@ -49,6 +49,8 @@ from workflow.models import Assignment, Case, CaseEvent, DeadlineAlert
 from workflow.worktime import get_calendar
 
 OVERDUE_LIST_LIMIT = 200
+# Working time is counted on the calendar in Python: at most this many pairs per stage.
+STAGE_SAMPLE_LIMIT = 20_000
 
 
 class PeriodError(ValueError):
@@ -479,6 +481,72 @@ def overdue_now(scope: Scope, now: datetime, limit: int = OVERDUE_LIST_LIMIT) ->
     ]
 
 
+# --- Working time per stage ---------------------------------------------------------------
+@dataclass(frozen=True)
+class StageTime:
+    """The average working time of one stage ended in the period, over `count` stages."""
+
+    key: str
+    label: str
+    count: int
+    average_minutes: float | None
+    capped: bool = False  # only the latest `count` stages were read
+
+
+EVENT_DISPATCHED = "dispatched"
+EVENT_APPROVED = "mark_approved"
+
+
+def _stage_pairs(period: Period, scope: Scope) -> list[tuple[str, str, QuerySet]]:
+    """Per stage: key, label and a query of (start, end) pairs, newest end first."""
+    first_dispatch = Subquery(
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind=EVENT_DISPATCHED)
+        .order_by("at").values("at")[:1]
+    )
+    approved = Subquery(
+        CaseEvent.objects.filter(
+            case=OuterRef("pk"), kind=EVENT_APPROVED, at__lte=OuterRef("published_at")
+        ).order_by("-at").values("at")[:1]
+    )
+    cases = Case.objects.filter(scope.cases())
+    assignments = Assignment.objects.filter(scope.assignments())
+    return [
+        ("intake", _("Intake (received to dispatched)"),
+         cases.annotate(stage_end=first_dispatch).filter(period.lookup("stage_end"))
+         .values_list("received_at", "stage_end").order_by("-stage_end", "-pk")),
+        ("acceptance", _("Acceptance by the unit"),
+         assignments.filter(period.lookup("accepted_at"))
+         .values_list("assigned_at", "accepted_at").order_by("-accepted_at", "-pk")),
+        ("handling", _("Handling (accepted to draft submitted)"),
+         assignments.filter(period.lookup("submitted_at"), accepted_at__isnull=False)
+         .values_list("accepted_at", "submitted_at").order_by("-submitted_at", "-pk")),
+        ("approval", _("Approval by the unit leader"),
+         _handled(period, scope).filter(submitted_at__isnull=False)
+         .values_list("submitted_at", "approved_at").order_by("-approved_at", "-pk")),
+        ("publication", _("Publication (approved to published)"),
+         cases.filter(period.lookup("published_at")).annotate(stage_start=approved)
+         .filter(stage_start__isnull=False)
+         .values_list("stage_start", "published_at").order_by("-published_at", "-pk")),
+    ]
+
+
+def stage_times(period: Period, scope: Scope, limit: int = STAGE_SAMPLE_LIMIT) -> list[StageTime]:
+    """Average working minutes of each stage that ended in the period: one query per stage,
+    at most `limit` (start, end) pairs each, counted on the working calendar."""
+    working_calendar = get_calendar()
+    result = []
+    for key, label, pairs in _stage_pairs(period, scope):
+        rows = list(pairs[: limit + 1])
+        capped = len(rows) > limit
+        rows = rows[:limit]
+        minutes = [working_calendar.working_minutes_between(start, end) for start, end in rows]
+        result.append(StageTime(
+            key=key, label=label, count=len(rows),
+            average_minutes=sum(minutes) / len(minutes) if minutes else None, capped=capped,
+        ))
+    return result
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything a periodic report shows, read once."""
@@ -490,6 +558,7 @@ class Report:
     received: Received
     units: list[UnitRow]
     overdue: list[OverdueRow]
+    stages: list[StageTime] = field(default_factory=list)
 
 
 def build_report(period: Period, scope: Scope, now: datetime) -> Report:
@@ -499,6 +568,7 @@ def build_report(period: Period, scope: Scope, now: datetime) -> Report:
         received=received(period, scope),
         units=unit_ranking(period, scope),
         overdue=overdue_now(scope, now),
+        stages=stage_times(period, scope),
     )
 
 
@@ -519,6 +589,6 @@ PERIOD_KIND_LABELS = {
 
 __all__ = [
     "Area", "Category", "OverdueRow", "Period", "PeriodError", "Received", "Report", "Row",
-    "Scope", "Summary", "UnitRow", "build_report", "overdue_now", "received", "summary",
-    "unit_ranking",
+    "Scope", "StageTime", "Summary", "UnitRow", "build_report", "overdue_now", "received",
+    "stage_times", "summary", "unit_ranking",
 ]

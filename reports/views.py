@@ -7,10 +7,11 @@ unit's only, and exists once the leader approved the draft (404 otherwise).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from routing.selectors import Actor, actor_for
 from workflow.selectors import get_assignment_for
 
 from .charts import SANS
+from .drilldown import PAGE_SIZE, case_rows, metric_labels, metric_queryset, unit_column_metrics
 from .forms import ReportFilterForm
 from .pdf import approved_draft, periodic_pdf, reply_letter_pdf
 from .presentation import report_charts, report_tables, summary_items
@@ -68,14 +70,42 @@ def select(request: HttpRequest, actor: Actor) -> Selection:
                      scope=Scope(unit=unit, area=area))
 
 
-def _query(selection: Selection) -> str:
+def _query(selection: Selection, **extra: str) -> str:
     q = QueryDict(mutable=True)
     q["period"] = selection.period.code
     if selection.scope.unit:
         q["unit"] = selection.scope.unit.code
     if selection.scope.area:
         q["area"] = selection.scope.area.code
+    for key, value in extra.items():
+        q[key] = value
     return q.urlencode()
+
+
+def _cases_url(selection: Selection, metric: str, row: str = "") -> str:
+    extra = {"metric": metric, **({"row": row} if row else {})}
+    return f"{reverse('reports:cases')}?{_query(selection, **extra)}"
+
+
+def _link_figures(report, selection: Selection, summary, tables):
+    """The summary's and the unit ranking's figures, each linked to its cases."""
+    by_label = {label: metric for metric, label in metric_labels().items()}
+    summary = [
+        (label, replace(cell, url=_cases_url(selection, by_label[label]))
+         if label in by_label else cell)
+        for label, cell in summary
+    ]
+    columns = unit_column_metrics()
+    for table in tables:
+        if table.key != "units":
+            continue
+        linked = {i: columns[h] for i, h in enumerate(table.headers) if h in columns}
+        table.rows[:] = [
+            [replace(cell, url=_cases_url(selection, linked[i], unit.code))
+             if i in linked else cell for i, cell in enumerate(row)]
+            for unit, row in zip(report.units, table.rows, strict=True)
+        ]
+    return summary, tables
 
 
 @login_required
@@ -85,15 +115,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     selection = select(request, actor)
     report = build_report(selection.period, selection.scope, timezone.now())
     query = _query(selection)
+    summary, tables = _link_figures(report, selection, summary_items(report.summary),
+                                    report_tables(report))
     return render(request, "reports/dashboard.html", {
         "form": selection.form,
         "period": selection.period,
         "scope": scope_label(selection.scope),
-        "summary": summary_items(report.summary),
-        "tables": report_tables(report),
+        "summary": summary,
+        "tables": tables,
         "charts": report_charts(report, font_family=SANS),
         "pdf_url": f"{reverse('reports:pdf')}?{query}",
         "xlsx_url": f"{reverse('reports:xlsx')}?{query}",
+    })
+
+
+@login_required
+@require_GET
+def drilldown(request: HttpRequest) -> HttpResponse:
+    """The cases behind one figure of the dashboard, seen as the dashboard is (403/404)."""
+    actor = actor_for(request.user)
+    selection = select(request, actor)
+    metric = request.GET.get("metric", "")
+    labels = metric_labels()
+    if metric not in labels:
+        raise Http404
+    row = None
+    if code := request.GET.get("row", ""):
+        row = Unit.objects.filter(code=code).first()
+        if row is None or not (may_see_province(actor) or row.pk in actor.leader_units):
+            raise Http404
+    qs = metric_queryset(metric, selection.period, selection.scope, row)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/cases.html", {
+        "title": labels[metric],
+        "period": selection.period,
+        "scope": row.name if row is not None else scope_label(selection.scope),
+        "page": page,
+        "rows": case_rows(page.object_list, metric, show_secrets=actor.is_coordinator),
+        "query": _query(selection, metric=metric, **({"row": row.code} if row else {})),
+        "dashboard_url": f"{reverse('reports:dashboard')}?{_query(selection)}",
     })
 
 

@@ -106,7 +106,7 @@ def test_the_workbook_holds_the_same_figures_as_the_report(scenario):
         (3, "Điện lực Tây Ninh", 1, 1),
     ]
     assert rows[0][14] == pytest.approx(1.0)
-    assert len(wb.worksheets) == 7  # the summary and six tables
+    assert len(wb.worksheets) == 8  # the summary and seven tables
 
 
 @pytest.mark.django_db
