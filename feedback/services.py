@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -68,34 +69,40 @@ def submit_case(
     reporter_address: str = "",
     is_confidential: bool = False,
     location_text: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
     occurred_at: datetime | None = None,
     category: Category | None = None,
     photos: Sequence[CleanPhoto] = (),
-    notice_version: str,
-    idempotency_key: str,
+    notice_version: str | None,
+    idempotency_key: str | None,
+    channel: str = Case.Channel.WEB,
     language: str = "vi",
     now: datetime,
 ) -> tuple[Case, bool]:
-    """A citizen's submission on the web portal: the case, its photos and the consent, in
-    one transaction. Returns (case, created); a repeated `idempotency_key` (double submit,
+    """A citizen's submission (the web portal, the mobile app's API, an Open311 app): the
+    case, its photos and, when the reporter was shown the privacy notice, the consent, in one
+    transaction. Returns (case, created); a repeated `idempotency_key` (double submit,
     retry) returns the first case with created False and stores nothing more (IN4).
 
-    The photos are already re-encoded (feedback.uploads.clean_photo).
+    The photos are already re-encoded (feedback.uploads.clean_photo); no URL is fetched.
     """
     case = receive_case(
-        channel=Case.Channel.WEB, title=title, content=content, reporter_name=reporter_name,
+        channel=channel, title=title, content=content, reporter_name=reporter_name,
         reporter_phone=reporter_phone, reporter_email=reporter_email,
         reporter_address=reporter_address, is_confidential=is_confidential,
-        location_text=location_text, occurred_at=occurred_at, category=category,
-        idempotency_key=idempotency_key, language=language, now=now,
+        location_text=location_text, latitude=latitude, longitude=longitude,
+        occurred_at=occurred_at, category=category, idempotency_key=idempotency_key,
+        language=language, now=now,
     )
     # receive_case hands back the earlier case on a repeated key; only a new one is ours.
     if case.received_at != now:
         return case, False
-    Consent.objects.create(
-        case=case, purpose=Consent.Purpose.PROCESSING, notice_version=notice_version,
-        given_at=now,
-    )
+    if notice_version:
+        Consent.objects.create(
+            case=case, purpose=Consent.Purpose.PROCESSING, notice_version=notice_version,
+            given_at=now,
+        )
     for photo in photos:
         attachment = Attachment(
             case=case, kind=Attachment.Kind.PHOTO, content_type=photo.content_type,

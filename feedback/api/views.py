@@ -32,7 +32,6 @@ from ..throttling import any_limited, client_ip, record_hits
 from . import auth, http
 from .forms import ApiAnswerFilterForm, ApiCommentForm, ApiRatingForm, ApiSubmitForm, ApiTrackForm
 from .schema import openapi_document
-from .services import receive_channel_case
 
 API_KEY_HEADER = "X-Api-Key"
 
@@ -102,7 +101,7 @@ def submit(request: HttpRequest) -> JsonResponse:
     if any_limited(checks):
         return http.throttled_response()
     try:
-        case, created = receive_channel_case(
+        case, created = feedback_services.submit_case(
             channel=Case.Channel.APP, title=cleaned["title"], content=cleaned["content"],
             reporter_name=cleaned["reporter_name"], reporter_phone=cleaned["reporter_phone"],
             reporter_email=cleaned["reporter_email"],

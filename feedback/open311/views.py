@@ -21,7 +21,7 @@ from workflow.models import Case
 
 from ..api import auth
 from ..api.http import form_errors, parse_id, validation_errors
-from ..api.services import receive_channel_case
+from ..services import submit_case
 from ..throttling import any_limited, client_ip, record_hits
 from . import render, selectors
 from .forms import PostRequestForm, SearchForm
@@ -143,7 +143,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
             response["Retry-After"] = "900"
             return response
         try:
-            case, created = receive_channel_case(
+            case, created = submit_case(
                 channel=Case.Channel.OPEN311, title=data["title"], content=data["description"],
                 reporter_name=data["reporter_name"], reporter_phone=data["phone"],
                 reporter_email=data["email"], location_text=data["location_text"],
