@@ -77,6 +77,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
         "TEST_DATABASE_NAME", default=None
     )
+    # JIT compiles for seconds on the reports' index-driven aggregates, which run in less.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -141,6 +143,11 @@ LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "staff:login"
 SESSION_COOKIE_AGE = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=15 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Keys that encrypt secrets at rest (two-factor secrets): Fernet keys, comma-separated; the
+# first encrypts, all decrypt (rotation: put the new key first, run `manage.py
+# rotate_field_keys`, then drop the old one). Empty: one key derived from SECRET_KEY
+# (routing/field_encryption.py), which the entry "secret-key" also names.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Language and time -----------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -239,6 +246,10 @@ PUBLIC_PHOTO_MAX_COUNT = env.int("PUBLIC_PHOTO_MAX_COUNT", default=5)
 PUBLIC_PHOTO_MAX_PIXELS = env.int("PUBLIC_PHOTO_MAX_PIXELS", default=50_000_000)
 # Stored photos are scaled down to this long edge; evidence stays legible, disks stay small.
 PUBLIC_PHOTO_MAX_EDGE = env.int("PUBLIC_PHOTO_MAX_EDGE", default=4096)
+# Videos of a submission (MP4 or WebM, checked from their bytes, metadata blanked). The web
+# server's request-body limit must allow photos plus videos.
+PUBLIC_VIDEO_MAX_BYTES = env.int("PUBLIC_VIDEO_MAX_BYTES", default=50 * 1024 * 1024)
+PUBLIC_VIDEO_MAX_COUNT = env.int("PUBLIC_VIDEO_MAX_COUNT", default=2)
 # Rate limits (SECURITY AC4) as (hits, window in seconds), counted in the cache (Redis in
 # production). Submissions count per IP and per phone; lookups count failures only.
 PUBLIC_RATE_LIMITS = {
@@ -249,7 +260,7 @@ PUBLIC_RATE_LIMITS = {
     "track:phone": (env.int("RATE_TRACK_FAILURES_PER_PHONE", default=20), 3600),
 }
 # The privacy notice shown before submission (SECURITY DP2); bump it when the text changes.
-PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-11")
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-11b")
 PROVINCE.setdefault(
     "public_service_portal_url",
     env("PUBLIC_SERVICE_PORTAL_URL", default="https://dichvucong.tayninh.gov.vn/"),
@@ -330,6 +341,11 @@ OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="tayninh.gov.vn
 # the public record stays. `manage.py retention` does it by hand; the beat does it nightly.
 RETENTION_REJECTED_DAYS = env.int("RETENTION_REJECTED_DAYS", default=30)
 RETENTION_ANONYMISE_DAYS = env.int("RETENTION_ANONYMISE_DAYS", default=365)
+# Reporters' requests to see, correct or delete their personal data (SECURITY DP7). Decree
+# 356/2025 asks for an answer within 2 working days of the request; the time to carry it out
+# is the province's to set with its legal office (working days, counted like case deadlines).
+DATA_REQUEST_ANSWER_WORKING_DAYS = env.int("DATA_REQUEST_ANSWER_WORKING_DAYS", default=2)
+DATA_REQUEST_COMPLETE_WORKING_DAYS = env.int("DATA_REQUEST_COMPLETE_WORKING_DAYS", default=10)
 CELERY_BEAT_SCHEDULE["retention"] = {
     "task": "workflow.tasks.purge_retention_task",
     "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: 02:30 in the province
@@ -358,4 +374,67 @@ PUBLIC_RATE_LIMITS.update({
     "webhook:ip": (env.int("RATE_WEBHOOK_FAILURES_PER_IP", default=30), 900),
     "webhook:facebook": (env.int("RATE_WEBHOOK_FACEBOOK_PER_MINUTE", default=600), 60),
     "webhook:zalo": (env.int("RATE_WEBHOOK_ZALO_PER_MINUTE", default=600), 60),
+})
+# Standard replies are accepted only so long after the person's last message: Messenger's
+# standard messaging window is 24 hours, a Zalo OA consultation message 7 days. Outside it
+# the reply is not sent and its outbox row says so ("skipped"), instead of failing forever.
+CHANNEL_REPLY_WINDOW_HOURS = {
+    "facebook": env.float("FACEBOOK_REPLY_WINDOW_HOURS", default=24.0),
+    "zalo": env.float("ZALO_REPLY_WINDOW_HOURS", default=7 * 24.0),
+}
+# A gateway's Retry-After (on 429 or 503) is honoured up to this many seconds.
+OUTBOX_RETRY_AFTER_MAX_SECONDS = env.float("OUTBOX_RETRY_AFTER_MAX_SECONDS", default=3600.0)
+
+# --- E-mail intake: the 1022 mailbox over IMAP (feedback/channels/email_intake.py) ----------
+# Off while EMAIL_INTAKE_HOST is empty. Each new message becomes one received case (once per
+# Message-ID) and is then marked \Seen; one that cannot become a case is also \Flagged for
+# the operator. `manage.py fetch_email` reads the mailbox by hand.
+EMAIL_INTAKE_HOST = env("EMAIL_INTAKE_HOST", default="")
+EMAIL_INTAKE_SSL = env.bool("EMAIL_INTAKE_SSL", default=True)  # IMAPS, usually port 993
+EMAIL_INTAKE_STARTTLS = env.bool("EMAIL_INTAKE_STARTTLS", default=False)  # plain port + STARTTLS
+EMAIL_INTAKE_PORT = env.int("EMAIL_INTAKE_PORT", default=993 if EMAIL_INTAKE_SSL else 143)
+EMAIL_INTAKE_USER = env("EMAIL_INTAKE_USER", default="")
+EMAIL_INTAKE_PASSWORD = env("EMAIL_INTAKE_PASSWORD", default="")
+EMAIL_INTAKE_MAILBOX = env("EMAIL_INTAKE_MAILBOX", default="INBOX")
+EMAIL_INTAKE_TIMEOUT = env.float("EMAIL_INTAKE_TIMEOUT", default=30.0)
+EMAIL_INTAKE_BATCH = env.int("EMAIL_INTAKE_BATCH", default=50)  # messages per run at most
+EMAIL_INTAKE_MAX_BYTES = env.int("EMAIL_INTAKE_MAX_BYTES", default=30 * 1024 * 1024)
+if EMAIL_INTAKE_HOST:
+    CELERY_BEAT_SCHEDULE["fetch-email"] = {
+        "task": "workflow.tasks.fetch_email_task",
+        "schedule": env.float("EMAIL_INTAKE_SECONDS", default=120.0),
+    }
+
+# --- Periodic reports (Art. 13.7; reports/schedule.py) ------------------------------------------
+# The draft of each report is made this many working days before its due date (the 20th), and
+# the supervisors are told; the beat looks once a day, so a missed day is caught up the next.
+REPORT_DRAFT_LEAD_WORKING_DAYS = env.int("REPORT_DRAFT_LEAD_WORKING_DAYS", default=5)
+CELERY_BEAT_SCHEDULE["prepare-report-drafts"] = {
+    "task": "reports.tasks.prepare_report_drafts_task",
+    "schedule": crontab(hour=6, minute=15),  # CELERY_TIMEZONE: 06:15 in the province
+}
+# A unit's signed reply letter (a PDF from its document system) may be this large at most.
+SIGNED_LETTER_MAX_BYTES = env.int("SIGNED_LETTER_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- JSON API: photos uploaded ahead of a submission (feedback/api/uploads.py) ---------------
+# How long an upload token (and its re-encoded photo, held in the cache) stays usable, and
+# how many photos one address may upload per hour.
+API_UPLOAD_TOKEN_SECONDS = env.int("API_UPLOAD_TOKEN_SECONDS", default=3600)
+PUBLIC_RATE_LIMITS["upload:ip"] = (env.int("RATE_API_UPLOADS_PER_IP", default=60), 3600)
+
+# --- One-time codes by SMS: opening one's feedback without the tracking code (feedback/otp.py) -
+# A code lives TTL_SECONDS, allows MAX_ATTEMPTS tries, and is sent synchronously with these
+# gateway time-outs (the person is waiting on the page).
+PUBLIC_OTP = {
+    "TTL_SECONDS": env.int("OTP_TTL_SECONDS", default=5 * 60),
+    "MAX_ATTEMPTS": env.int("OTP_MAX_ATTEMPTS", default=5),
+    "CONNECT_TIMEOUT": env.float("OTP_SMS_CONNECT_TIMEOUT", default=2.0),
+    "READ_TIMEOUT": env.float("OTP_SMS_READ_TIMEOUT", default=5.0),
+}
+# Sending counts every request, known number or not; checking counts wrong codes only.
+PUBLIC_RATE_LIMITS.update({
+    "otp_send:ip": (env.int("RATE_OTP_SEND_PER_IP", default=10), 3600),
+    "otp_send:phone": (env.int("RATE_OTP_SEND_PER_PHONE", default=3), 900),
+    "otp_check:ip": (env.int("RATE_OTP_CHECK_FAILURES_PER_IP", default=20), 900),
+    "otp_check:phone": (env.int("RATE_OTP_CHECK_FAILURES_PER_PHONE", default=10), 3600),
 })

@@ -3,6 +3,8 @@
 This app imports no other app of ours.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.text import normalize_line
+
+from . import field_encryption, totp
 
 # Art. 8.2a: a unit sets its own handling time, at most six working days.
 MAX_PROCESSING_DAYS = 6
@@ -216,6 +220,7 @@ class AuditEvent(AppendOnlyModel):
         CONTACT_REVEALED = "contact_revealed", _("Reporter contact revealed")
         EXPORT = "export", _("Export")
         CONFIG_CHANGED = "config_changed", _("Configuration changed")
+        PERSONAL_DATA = "personal_data", _("Personal data request handled")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -242,14 +247,24 @@ class AuditEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} · {self.get_action_display()} · {self.outcome}"
 
+class SecretNotReadable(RuntimeError):
+    """A confirmed device's secret is never read back: only a code is checked against it."""
+
+
 class TwoFactorDevice(models.Model):
-    """A person's TOTP authenticator (RFC 6238), confirmed by a first correct code."""
+    """A person's TOTP authenticator (RFC 6238), confirmed by a first correct code.
+
+    The secret is stored encrypted (routing/field_encryption.py). In clear it exists only in
+    the instance that set it, while the device is unconfirmed (the enrolment page shows it),
+    and inside `matching_step`, which checks a code.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
         related_name="two_factor_device",
     )
-    secret = models.CharField(_("secret"), max_length=64)  # base32, never shown once confirmed
+    # A Fernet token of the base32 secret; never shown, never logged.
+    encrypted_secret = models.TextField(_("encrypted secret"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # The time step of the last accepted code: a code is good once (RFC 6238 §5.2).
@@ -263,8 +278,29 @@ class TwoFactorDevice(models.Model):
         return str(self.user)
 
     @property
+    def secret(self) -> str:
+        """The clear secret, for the enrolment page only (SecretNotReadable once confirmed,
+        unless this very instance was just given it)."""
+        known = self.__dict__.get("_clear_secret")
+        if known is not None:
+            return known
+        if self.is_confirmed:
+            raise SecretNotReadable("A confirmed two-factor secret is never read back.")
+        return field_encryption.decrypt(self.encrypted_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.encrypted_secret = field_encryption.encrypt(value)
+        self.__dict__["_clear_secret"] = value
+
+    @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    def matching_step(self, code: str, at: float) -> int | None:
+        """The unspent time step whose code is `code` at `at` (seconds since the epoch)."""
+        secret = field_encryption.decrypt(self.encrypted_secret)
+        return totp.matching_step(secret, code, at, self.last_used_step)
 
     def claim_step(self, step: int) -> bool:
         """Spend a time step whose code was right: True once per step, even when two requests
@@ -276,3 +312,48 @@ class TwoFactorDevice(models.Model):
         if updated:
             self.refresh_from_db(fields=["last_used_step", "confirmed_at"])
         return bool(updated)
+
+
+class TwoFactorEnrolment(models.Model):
+    """The administrator's permission for one person to set up an authenticator, until a time.
+
+    Without it a correct password never leads to enrolment (a stolen password must not let
+    someone attach their own authenticator). A successful enrolment deletes the row, so a
+    second device needs a new permission.
+    """
+
+    HOURS = 24
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="two_factor_enrolment",
+    )
+    enrol_until = models.DateTimeField(_("may enrol until"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("allowed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    opened_at = models.DateTimeField(_("allowed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("two-factor enrolment permission")
+        verbose_name_plural = _("two-factor enrolment permissions")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.enrol_until:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def allow(cls, user, *, by=None, now=None, hours: int = HOURS) -> "TwoFactorEnrolment":
+        """Open (or reopen) the window. An unconfirmed device left from before is dropped, so
+        the enrolment page shows a fresh secret."""
+        now = now or timezone.now()
+        TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=True).delete()
+        window, _created = cls.objects.update_or_create(
+            user=user, defaults={"enrol_until": now + timedelta(hours=hours),
+                                 "opened_by": by, "opened_at": now},
+        )
+        return window
+
+    @classmethod
+    def is_open(cls, user, now) -> bool:
+        return cls.objects.filter(user=user, enrol_until__gt=now).exists()

@@ -296,10 +296,9 @@ def _audit(result: PurgeResult, outcome: str, rejected_days: int, anonymise_days
     from routing.audit import record
     from routing.models import AuditEvent
 
-    # No action of its own yet (it would need a routing migration): a retention run is
-    # recorded as the system applying the configured retention periods.
+    # The system applying the configured retention periods to reporters' personal data.
     record(
-        AuditEvent.Action.CONFIG_CHANGED,
+        AuditEvent.Action.PERSONAL_DATA,
         outcome=outcome,
         purge=result.as_dict(),
         retention_days={"rejected": rejected_days, "anonymise": anonymise_days},

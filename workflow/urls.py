@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import privacy
 
 app_name = "staff"
 
@@ -14,9 +15,20 @@ urlpatterns = [
     path("escalated/", views.escalated, name="escalated"),
     path("hold/", views.hold, name="hold"),
     path("unit/", views.supervision, name="supervision"),
+    path("units/", views.units, name="units"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("help/", views.help_page, name="help"),
+    # Reporters' personal data requests (SECURITY DP7): the coordination centre.
+    path("data-requests/", privacy.data_requests, name="data_requests"),
+    path("data-requests/new/", privacy.data_request_new, name="data_request_new"),
+    path("data-requests/<int:pk>/", privacy.data_request, name="data_request"),
+    path("data-requests/<int:pk>/export/", privacy.data_request_export,
+         name="data_request_export"),
+    path("data-requests/<int:pk>/<slug:step>/", privacy.data_request_step,
+         name="data_request_step"),
     path("messages/<int:pk>/resend/", views.resend, name="resend"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("draft-photos/<int:pk>/", views.draft_photo, name="draft_photo"),
     # The coordinator's actions on a case.
     path("cases/<int:pk>/classify/", views.classify, name="classify"),
     path("cases/<int:pk>/verify/", views.verify, name="verify"),

@@ -10,8 +10,10 @@ from .cases import (
     RejectionReason,
     Visibility,
 )
+from .duplicates import DuplicateCandidate
 from .moderation import AbuseListEntry
 from .outbox import MessageTemplate, OutboxMessage
+from .privacy import DataRequest
 
 __all__ = [
     "AbuseListEntry",
@@ -19,6 +21,8 @@ __all__ = [
     "CalendarDay",
     "Case",
     "CaseEvent",
+    "DataRequest",
+    "DuplicateCandidate",
     "DeadlineAlert",
     "Draft",
     "DraftPhoto",

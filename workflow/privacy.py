@@ -1,0 +1,414 @@
+"""Personal data: where it lives (SECURITY DP1) and reporters' requests about it (DP7).
+
+`PERSONAL_DATA` lists every model field that holds a person's data, with its class, why it is
+kept and for how long; a test fails when a model grows such a field without an entry here.
+
+A reporter proves who they are as for tracking (the tracking code with the phone they gave),
+through the portal or to the coordination centre by hotline, in person or by letter. The
+request then covers every case filed with that phone. The coordinator answers it within the
+legal time (Decree 356/2025: two working days), and carries it out by the province's own
+deadline: an export of what is held, a correction of the contact data, or its erasure. Each
+step is audited, never with the data itself (AU3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.text import normalize_line, normalize_text
+from routing.audit import record
+from routing.models import AuditEvent
+from routing.selectors import Actor
+
+from .errors import TransitionRefused
+from .models import Case
+from .models.privacy import DataRequest
+from .retention import ANONYMOUS_NAME
+from .worktime import get_calendar
+
+
+# --- The inventory (DP1) ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PersonalField:
+    category: str  # BASIC, SENSITIVE or CONFIDENTIAL_IDENTITY
+    purpose: Any  # lazy text
+    retention: Any  # lazy text
+
+
+BASIC = "basic"
+SENSITIVE = "sensitive"
+CONFIDENTIAL_IDENTITY = "confidential identity"
+
+_CASE_CONTACT = PersonalField(
+    CONFIDENTIAL_IDENTITY,
+    gettext_lazy("To answer the reporter and verify the feedback (Art. 6); hidden from units "
+                 "unless the coordinator reveals it; confidential when the reporter asks."),
+    gettext_lazy("Anonymised RETENTION_ANONYMISE_DAYS after the case closes; deleted with a "
+                 "rejected case after RETENTION_REJECTED_DAYS; erased on the reporter's "
+                 "request once the case is closed."),
+)
+_STAFF = PersonalField(
+    BASIC,
+    gettext_lazy("Staff accounts: who did what, signed letters, log-in."),
+    gettext_lazy("While the account exists; the audit log keeps the account id."),
+)
+
+PERSONAL_DATA: dict[str, PersonalField] = {
+    "workflow.Case.reporter_name": _CASE_CONTACT,
+    "workflow.Case.reporter_phone": _CASE_CONTACT,
+    "workflow.Case.reporter_email": _CASE_CONTACT,
+    "workflow.Case.reporter_address": _CASE_CONTACT,
+    "workflow.Case.latitude": PersonalField(
+        BASIC, gettext_lazy("Where the problem is, for the handling unit; it may be a home."),
+        gettext_lazy("As long as the case; shown publicly only as the typed location."),
+    ),
+    "workflow.Case.longitude": PersonalField(
+        BASIC, gettext_lazy("Where the problem is, for the handling unit; it may be a home."),
+        gettext_lazy("As long as the case; shown publicly only as the typed location."),
+    ),
+    "workflow.Draft.signer": PersonalField(
+        BASIC, gettext_lazy("The official who signs the reply letter (Appendix 1)."),
+        gettext_lazy("As long as the case: the letter is a public record."),
+    ),
+    "workflow.DataRequest.subject_phone": PersonalField(
+        BASIC, gettext_lazy("Which cases a personal data request covers."),
+        gettext_lazy("Cleared when an erasure is carried out; otherwise kept with the request."),
+    ),
+    "workflow.DataRequest.corrections": PersonalField(
+        BASIC, gettext_lazy("The corrected contact data a reporter asks for."),
+        gettext_lazy("Cleared when an erasure is carried out."),
+    ),
+    "workflow.DataRequest.details": PersonalField(
+        BASIC, gettext_lazy("What the reporter wrote with their request."),
+        gettext_lazy("Cleared when an erasure is carried out."),
+    ),
+    "feedback.Attachment.file": PersonalField(
+        BASIC, gettext_lazy("Photos and videos of the problem; people may appear in them. "
+                            "Re-encoded without metadata (DP5)."),
+        gettext_lazy("As long as the case; deleted with a rejected case."),
+    ),
+    "feedback.ChannelSender.sender_id": PersonalField(
+        BASIC, gettext_lazy("The platform's id of the person, to answer on Facebook or Zalo."),
+        gettext_lazy("Anonymised with the case's contact data."),
+    ),
+    "feedback.ChannelSender.raw_payload": PersonalField(
+        BASIC, gettext_lazy("The message as the platform delivered it, to check the intake."),
+        gettext_lazy("Purged after RETENTION_REJECTED_DAYS (DP6)."),
+    ),
+    "routing.AuditEvent.ip": PersonalField(
+        BASIC, gettext_lazy("The security log (AU1)."),
+        gettext_lazy("As long as the audit log is kept."),
+    ),
+    "routing.AuditEvent.username_tried": PersonalField(
+        BASIC, gettext_lazy("Failed log-ins, to detect password guessing (AU1)."),
+        gettext_lazy("As long as the audit log is kept."),
+    ),
+    "auth.User.username": _STAFF,
+    "auth.User.first_name": _STAFF,
+    "auth.User.last_name": _STAFF,
+    "auth.User.email": _STAFF,
+}
+
+# Fields whose names look personal but hold no person's data, with the reason.
+NOT_PERSONAL: dict[str, str] = {
+    "routing.Unit.phone": "an agency's public contact",
+    "routing.Unit.email": "an agency's public contact",
+    "routing.Unit.address": "an agency's public contact",
+    "workflow.Case.reporter_language": "the language to write to the reporter in",
+    "workflow.DuplicateCandidate.same_phone": "whether two cases share a phone, not the phone",
+    "workflow.Draft.signer_title": "an office's title on the letter, not a person",
+    "workflow.MessageTemplate.email_subject": "a message template, filled in when sent",
+    "workflow.MessageTemplate.email_body": "a message template, filled in when sent",
+    "workflow.OutboxMessage.to_reporter": "whether the reporter is addressed; the address is "
+                                          "read from the case when the message is sent",
+}
+
+
+def personal_fields_of(case: Case) -> dict[str, Any]:
+    """The inventory's fields of one case, as held now."""
+    return {field.split(".")[-1]: getattr(case, field.split(".")[-1])
+            for field in PERSONAL_DATA if field.startswith("workflow.Case.")}
+
+
+# --- Requests (DP7) ---------------------------------------------------------------------------
+CORRECTABLE = ("reporter_name", "reporter_phone", "reporter_email", "reporter_address")
+CLOSED_STATES = (Case.State.PUBLISHED, Case.State.REJECTED)
+
+
+def _require_coordinator(actor: Actor) -> None:
+    if not (actor.is_coordinator or actor.is_admin):
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def _lock(request_id: int) -> DataRequest:
+    return DataRequest.objects.select_for_update().get(pk=request_id)
+
+
+def _audit(step: str, data_request: DataRequest, actor: Actor, *, http_request=None,
+           **detail: Any) -> None:
+    record(AuditEvent.Action.PERSONAL_DATA, request=http_request, actor=actor.user,
+           obj=data_request, step=step, kind=data_request.kind, **detail)
+
+
+def clean_corrections(values: dict[str, str]) -> dict[str, str]:
+    """The corrections asked for, normalised; ValidationError names the field at fault."""
+    cleaned: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name in CORRECTABLE:
+        value = normalize_line(values.get(name))
+        if not value:
+            continue
+        if name == "reporter_phone":
+            digits = "".join(ch for ch in value if ch.isdigit() or ch == "+")
+            if not 9 <= len(digits.lstrip("+")) <= 15:
+                errors[name] = _("Enter a phone number of 9 to 15 digits.")
+                continue
+            value = digits
+        elif name == "reporter_email":
+            try:
+                validate_email(value)
+            except ValidationError:
+                errors[name] = _("Enter a valid e-mail address.")
+                continue
+        cleaned[name] = value
+    if errors:
+        raise ValidationError(errors)
+    if not cleaned:
+        raise ValidationError({"reporter_name": _("Write at least one corrected detail.")})
+    return cleaned
+
+
+@transaction.atomic
+def file_request(*, case: Case, kind: str, channel: str, actor: Actor, now: datetime,
+                 details: str = "", corrections: dict[str, str] | None = None,
+                 http_request=None) -> DataRequest:
+    """Record a reporter's request about the case's reporter, with its two deadlines.
+
+    The reporter has proved who they are (tracking code with phone, or the coordinator has
+    checked by phone or in person). An open request of the same kind from the same person is
+    returned as it is: asking twice makes one request.
+    """
+    if kind not in DataRequest.Kind.values:
+        raise ValidationError({"kind": _("Choose what you are asking for.")})
+    if channel not in DataRequest.Channel.values:
+        raise ValidationError({"channel": _("Choose how the request was received.")})
+    if not (actor.is_reporter or actor.is_coordinator or actor.is_admin):
+        raise PermissionDenied(_("Your role does not allow this action."))
+    details = normalize_text(details)
+    cleaned = clean_corrections(corrections or {}) if kind == DataRequest.Kind.CORRECT else {}
+    phone = case.reporter_phone
+    existing = DataRequest.objects.filter(
+        kind=kind, status=DataRequest.Status.OPEN,
+        **({"subject_phone": phone} if phone else {"case": case}),
+    ).first()
+    if existing is not None:
+        return existing
+    calendar = get_calendar()
+    data_request = DataRequest.objects.create(
+        kind=kind, channel=channel, case=case, tracking_code=case.tracking_code,
+        subject_phone=phone, details=details, corrections=cleaned, received_at=now,
+        answer_by=calendar.add_working_days(now, settings.DATA_REQUEST_ANSWER_WORKING_DAYS),
+        complete_by=calendar.add_working_days(now, settings.DATA_REQUEST_COMPLETE_WORKING_DAYS),
+    )
+    _audit("filed", data_request, actor, http_request=http_request, channel=channel)
+    return data_request
+
+
+def cases_of(data_request: DataRequest) -> QuerySet[Case]:
+    """Every case the request covers: those filed with the verified phone, or its own."""
+    if data_request.subject_phone:
+        return Case.objects.filter(reporter_phone=data_request.subject_phone)
+    return Case.objects.filter(pk=data_request.case_id)
+
+
+@transaction.atomic
+def answer(*, request_id: int, actor: Actor, now: datetime, note: str = "",
+           http_request=None) -> DataRequest:
+    """The reporter has been told the request is received and how it goes on (2 working days)."""
+    _require_coordinator(actor)
+    data_request = _lock(request_id)
+    if data_request.answered_at is not None:
+        raise TransitionRefused(_("This request has already been answered."))
+    data_request.answered_at = now
+    data_request.handled_by = actor.user
+    if note := normalize_text(note):
+        data_request.outcome_note = note
+    data_request.save(update_fields=["answered_at", "handled_by", "outcome_note"])
+    _audit("answered", data_request, actor, http_request=http_request)
+    return data_request
+
+
+def export(*, data_request: DataRequest, actor: Actor, http_request=None) -> dict[str, Any]:
+    """Everything held about the person, as a document for them (a reveal: audited)."""
+    from feedback.models import Attachment, ChannelSender, Comment, Consent, Rating
+
+    _require_coordinator(actor)
+    cases = list(cases_of(data_request).order_by("received_at", "pk"))
+    ids = [case.pk for case in cases]
+    consents = _grouped(Consent.objects.filter(case_id__in=ids).order_by("given_at"))
+    comments = _grouped(Comment.objects.filter(case_id__in=ids, author_kind="reporter")
+                        .order_by("created_at"))
+    ratings = _grouped(Rating.objects.filter(case_id__in=ids).order_by("created_at"))
+    attachments = _grouped(Attachment.objects.filter(case_id__in=ids).order_by("pk"))
+    senders = {s.case_id: s for s in ChannelSender.objects.filter(case_id__in=ids)}
+    document = {
+        "request": {"kind": data_request.kind, "received_at": data_request.received_at},
+        "controller": settings.PROVINCE["coordinator_name"],
+        "cases": [
+            {
+                "tracking_code": case.tracking_code,
+                "received_at": case.received_at,
+                "channel": case.channel,
+                "state": case.state,
+                "title": case.title,
+                "content": case.content,
+                "location": case.location_text,
+                **personal_fields_of(case),
+                "confidential": case.is_confidential,
+                "consents": [{"purpose": c.purpose, "agreed": c.agreed,
+                              "notice_version": c.notice_version, "given_at": c.given_at}
+                             for c in consents.get(case.pk, [])],
+                "comments": [{"at": c.created_at, "text": c.body}
+                             for c in comments.get(case.pk, [])],
+                "ratings": [{"at": r.created_at, "value": r.value, "note": r.note}
+                            for r in ratings.get(case.pk, [])],
+                "attachments": [{"kind": a.kind, "sha256": a.sha256}
+                                for a in attachments.get(case.pk, [])],
+                "platform": ({"platform": senders[case.pk].platform,
+                              "sender_id": senders[case.pk].sender_id}
+                             if case.pk in senders else None),
+            }
+            for case in cases
+        ],
+    }
+    _audit("exported", data_request, actor, http_request=http_request, cases=len(cases))
+    return document
+
+
+def _grouped(queryset) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in queryset:
+        grouped.setdefault(row.case_id, []).append(row)
+    return grouped
+
+
+def _close(data_request: DataRequest, status: str, actor: Actor, now: datetime,
+           note: str) -> None:
+    data_request.status = status
+    data_request.completed_at = now
+    data_request.handled_by = actor.user
+    data_request.outcome_note = note
+    if data_request.answered_at is None:  # carrying it out answers it too
+        data_request.answered_at = now
+    data_request.save()
+
+
+def _open_locked(request_id: int) -> DataRequest:
+    data_request = _lock(request_id)
+    if not data_request.is_open:
+        raise TransitionRefused(_("This request is already closed."))
+    return data_request
+
+
+@transaction.atomic
+def complete_access(*, request_id: int, actor: Actor, now: datetime, note: str = "",
+                    http_request=None) -> DataRequest:
+    """The export has been given to the reporter: close the request."""
+    _require_coordinator(actor)
+    data_request = _open_locked(request_id)
+    if data_request.kind != DataRequest.Kind.ACCESS:
+        raise TransitionRefused(_("This is not a request to see the data."))
+    _close(data_request, DataRequest.Status.DONE, actor, now, normalize_text(note))
+    _audit("completed", data_request, actor, http_request=http_request)
+    return data_request
+
+
+@transaction.atomic
+def apply_corrections(*, request_id: int, actor: Actor, now: datetime, note: str = "",
+                      http_request=None) -> DataRequest:
+    """Write the corrected contact data on every case the request covers, and close it."""
+    _require_coordinator(actor)
+    data_request = _open_locked(request_id)
+    if data_request.kind != DataRequest.Kind.CORRECT:
+        raise TransitionRefused(_("This is not a request to correct the data."))
+    corrections = clean_corrections(data_request.corrections)
+    cases = cases_of(data_request)
+    # A queryset update: the cases' own history and deadlines are not touched.
+    changed = cases.select_for_update().update(**corrections)
+    if "reporter_phone" in corrections:
+        data_request.subject_phone = corrections["reporter_phone"]
+    _close(data_request, DataRequest.Status.DONE, actor, now, normalize_text(note))
+    _audit("corrected", data_request, actor, http_request=http_request,
+           fields=sorted(corrections), cases=changed)
+    return data_request
+
+
+@transaction.atomic
+def erase(*, request_id: int, actor: Actor, now: datetime, note: str = "",
+          http_request=None) -> DataRequest:
+    """Erase the person's contact data from every case the request covers.
+
+    A case still being handled needs its reporter's contact to be answered (the regulation's
+    legal duty), so erasure waits until every case is closed: refused with that reason.
+    What stays is the public record: the question, the reply and the photos.
+    """
+    from feedback.models import ChannelSender
+
+    _require_coordinator(actor)
+    data_request = _open_locked(request_id)
+    if data_request.kind != DataRequest.Kind.DELETE:
+        raise TransitionRefused(_("This is not a request to delete the data."))
+    cases = cases_of(data_request)
+    if cases.exclude(state__in=CLOSED_STATES).exists():
+        raise TransitionRefused(_(
+            "A case of this reporter is still being handled and needs their contact data. "
+            "Erase it once the case is closed, or refuse the request with the reason."))
+    ids = list(cases.select_for_update().values_list("pk", flat=True))
+    erased = Case.objects.filter(pk__in=ids).update(
+        reporter_name=ANONYMOUS_NAME, reporter_phone="", reporter_email="", reporter_address="")
+    ChannelSender.objects.filter(case_id__in=ids).update(sender_id="", raw_payload={})
+    phone = data_request.subject_phone
+    if phone:  # the requests themselves held the phone and what the person wrote
+        DataRequest.objects.filter(subject_phone=phone).update(
+            subject_phone="", corrections={}, details="")
+    data_request.refresh_from_db()
+    _close(data_request, DataRequest.Status.DONE, actor, now, normalize_text(note))
+    _audit("erased", data_request, actor, http_request=http_request, cases=erased)
+    return data_request
+
+
+@transaction.atomic
+def refuse(*, request_id: int, actor: Actor, now: datetime, reason: str,
+           http_request=None) -> DataRequest:
+    """Close the request without carrying it out, with the reason the reporter is given."""
+    _require_coordinator(actor)
+    reason = normalize_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("This field is required.")})
+    data_request = _open_locked(request_id)
+    _close(data_request, DataRequest.Status.REFUSED, actor, now, reason)
+    _audit("refused", data_request, actor, http_request=http_request)
+    return data_request
+
+
+def open_requests() -> QuerySet[DataRequest]:
+    """The coordinator's list: open requests, the nearest deadline first."""
+    return (DataRequest.objects.filter(status=DataRequest.Status.OPEN)
+            .order_by("complete_by", "pk"))
+
+
+def overdue(now: datetime) -> dict[str, QuerySet[DataRequest]]:
+    return {
+        "unanswered": DataRequest.objects.filter(answered_at__isnull=True, answer_by__lt=now),
+        "not_carried_out": open_requests().filter(complete_by__lt=now),
+    }
