@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from config.text import normalize_line, normalize_text
@@ -21,6 +21,8 @@ from routing.models import Category
 
 from .models import Rating
 from .uploads import CleanPhoto, clean_photo, limits_text
+from .videos import CleanVideo, clean_video
+from .videos import limits_text as video_limits_text
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PHONE = re.compile(r"^0\d{9,10}$")
@@ -63,15 +65,36 @@ class PhotosField(forms.FileField):
     widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
     def clean(self, data, initial=None) -> list[CleanPhoto]:
-        files = [f for f in (data or []) if f] if isinstance(data, list | tuple) else (
-            [data] if data else []
-        )
+        files = _uploaded_files(data)
         if len(files) > settings.PUBLIC_PHOTO_MAX_COUNT:
             raise ValidationError(
                 _("Send at most %(count)d photos.") % {"count": settings.PUBLIC_PHOTO_MAX_COUNT},
                 code="too_many",
             )
         return [clean_photo(f) for f in files]
+
+
+def _uploaded_files(data) -> list:
+    if isinstance(data, list | tuple):
+        return [f for f in data if f]
+    return [data] if data else []
+
+
+class VideosField(forms.FileField):
+    """Several videos in one input; each is checked from its bytes (MP4 or WebM)."""
+
+    widget = MultiplePhotoInput(attrs={"accept": "video/mp4,video/webm"})
+
+    def clean(self, data, initial=None) -> list[CleanVideo]:
+        files = _uploaded_files(data)
+        if len(files) > settings.PUBLIC_VIDEO_MAX_COUNT:
+            raise ValidationError(
+                ngettext("Send at most %(count)d video.", "Send at most %(count)d videos.",
+                         settings.PUBLIC_VIDEO_MAX_COUNT)
+                % {"count": settings.PUBLIC_VIDEO_MAX_COUNT},
+                code="too_many",
+            )
+        return [clean_video(f) for f in files]
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -101,6 +124,7 @@ class SubmitForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     photos = PhotosField(label=_("Photos (optional)"), required=False)
+    videos = VideosField(label=_("Videos (optional)"), required=False)
     reporter_name = forms.CharField(label=_("Your full name"), max_length=200,
                                     widget=forms.TextInput(attrs={"autocomplete": "name"}))
     reporter_phone = forms.CharField(
@@ -125,6 +149,14 @@ class SubmitForm(forms.Form):
         error_messages={"required": _("Tick this box to send your feedback: we cannot handle "
                                       "it without processing your contact details.")},
     )
+    # Separate, optional consents per channel (SECURITY DP2); both start unticked.
+    sms_updates = forms.BooleanField(
+        label=_("Send me SMS updates: the tracking code and each step of the handling."),
+        required=False,
+    )
+    email_updates = forms.BooleanField(
+        label=_("Send me e-mail updates on each step of the handling."), required=False,
+    )
     # A field people never see; bots fill every field they find.
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "off",
@@ -137,6 +169,7 @@ class SubmitForm(forms.Form):
         # The routing app has no selector for this yet; a plain read of active categories.
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["photos"].help_text = limits_text()
+        self.fields["videos"].help_text = video_limits_text()
         self.fields["occurred_at"].widget.attrs["max"] = timezone.localtime().strftime(
             "%Y-%m-%dT%H:%M"
         )
@@ -195,6 +228,45 @@ class TrackForm(forms.Form):
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])
+
+
+class OtpRequestForm(forms.Form):
+    """The phone a reporter who lost the tracking code wants a one-time code on."""
+
+    # Its own label: the track page's TrackForm already has "The phone number you gave".
+    phone = forms.CharField(
+        label=_("Phone number to receive the code"), max_length=20,
+        help_text=_("Give the number you sent your feedback from. If it did, we send a "
+                    "six-digit code to it by SMS."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "otp")  # the track page holds TrackForm's "phone" too
+        super().__init__(*args, **kwargs)
+
+    def clean_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["phone"])
+        if not PHONE.match(phone):
+            raise ValidationError(
+                _("Enter a Vietnamese phone number, e.g. 0912 345 678."), code="phone"
+            )
+        return phone
+
+
+class OtpCheckForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code from the SMS"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        # Full-width digits from some phone keyboards become ASCII; spaces are dropped.
+        code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split())
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise ValidationError(_("Enter the six digits of the code."), code="format")
+        return code
 
 
 class CommentForm(forms.Form):

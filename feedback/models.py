@@ -87,18 +87,26 @@ class Rating(models.Model):
 
 
 class Consent(models.Model):
-    """The reporter's consent to a purpose of processing their personal data (SECURITY DP2).
+    """The reporter's answer on a purpose of processing their personal data (SECURITY DP2).
 
-    Recorded with the version of the privacy notice they were shown and the time they agreed.
+    Recorded with the version of the privacy notice they were shown and the time they
+    answered. Processing is required to send a form; the SMS and e-mail updates are
+    separate, optional boxes, and a box left unticked is stored as `agreed` False, so the
+    outbox knows the reporter declined that channel (workflow.services._notify_reporter).
+    A case with no row for a channel (a hotline call, an app that does not ask) is told on
+    every channel it gave, as before.
     """
 
     class Purpose(models.TextChoices):
         PROCESSING = "processing", _("Processing personal data to handle the feedback")
+        SMS_UPDATES = "sms_updates", _("SMS updates on the handling")
+        EMAIL_UPDATES = "email_updates", _("E-mail updates on the handling")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    agreed = models.BooleanField(_("agreed"), default=True)
     notice_version = models.CharField(_("privacy notice version"), max_length=32)
-    given_at = models.DateTimeField(_("given at"))
+    given_at = models.DateTimeField(_("answered at"))
 
     class Meta:
         verbose_name = _("consent")
@@ -178,3 +186,32 @@ class ChannelSender(models.Model):
         indexes = [
             models.Index(fields=["platform", "sender_id"], name="channelsender_platform_sender"),
         ]
+
+
+class IncomingEmail(models.Model):
+    """One message read from the 1022 mailbox: the case it became, or why it became none.
+
+    `key` is the case's idempotency key (a digest of the Message-ID), so a message seen
+    again, or read by two workers at once, makes one case. `note` says what was left out
+    (attachments that are not photos, by type and size) or why no case was made; it never
+    holds the sender's address or text (SECURITY AU3).
+    """
+
+    class Outcome(models.TextChoices):
+        CASE = "case", _("Became a case")
+        REFUSED = "refused", _("No case made")
+
+    key = models.CharField(max_length=64, unique=True)
+    case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="incoming_email")
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("incoming e-mail")
+        verbose_name_plural = _("incoming e-mails")
+        indexes = [models.Index(fields=["outcome", "received_at"], name="incomingemail_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.outcome})"

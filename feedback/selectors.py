@@ -18,6 +18,7 @@ from .models import Attachment, Comment, Rating
 class PhotoLink:
     url: str
     label: str
+    content_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class TrackedCase:
     published_at: datetime | None
     timeline: list[TimelineEntry]
     photos: list[PhotoLink]
+    videos: list[PhotoLink]
     comments: list[CommentRow]
     can_comment: bool
     can_rate: bool
@@ -59,12 +61,22 @@ def reporter_view(case: Case) -> TrackedCase:
     answered = case.state in (Case.State.PUBLISHED, Case.State.REOPENED) or (
         case.reopen_count > 0 and bool(case.reply_text)
     )
-    photos = [] if secret else [
+    files = [] if secret else list(
+        Attachment.objects.filter(case=case, kind__in=(Attachment.Kind.PHOTO,
+                                                       Attachment.Kind.VIDEO))
+        .order_by("pk").values_list("pk", "kind", "content_type")
+    )
+    photos = [
         PhotoLink(url=reverse("public:attachment", args=[pk]),
                   label=_("Photo %(number)d") % {"number": n})
-        for n, pk in enumerate(
-            Attachment.objects.filter(case=case, kind=Attachment.Kind.PHOTO)
-            .order_by("pk").values_list("pk", flat=True), start=1)
+        for n, (pk, _kind, _type) in enumerate(
+            (row for row in files if row[1] == Attachment.Kind.PHOTO), start=1)
+    ]
+    videos = [
+        PhotoLink(url=reverse("public:attachment", args=[pk]),
+                  label=_("Video %(number)d") % {"number": n}, content_type=content_type)
+        for n, (pk, _kind, content_type) in enumerate(
+            (row for row in files if row[1] == Attachment.Kind.VIDEO), start=1)
     ]
     comments = [] if secret else [
         CommentRow(at=c.created_at, body=c.body,
@@ -81,6 +93,7 @@ def reporter_view(case: Case) -> TrackedCase:
         location_text="" if secret else case.location_text, received_at=case.received_at,
         reply_text=case.reply_text if answered and not secret else "",
         published_at=case.published_at, timeline=public_timeline(case), photos=photos,
+        videos=videos,
         comments=comments,
         can_comment=not secret and case.state in (Case.State.PUBLISHED, Case.State.REOPENED),
         can_rate=not secret and case.state == Case.State.PUBLISHED and rating is None,

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from workflow.services import receive_case, reopen_case
 
 from .models import Attachment, Comment, Consent, Rating
 from .uploads import CleanPhoto
+from .videos import CleanVideo
 
 
 @transaction.atomic
@@ -74,35 +75,53 @@ def submit_case(
     occurred_at: datetime | None = None,
     category: Category | None = None,
     photos: Sequence[CleanPhoto] = (),
+    videos: Sequence[CleanVideo] = (),
     notice_version: str | None,
+    sms_updates: bool | None = None,
+    email_updates: bool | None = None,
     idempotency_key: str | None,
     channel: str = Case.Channel.WEB,
     language: str = "vi",
     now: datetime,
 ) -> tuple[Case, bool]:
     """A citizen's submission (the web portal, the mobile app's API, an Open311 app): the
-    case, its photos and, when the reporter was shown the privacy notice, the consent, in one
-    transaction. Returns (case, created); a repeated `idempotency_key` (double submit,
-    retry) returns the first case with created False and stores nothing more (IN4).
+    case, its photos and videos and, when the reporter was shown the privacy notice, the
+    consents, in one transaction. Returns (case, created); a repeated `idempotency_key`
+    (double submit, retry) returns the first case with created False and stores nothing
+    more (IN4).
 
-    The photos are already re-encoded (feedback.uploads.clean_photo); no URL is fetched.
+    `sms_updates` and `email_updates` are the reporter's answers to the two optional boxes
+    (SECURITY DP2); None means they were not asked, and they are then told on every channel
+    they gave. A declined channel gets nothing, not even the tracking code.
+
+    The photos are already re-encoded (feedback.uploads.clean_photo) and the videos checked
+    and cleaned (feedback.videos.clean_video); no URL is fetched.
     """
+    answers = {Consent.Purpose.SMS_UPDATES: sms_updates,
+               Consent.Purpose.EMAIL_UPDATES: email_updates}
+    if not notice_version:
+        answers = {}  # a choice made without the notice is no consent at all
+    declined = [channel for purpose, channel in ((Consent.Purpose.SMS_UPDATES, "sms"),
+                                                 (Consent.Purpose.EMAIL_UPDATES, "email"))
+                if answers.get(purpose) is False]
     case = receive_case(
         channel=channel, title=title, content=content, reporter_name=reporter_name,
         reporter_phone=reporter_phone, reporter_email=reporter_email,
         reporter_address=reporter_address, is_confidential=is_confidential,
         location_text=location_text, latitude=latitude, longitude=longitude,
         occurred_at=occurred_at, category=category, idempotency_key=idempotency_key,
-        language=language, now=now,
+        language=language, now=now, declined_channels=declined,
     )
     # receive_case hands back the earlier case on a repeated key; only a new one is ours.
     if case.received_at != now:
         return case, False
     if notice_version:
-        Consent.objects.create(
-            case=case, purpose=Consent.Purpose.PROCESSING, notice_version=notice_version,
-            given_at=now,
-        )
+        Consent.objects.bulk_create([
+            Consent(case=case, purpose=purpose, agreed=agreed, notice_version=notice_version,
+                    given_at=now)
+            for purpose, agreed in ((Consent.Purpose.PROCESSING, True), *answers.items())
+            if agreed is not None
+        ])
     for photo in photos:
         attachment = Attachment(
             case=case, kind=Attachment.Kind.PHOTO, content_type=photo.content_type,
@@ -110,5 +129,13 @@ def submit_case(
         )
         # The name only feeds upload_to, which ignores it (IN2).
         attachment.file.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
+        attachment.save()
+    for video in videos:
+        attachment = Attachment(
+            case=case, kind=Attachment.Kind.VIDEO, content_type=video.content_type,
+            size=video.size, sha256=video.sha256,
+        )
+        video.file.seek(0)
+        attachment.file.save(f"video.{video.extension}", File(video.file), save=False)
         attachment.save()
     return case, True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "public"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("tra-cuu/ket-qua/hoi-them/", views.comment, name="comment"),
     path("tra-cuu/ket-qua/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/thoat/", views.stop_tracking, name="stop_tracking"),
+    path("tra-cuu/ma-sms/", views.otp_request, name="otp_request"),
+    path("tra-cuu/ma-sms/nhap/", views.otp_check, name="otp_check"),
+    path("tra-cuu/phan-anh-cua-toi/", views.my_cases, name="my_cases"),
+    path("tra-cuu/phan-anh-cua-toi/mo/", views.open_case, name="open_case"),
+    path("tra-cuu/phan-anh-cua-toi/thoat/", views.forget_phone, name="forget_phone"),
+    path("tra-cuu/du-lieu-ca-nhan/", privacy_views.data_request, name="data_request"),
     path("tep/<int:pk>/", views.attachment, name="attachment"),
     path("kenh-tiep-nhan/", views.channels, name="channels"),
     path("quy-dinh/", views.rules, name="rules"),

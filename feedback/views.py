@@ -5,11 +5,21 @@ The core flow works without JavaScript: plain forms, POST then redirect.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Exists, OuterRef
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,17 +31,34 @@ from workflow.models import Case
 from workflow.models.cases import clean_tracking_code
 from workflow.selectors import get_case_for, reporter_case
 
-from . import services
-from .forms import CommentForm, RatingForm, SubmitForm, TrackForm, new_idempotency_key
-from .models import Attachment
+from . import otp, services
+from .forms import (
+    CommentForm,
+    OtpCheckForm,
+    OtpRequestForm,
+    RatingForm,
+    SubmitForm,
+    TrackForm,
+    new_idempotency_key,
+)
+from .models import Attachment, Consent
 from .selectors import reporter_view, tracked_case
 from .throttling import any_limited, client_ip, record_hit, record_hits
 from .uploads import limits_text
+from .videos import limits_text as video_limits_text
 
-SUBMITTED_KEY = "public:submitted_code"
+# The "sent" page's signed cookie: the case id, for a few minutes.
+SUBMITTED_COOKIE = "submitted"
+SUBMITTED_MAX_AGE = 10 * 60
 TRACKED_KEY = "public:tracked_case"
+# The number a one-time code was asked for, then the number proved by the code.
+OTP_PHONE_KEY = "public:otp_phone"
+VERIFIED_PHONE_KEY = "public:verified_phone"
 RETRY_AFTER_SECONDS = 900
-SAFE_INLINE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+# What we store is one of these, set from the bytes (uploads, videos); anything else would
+# be downloaded, never shown.
+SAFE_INLINE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "video/mp4": "mp4",
+                     "video/webm": "webm"}
 
 
 def throttled(request: HttpRequest) -> HttpResponse:
@@ -44,7 +71,8 @@ def throttled(request: HttpRequest) -> HttpResponse:
 def _submit_page(request: HttpRequest, form: SubmitForm, status: int = 200,
                  warn_diacritics: bool = False) -> HttpResponse:
     return render(request, "feedback/submit.html", {
-        "form": form, "photo_limits": limits_text(), "warn_diacritics": warn_diacritics,
+        "form": form, "photo_limits": limits_text(), "video_limits": video_limits_text(),
+        "warn_diacritics": warn_diacritics,
         "notice_version": settings.PRIVACY_NOTICE_VERSION,
     }, status=status)
 
@@ -65,11 +93,12 @@ def submit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _submit_page(request, form, status=400)
     data = form.cleaned_data
-    repeat = Case.objects.filter(idempotency_key=data["idempotency_key"]).exists()
     checks = {"submit:ip": ip, "submit:phone": data["reporter_phone"]}
-    if not repeat and any_limited(checks):
+    # A repeat of a sent form (double submit, retry) is neither refused nor warned about:
+    # it shows the first submission's page. Only asked on those two rare paths.
+    if any_limited(checks) and not _already_sent(data["idempotency_key"]):
         return throttled(request)
-    if not repeat and form.needs_diacritics_warning:
+    if form.needs_diacritics_warning and not _already_sent(data["idempotency_key"]):
         confirmed = request.POST.copy()
         confirmed["diacritics_confirmed"] = "1"
         return _submit_page(request, SubmitForm(confirmed), warn_diacritics=True)
@@ -79,8 +108,9 @@ def submit(request: HttpRequest) -> HttpResponse:
             reporter_phone=data["reporter_phone"], reporter_email=data["reporter_email"],
             reporter_address=data["reporter_address"], is_confidential=data["is_confidential"],
             location_text=data["location_text"], occurred_at=data["occurred_at"],
-            category=data["category"], photos=data["photos"],
+            category=data["category"], photos=data["photos"], videos=data["videos"],
             notice_version=settings.PRIVACY_NOTICE_VERSION,
+            sms_updates=data["sms_updates"], email_updates=data["email_updates"],
             idempotency_key=data["idempotency_key"], language=request.LANGUAGE_CODE,
             now=timezone.now(),
         )
@@ -90,28 +120,57 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _submit_page(request, form, status=400)
     if created:
         record_hits(checks)
-    request.session[SUBMITTED_KEY] = case.display_code
-    return redirect("public:submitted")
+    response = redirect("public:submitted")
+    # No session row for it: a signed, short-lived cookie that only the "sent" page receives,
+    # holding the case's id (never the code or the phone), read back on the server.
+    response.set_signed_cookie(
+        SUBMITTED_COOKIE, str(case.pk), salt=SUBMITTED_COOKIE, max_age=SUBMITTED_MAX_AGE,
+        path=reverse("public:submitted"), secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True, samesite="Lax",
+    )
+    return response
+
+
+def _already_sent(idempotency_key: str) -> bool:
+    return Case.objects.filter(idempotency_key=idempotency_key).exists()
 
 
 @never_cache
 @require_safe
 def submitted(request: HttpRequest) -> HttpResponse:
-    code = request.session.get(SUBMITTED_KEY)
-    if not code:
+    case_id = request.get_signed_cookie(SUBMITTED_COOKIE, default=None, salt=SUBMITTED_COOKIE,
+                                        max_age=SUBMITTED_MAX_AGE)
+    if not (case_id and case_id.isdigit()):
         return redirect("public:submit")
-    return render(request, "feedback/submitted.html", {"code": code})
+    # The first submission's answer (a retry changes nothing), which is what the outbox
+    # followed; read with the code in one query.
+    declined_sms = Consent.objects.filter(case=OuterRef("pk"), agreed=False,
+                                          purpose=Consent.Purpose.SMS_UPDATES)
+    case = (Case.objects.filter(pk=int(case_id)).only("tracking_code")
+            .annotate(declined_sms=Exists(declined_sms)).first())
+    if case is None:
+        return redirect("public:submit")
+    return render(request, "feedback/submitted.html", {
+        "code": case.display_code, "sms_updates": not case.declined_sms,
+    })
 
 
 # --- Track (AC3, AC4) -------------------------------------------------------------------------
+def _track_page(request: HttpRequest, *, form: TrackForm | None = None,
+                otp_form: OtpRequestForm | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "feedback/track.html", {
+        "form": form or TrackForm(), "otp_form": otp_form or OtpRequestForm(),
+    }, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "feedback/track.html", {"form": TrackForm()})
+        return _track_page(request)
     form = TrackForm(request.POST)
     if not form.is_valid():
-        return render(request, "feedback/track.html", {"form": form}, status=400)
+        return _track_page(request, form=form, status=400)
     code = clean_tracking_code(form.cleaned_data["code"])
     phone = form.cleaned_data["phone"]
     checks = {"track:ip": client_ip(request), "track:code": code, "track:phone": phone}
@@ -123,7 +182,7 @@ def track(request: HttpRequest) -> HttpResponse:
         # One answer for an unknown code and a wrong phone: neither is confirmed.
         form.add_error(None, _("We found no feedback with this tracking code and phone number. "
                                "Check both and try again."))
-        return render(request, "feedback/track.html", {"form": form})
+        return _track_page(request, form=form)
     request.session.cycle_key()
     request.session[TRACKED_KEY] = case.pk
     return redirect("public:tracked")
@@ -146,6 +205,7 @@ def _tracked_page(request: HttpRequest, case: Case, *, comment_form: CommentForm
         "comment_form": comment_form or CommentForm(),
         "rating_form": rating_form or RatingForm(),
         "refused_forms": refused,
+        "phone_verified": VERIFIED_PHONE_KEY in request.session,
     }, status=status)
 
 
@@ -160,6 +220,105 @@ def tracked(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def stop_tracking(request: HttpRequest) -> HttpResponse:
+    request.session.pop(TRACKED_KEY, None)
+    if VERIFIED_PHONE_KEY in request.session:
+        return redirect("public:my_cases")
+    return redirect("public:track")
+
+
+# --- A lost tracking code: a one-time code by SMS (AC3, AC4) --------------------------------------
+@never_cache
+@require_POST
+def otp_request(request: HttpRequest) -> HttpResponse:
+    form = OtpRequestForm(request.POST)
+    if not form.is_valid():
+        return _track_page(request, otp_form=form, status=400)
+    phone = form.cleaned_data["phone"]
+    # Every request counts, known number or not, so the limits tell nothing either.
+    checks = {"otp_send:ip": client_ip(request), "otp_send:phone": phone}
+    if any_limited(checks):
+        return throttled(request)
+    record_hits(checks)
+    try:
+        otp.send_code(phone)
+    except otp.OtpUnavailable:
+        # Only a number with feedback reaches the gateway, so an outage can tell a number
+        # apart; the send limits keep that to a handful of tries.
+        form.add_error(None, _("We could not send the SMS just now. Please try again in a few "
+                               "minutes, or call the hotline."))
+        return _track_page(request, otp_form=form, status=503)
+    request.session[OTP_PHONE_KEY] = phone
+    return redirect("public:otp_check")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_check(request: HttpRequest) -> HttpResponse:
+    phone = request.session.get(OTP_PHONE_KEY)
+    if not phone:
+        return redirect("public:track")
+    if request.method != "POST":
+        return _otp_check_page(request, phone, OtpCheckForm())
+    form = OtpCheckForm(request.POST)
+    if not form.is_valid():
+        return _otp_check_page(request, phone, form, status=400)
+    checks = {"otp_check:ip": client_ip(request), "otp_check:phone": phone}
+    if any_limited(checks):
+        return throttled(request)
+    result = otp.check_code(phone, form.cleaned_data["code"])
+    if result is not otp.Check.OK:
+        record_hits(checks)
+        form.add_error("code", _("This code is not right. Check the SMS and type it again.")
+                       if result is otp.Check.WRONG else
+                       _("This code has expired or was tried too many times. Ask for a new "
+                         "code."))
+        return _otp_check_page(request, phone, form, status=400)
+    request.session.cycle_key()
+    request.session.pop(OTP_PHONE_KEY, None)
+    request.session.pop(TRACKED_KEY, None)
+    request.session[VERIFIED_PHONE_KEY] = phone
+    return redirect("public:my_cases")
+
+
+def _otp_check_page(request: HttpRequest, phone: str, form: OtpCheckForm,
+                    status: int = 200) -> HttpResponse:
+    return render(request, "feedback/otp_check.html", {
+        "form": form, "phone": phone,
+        "minutes": int(settings.PUBLIC_OTP["TTL_SECONDS"]) // 60,
+    }, status=status)
+
+
+@never_cache
+@require_safe
+def my_cases(request: HttpRequest) -> HttpResponse:
+    phone = request.session.get(VERIFIED_PHONE_KEY)
+    if not phone:
+        return redirect("public:track")
+    return render(request, "feedback/my_cases.html", {
+        "page": otp.cases_of_phone(phone, request.GET.get("page")),
+    })
+
+
+@require_POST
+def open_case(request: HttpRequest) -> HttpResponse:
+    phone = request.session.get(VERIFIED_PHONE_KEY)
+    if not phone:
+        return redirect("public:track")
+    try:
+        case_id = int(request.POST.get("case", ""))
+    except ValueError:
+        raise Http404 from None
+    # Only a case sent from the proved number: a forged id is someone else's case.
+    case = otp.case_of_phone(phone, case_id)
+    if case is None:
+        raise Http404
+    request.session[TRACKED_KEY] = case.pk
+    return redirect("public:tracked")
+
+
+@require_POST
+def forget_phone(request: HttpRequest) -> HttpResponse:
+    request.session.pop(VERIFIED_PHONE_KEY, None)
     request.session.pop(TRACKED_KEY, None)
     return redirect("public:track")
 
@@ -204,8 +363,9 @@ def rate(request: HttpRequest) -> HttpResponse:
 # --- Attachments (AC2) --------------------------------------------------------------------------
 @never_cache
 @require_safe
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """A photo, for staff who may see its case or for the reporter tracking it; else 404."""
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo or video, for staff who may see its case or for the reporter tracking it;
+    else 404."""
     item = Attachment.objects.select_related("case").filter(pk=pk).first()
     if item is None:
         raise Http404
@@ -215,18 +375,67 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
             raise Http404
         get_case_for(actor_for(request.user), item.case_id)  # 404 unless theirs
     extension = SAFE_INLINE_TYPES.get(item.content_type)
-    response = FileResponse(
-        item.file.open("rb"),
-        content_type=item.content_type if extension else "application/octet-stream",
-    )
+    content_type = item.content_type if extension else "application/octet-stream"
+    try:
+        wanted = _byte_range(request.headers.get("Range", ""), item.file.size)
+    except ValueError:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{item.file.size}"
+        return _attachment_headers(response, item, extension)
+    if wanted is None:
+        response = FileResponse(item.file.open("rb"), content_type=content_type)
+    else:
+        # Browsers play a video by asking for it in pieces (Safari will not play it otherwise).
+        start, end = wanted
+        response = StreamingHttpResponse(_file_part(item, start, end), status=206,
+                                         content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{item.file.size}"
+        response["Content-Length"] = str(end - start + 1)
+    return _attachment_headers(response, item, extension)
+
+
+def _attachment_headers(response: HttpResponse, item: Attachment,
+                        extension: str | None) -> HttpResponse:
     # A name of our own making: nothing the sender chose reaches the header.
     disposition = "inline" if extension else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{item.kind}-{item.pk}.' \
         f'{extension or "bin"}"'
+    response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+BYTE_RANGE = re.compile(r"^bytes=(\d{0,15})-(\d{0,15})$")
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The one byte range asked for, as (first, last) inclusive; None for the whole file
+    (no header, or several ranges). ValueError when the range lies outside the file."""
+    match = BYTE_RANGE.match(header.strip())
+    if not match or not any(match.groups()):
+        return None
+    first, last = match.groups()
+    if first:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    else:  # "bytes=-500": the last 500 bytes
+        start, end = max(size - int(last), 0), size - 1
+    if start > end:
+        raise ValueError("unsatisfiable range")
+    return start, end
+
+
+def _file_part(item: Attachment, start: int, end: int):
+    with item.file.open("rb") as f:
+        f.seek(start)
+        left = end - start + 1
+        while left > 0:
+            chunk = f.read(min(left, 64 * 1024))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
 
 
 # --- Plain-language pages (Art. 5, 6, privacy notice) ---------------------------------------------
@@ -237,7 +446,8 @@ def channels(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def rules(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/rules.html", {"photo_limits": limits_text()})
+    return render(request, "feedback/rules.html", {"photo_limits": limits_text(),
+                                                   "video_limits": video_limits_text()})
 
 
 @require_safe

@@ -17,12 +17,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from config.text import normalize_line, normalize_text
-from routing.models import Area, Category, Unit
+from routing.models import Area, Category, ProvinceRole, Unit
 from routing.selectors import REPORTER, SYSTEM, Actor, coordinator_ids, unit_member_ids
 
 from .errors import TransitionRefused
@@ -138,14 +139,31 @@ def queue_outbox_delivery(keys: Iterable[str]) -> None:
     transaction.on_commit(queue, robust=True)
 
 
-def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict | None = None):
-    """One SMS (and one e-mail where given) to the reporter for this event."""
+def _reporter_declined(case: Case) -> set[str]:
+    """The outbox channels the reporter said no to on the form (SECURITY DP2)."""
+    from feedback.models import Consent  # feedback builds on workflow, not the reverse
+
+    channels = {Consent.Purpose.SMS_UPDATES: OutboxMessage.Channel.SMS,
+                Consent.Purpose.EMAIL_UPDATES: OutboxMessage.Channel.EMAIL}
+    declined = Consent.objects.filter(case=case, purpose__in=channels, agreed=False)
+    return {channels[purpose] for purpose in declined.values_list("purpose", flat=True)}
+
+
+def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict | None = None,
+                     *, declined: Iterable[str] | None = None):
+    """One SMS (and one e-mail where given) to the reporter for this event, except on a
+    channel the reporter declined (`declined`, else as recorded in feedback.Consent)."""
+    declined = _reporter_declined(case) if declined is None else set(declined)
     rows = []
     for channel, address in (
         (OutboxMessage.Channel.SMS, case.reporter_phone),
         (OutboxMessage.Channel.EMAIL, case.reporter_email),
+        # Facebook and Zalo reporters also hear back through the platform (its sender id
+        # is on feedback.ChannelSender, read at send time).
+        (OutboxMessage.Channel.CHANNEL,
+         case.channel in (Case.Channel.FACEBOOK, Case.Channel.ZALO)),
     ):
-        if address:
+        if address and channel not in declined:
             rows.append(
                 OutboxMessage(
                     key=f"event:{event.pk}:{channel}:reporter",
@@ -158,12 +176,22 @@ def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict 
     queue_outbox_delivery(row.key for row in rows)
 
 
+def coordinators() -> QuerySet:
+    """The active coordinators' user ids, unevaluated: notify_staff reads them in its own
+    query instead of a query of their own."""
+    return ProvinceRole.objects.filter(
+        role=ProvinceRole.Role.COORDINATOR, user__is_active=True
+    ).values("user_id")
+
+
 def notify_staff(
-    case: Case, key: str, user_ids: Iterable[int], template: str, at: datetime,
+    case: Case, key: str, user_ids: Iterable[int] | QuerySet, template: str, at: datetime,
     *, event: CaseEvent | None = None, context: dict | None = None,
 ) -> None:
-    """One e-mail per staff member for this event or alert (`key` makes it once only)."""
-    users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).exclude(email="")
+    """One e-mail per staff member for this event or alert (`key` makes it once only).
+    `user_ids` may be a query of ids (e.g. coordinators()): it then runs as a subquery."""
+    ids = user_ids if isinstance(user_ids, QuerySet) else set(user_ids)
+    users = get_user_model().objects.filter(pk__in=ids, is_active=True).exclude(email="")
     rows = OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(
@@ -223,12 +251,15 @@ def receive_case(
     by: Actor | None = None,
     now: datetime,
     contact_via_channel: bool = False,
+    declined_channels: Iterable[str] = (),
 ) -> Case:
     """Record a new case from any channel and start the coordinator's 4 working hours.
 
     A repeated `idempotency_key` (a double submit, a network retry) returns the first case.
     `contact_via_channel` waives the phone-or-e-mail rule for Facebook and Zalo, whose
     reporter is answered through the platform (the caller stores the platform's sender id).
+    `declined_channels` ("sms", "email") are not used to tell the reporter of this receipt;
+    the caller records the choice (feedback.Consent) for the later events.
     """
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -288,8 +319,9 @@ def receive_case(
     # A citizen's own submission is the reporter's act; the hotline is typed in by staff.
     event = _log(case, "received", by or REPORTER, now, ("", case.state),
                  data={"channel": channel, "on_hold": case.on_hold})
-    _notify_reporter(case, event, "case_received", {"code": case.display_code})
-    notify_staff(case, f"event:{event.pk}", coordinator_ids(), "staff_case_received", now,
+    _notify_reporter(case, event, "case_received", {"code": case.display_code},
+                     declined=declined_channels)
+    notify_staff(case, f"event:{event.pk}", coordinators(), "staff_case_received", now,
                  event=event)
     return case
 
@@ -727,8 +759,12 @@ def escalate_case(*, case_id: int, summary: str, actor: Actor, now: datetime) ->
     """Report a case to the province's leadership (Art. 4.8) with a typed summary.
 
     Coordinator only; once per case; not for a rejected case. The case keeps its state and
-    deadlines: escalation asks for direction, it does not move the case.
+    deadlines: escalation asks for direction, it does not move the case. Each supervisor
+    (the province's leadership) is e-mailed through the outbox, in the same transaction;
+    a state secret's e-mail carries its code only, never the summary (DP4).
     """
+    from routing.models import ProvinceRole
+
     _require_coordinator(actor)
     case = _lock_case(case_id)
     summary = _required_text("summary", summary)
@@ -738,7 +774,15 @@ def escalate_case(*, case_id: int, summary: str, actor: Actor, now: datetime) ->
         raise TransitionRefused(_("This case was already escalated to the province's leadership."))
     case.escalated_at = now
     case.save(update_fields=["escalated_at", "updated_at"])
-    _log(case, "escalated", actor, now, note=summary)
+    event = _log(case, "escalated", actor, now, note=summary)
+    leadership = ProvinceRole.objects.filter(
+        role=ProvinceRole.Role.SUPERVISOR, user__is_active=True).values_list("user_id", flat=True)
+    if case.is_state_secret:
+        notify_staff(case, f"event:{event.pk}", leadership, "staff_case_escalated_secret", now,
+                     event=event)
+    else:
+        notify_staff(case, f"event:{event.pk}", leadership, "staff_case_escalated", now,
+                     event=event, context={"summary": summary})
     return case
 
 

@@ -65,3 +65,46 @@ def submission(**overrides) -> dict:
 
 def track(client, code: str, phone: str, **extra):
     return client.post(TRACK, {"code": code, "phone": phone}, **extra)
+
+
+# --- Videos: small files with the real container structure --------------------------------------
+GPS_ISO6709 = b"+10.7500+106.1167/"
+FRAMES = b"\x00\x00\x00\x10h264-frame-bytes" * 8
+
+
+def box(kind: bytes, body: bytes = b"") -> bytes:
+    """One ISO base-media box."""
+    return (8 + len(body)).to_bytes(4, "big") + kind + body
+
+
+def mp4_bytes(brand: bytes = b"isom", *, trailer: bytes = b"") -> bytes:
+    """An MP4 as a phone writes it, with its position in udta/©xyz and Apple's meta box."""
+    ftyp = box(b"ftyp", brand + (512).to_bytes(4, "big") + brand + b"avc1mp41")
+    trak = box(b"trak", box(b"tkhd", b"\0" * 84)
+               + box(b"mdia", box(b"mdhd", b"\0" * 24))
+               + box(b"udta", box(b"\xa9xyz", b"\x00\x12\x15\xc7" + GPS_ISO6709)))
+    moov = box(b"moov", box(b"mvhd", b"\0" * 100) + trak
+               + box(b"udta", box(b"\xa9xyz", b"\x00\x12\x15\xc7" + GPS_ISO6709))
+               + box(b"meta", b"\0\0\0\0" + box(b"ilst", b"com.apple.quicktime.location."
+                                                        b"ISO6709 " + GPS_ISO6709)))
+    return ftyp + box(b"free", b"LeakCam v2") + moov + box(b"mdat", FRAMES) + trailer
+
+
+def ebml(element_id: int, body: bytes = b"", *, unknown_size: bool = False) -> bytes:
+    """One EBML element with an eight-byte size (or the "unknown size" marker)."""
+    size = b"\x01\xff\xff\xff\xff\xff\xff\xff" if unknown_size else (
+        b"\x01" + len(body).to_bytes(7, "big"))
+    return element_id.to_bytes((element_id.bit_length() + 7) // 8, "big") + size + body
+
+
+def webm_bytes(doctype: bytes = b"webm", *, trailer: bytes = b"") -> bytes:
+    """A WebM as a browser's MediaRecorder writes it: unsized Segment and Cluster, with Tags."""
+    header = ebml(0x1A45DFA3, ebml(0x4286, b"\x01") + ebml(0x4282, doctype)
+                  + ebml(0x4287, b"\x04"))
+    info = ebml(0x1549A966, ebml(0x2AD7B1, b"\x0f\x42\x40"))
+    tracks = ebml(0x1654AE6B, ebml(0xAE, ebml(0xD7, b"\x01") + ebml(0x86, b"V_VP8")))
+    tags = ebml(0x1254C367, ebml(0x7373, ebml(0x67C8, ebml(0x45A3, b"LOCATION")
+                                             + ebml(0x4487, GPS_ISO6709))))
+    cluster = ebml(0x1F43B675, ebml(0xE7, b"\x00") + ebml(0xA3, FRAMES), unknown_size=True)
+    segment = ebml(0x18538067, info + tracks + tags + cluster, unknown_size=True)
+    return header + segment + trailer
