@@ -16,10 +16,12 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 # Debian packages: WeasyPrint's libraries and fonts, gettext, PDF tools, the browser for
-# browser tests, and the services the suite talks to.
+# browser tests, the services the suite talks to (and an IMAP server for the mailbox
+# intake), and docker-compose to check docker-compose.yml.
 DEB_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 \
 	fonts-dejavu-core
-DEB_TEST := $(DEB_RUN) poppler-utils chromium postgresql postgresql-contrib redis-server
+DEB_TEST := $(DEB_RUN) poppler-utils chromium postgresql postgresql-contrib redis-server dovecot-imapd \
+	docker-compose
 
 .PHONY: run test bench lint messages system-run system-test services demo clean
 

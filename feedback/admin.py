@@ -18,7 +18,7 @@ from routing.audit import record
 from routing.models import AuditEvent
 from workflow.admin import ReadOnlyAdmin, TrackingCodeSearch
 
-from .models import ApiKey, ChannelSender, Comment, Rating
+from .models import ApiKey, ChannelSender, Comment, IncomingEmail, Rating
 
 
 class CaseRowAdmin(TrackingCodeSearch, ReadOnlyAdmin):
@@ -55,6 +55,23 @@ class ChannelSenderAdmin(CaseRowAdmin):
     list_filter = ("platform",)
     ordering = ("-received_at", "-pk")
     fields = ("case_code", "platform", "page_id", "received_at")
+
+
+@admin.register(IncomingEmail)
+class IncomingEmailAdmin(ReadOnlyAdmin):
+    """What the 1022 mailbox's intake did with each message: the case it made, or why not.
+    The notes name attachment types and sizes, never an address or the text."""
+
+    list_display = ("received_at", "case_code", "outcome", "note")
+    list_filter = ("outcome",)
+    list_select_related = ("case",)
+    search_fields = ("=case__tracking_code",)
+    ordering = ("-received_at", "-pk")
+    fields = ("case_code", "outcome", "note", "received_at")
+
+    @admin.display(description=_("case"), ordering="case__tracking_code")
+    def case_code(self, obj: IncomingEmail) -> str:
+        return obj.case.display_code if obj.case_id else "—"
 
 
 # Rendered once, right after the key is issued; the key is in no message, log or session.

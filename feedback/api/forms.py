@@ -19,6 +19,7 @@ from publishing.selectors import AnswerFilters
 from routing.models import Area, Category, Unit
 
 from ..forms import CategoryChoiceField, CommentForm, RatingForm, SubmitForm, normalize_phone
+from ..uploads import CleanPhoto, clean_photo
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 COORDINATE = Decimal("0.000001")
@@ -55,6 +56,15 @@ class ApiSubmitForm(SubmitForm):
 
     def clean_longitude(self) -> Decimal | None:
         return to_coordinate(self.cleaned_data["longitude"])
+
+
+class ApiUploadForm(forms.Form):
+    """One photo, checked from its bytes and re-encoded like the web form's."""
+
+    photo = forms.FileField(label=_("Photo"))
+
+    def clean_photo(self) -> CleanPhoto:
+        return clean_photo(self.cleaned_data["photo"])
 
 
 class PhoneField(forms.CharField):

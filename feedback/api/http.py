@@ -71,10 +71,14 @@ def _as_text(value: Any, field: str) -> str:
     raise BadBody({field: [_("Send a single value.")]})
 
 
-def request_fields(request: HttpRequest) -> tuple[Any, MultiValueDict]:
+def request_fields(
+    request: HttpRequest, lists: frozenset[str] | set[str] = frozenset()
+) -> tuple[Any, MultiValueDict]:
     """The fields and files of a POST: a JSON object, a multipart form or a urlencoded one.
 
-    Raises BadBody for a JSON body that is not an object of plain values.
+    In JSON, the fields named in `lists` may hold an array of plain values, read like a
+    repeated form field (getlist). Raises BadBody for a JSON body that is not an object of
+    plain values.
     """
     if request.content_type == "application/json":
         try:
@@ -83,8 +87,16 @@ def request_fields(request: HttpRequest) -> tuple[Any, MultiValueDict]:
             raise BadBody({NON_FIELD_ERRORS: [_("The body is not valid JSON.")]}) from None
         if not isinstance(data, dict):
             raise BadBody({NON_FIELD_ERRORS: [_("Send a JSON object.")]})
-        return ({str(k): _as_text(v, str(k)) for k, v in data.items() if v is not None},
-                MultiValueDict())
+        fields = MultiValueDict()
+        for key, value in data.items():
+            name = str(key)
+            if value is None:
+                continue
+            if name in lists and isinstance(value, list):
+                fields.setlist(name, [_as_text(item, name) for item in value])
+            else:
+                fields[name] = _as_text(value, name)
+        return fields, MultiValueDict()
     return request.POST, request.FILES
 
 

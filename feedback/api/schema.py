@@ -116,6 +116,29 @@ _SCHEMAS: dict[str, Any] = {
                        "items": {"type": "string", "contentMediaType": "image/*",
                                  "contentEncoding": "binary"},
                        "description": "JPEG, PNG or WebP, at most 10 MB each; multipart only."},
+            "photo_tokens": {"type": "array", "maxItems": 5, "uniqueItems": True,
+                             "items": {"type": "string", "pattern": "^[A-Za-z0-9_-]{20,64}$"},
+                             "description": "Tokens of photos sent before (POST /uploads) "
+                                            "with the same API key; each used once. At most "
+                                            "5 photos in all."},
+        },
+    },
+    "Upload": {
+        "type": "object", "required": ["photo"],
+        "properties": {"photo": {"type": "string", "contentMediaType": "image/*",
+                                 "contentEncoding": "binary",
+                                 "description": "JPEG, PNG or WebP, at most 10 MB."}},
+    },
+    "UploadReceipt": {
+        "type": "object",
+        "required": ["token", "expires_at", "content_type", "size", "width", "height"],
+        "properties": {
+            "token": {"type": "string", "description": "Name it in photo_tokens."},
+            "expires_at": {"type": "string", "format": "date-time"},
+            "content_type": {"type": "string", "enum": ["image/jpeg", "image/png"],
+                             "description": "Of the re-encoded photo, without metadata."},
+            "size": {"type": "integer"}, "width": {"type": "integer"},
+            "height": {"type": "integer"},
         },
     },
     "ReporterCheck": {
@@ -144,7 +167,8 @@ def _body(schema: dict, *, multipart: bool = False) -> dict:
 
 def _errors(*codes: int) -> dict:
     texts = {400: "Invalid input", 403: "Missing or unknown API key", 404: "Not found",
-             409: "Idempotency-Key reused for another submission", 429: "Too many attempts"}
+             409: "Idempotency-Key reused for another submission",
+             415: "Not a multipart/form-data body", 429: "Too many attempts"}
     return {str(code): _json("Errors", texts[code]) for code in codes}
 
 
@@ -183,6 +207,14 @@ _PATHS: dict[str, Any] = {
         "responses": {"201": _json("Receipt", "Received"),
                       "200": _json("Receipt", "A repeat of an earlier submission"),
                       **_errors(400, 403, 409, 429)},
+    }},
+    "/api/v1/uploads": {"post": {
+        "summary": "Send one photo ahead of its submission; get a short-lived token",
+        "security": [{"apiKey": []}],
+        "requestBody": {"required": True, "content": {
+            "multipart/form-data": {"schema": _ref("Upload")}}},
+        "responses": {"201": _json("UploadReceipt", "Held until expires_at"),
+                      **_errors(400, 403, 415, 429)},
     }},
     "/api/v1/track": {"post": {
         "summary": "Follow feedback by tracking code and phone",

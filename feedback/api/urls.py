@@ -7,6 +7,7 @@ app_name = "api"
 urlpatterns = [
     path("openapi.json", views.openapi, name="openapi"),
     path("cases", views.submit, name="submit"),
+    path("uploads", views.upload, name="upload"),
     path("track", views.track, name="track"),
     path("cases/<str:code>/rating", views.rate, name="rate"),
     path("cases/<str:code>/comments", views.comment, name="comment"),

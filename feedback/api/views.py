@@ -30,10 +30,19 @@ from .. import services as feedback_services
 from ..selectors import TrackedCase, reporter_view
 from ..throttling import any_limited, client_ip, record_hits
 from . import auth, http
-from .forms import ApiAnswerFilterForm, ApiCommentForm, ApiRatingForm, ApiSubmitForm, ApiTrackForm
+from . import uploads as api_uploads
+from .forms import (
+    ApiAnswerFilterForm,
+    ApiCommentForm,
+    ApiRatingForm,
+    ApiSubmitForm,
+    ApiTrackForm,
+    ApiUploadForm,
+)
 from .schema import openapi_document
 
 API_KEY_HEADER = "X-Api-Key"
+PHOTO_TOKENS = "photo_tokens"
 
 
 def iso(value: datetime | None) -> str | None:
@@ -83,7 +92,7 @@ def submit(request: HttpRequest) -> JsonResponse:
         return http.general_error(_("The Idempotency-Key header must be 16 to 64 letters, "
                                     "digits, dashes or underscores."))
     try:
-        data, files = http.request_fields(request)
+        data, files = http.request_fields(request, lists={PHOTO_TOKENS})
     except http.BadBody as bad:
         return http.error_response(bad.errors)
     form = ApiSubmitForm(data, files)
@@ -100,6 +109,15 @@ def submit(request: HttpRequest) -> JsonResponse:
     checks = {"submit:ip": client_ip(request), "submit:phone": cleaned["reporter_phone"]}
     if any_limited(checks):
         return http.throttled_response()
+    tokens = data.getlist(PHOTO_TOKENS) if hasattr(data, "getlist") else []
+    try:
+        held = api_uploads.held_photos(api_key.pk, tokens)
+    except ValidationError as error:
+        return http.error_response({PHOTO_TOKENS: list(error.messages)})
+    photos = [*cleaned["photos"], *held]
+    if len(photos) > settings.PUBLIC_PHOTO_MAX_COUNT:
+        return http.error_response({PHOTO_TOKENS: [
+            _("Send at most %(count)d photos.") % {"count": settings.PUBLIC_PHOTO_MAX_COUNT}]})
     try:
         case, created = feedback_services.submit_case(
             channel=Case.Channel.APP, title=cleaned["title"], content=cleaned["content"],
@@ -109,7 +127,7 @@ def submit(request: HttpRequest) -> JsonResponse:
             is_confidential=cleaned["is_confidential"], location_text=cleaned["location_text"],
             latitude=cleaned["latitude"], longitude=cleaned["longitude"],
             occurred_at=cleaned["occurred_at"], category=cleaned["category"],
-            photos=cleaned["photos"], notice_version=settings.PRIVACY_NOTICE_VERSION,
+            photos=photos, notice_version=settings.PRIVACY_NOTICE_VERSION,
             idempotency_key=idempotency_key, language=get_language() or "vi",
             now=timezone.now(),
         )
@@ -117,7 +135,35 @@ def submit(request: HttpRequest) -> JsonResponse:
         return http.error_response(http.validation_errors(error, set(form.fields)))
     if created:
         record_hits(checks)
+        # A token is used once; the case, committed by now, holds its photo.
+        api_uploads.release(api_key.pk, tokens)
     return http.json_response(_receipt(case), status=201 if created else 200)
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def upload(request: HttpRequest) -> JsonResponse:
+    """One photo ahead of its submission: checked, re-encoded, held under a token."""
+    api_key = auth.authenticate_key(request.headers.get(API_KEY_HEADER))
+    if api_key is None:
+        return http.general_error(_("A valid API key is required."), status=403)
+    checks = {"upload:ip": client_ip(request)}
+    if any_limited(checks):
+        return http.throttled_response()
+    if request.content_type != "multipart/form-data":
+        return http.general_error(_("Send the photo as multipart/form-data, in the field "
+                                    "“photo”."), status=415)
+    form = ApiUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return http.error_response(http.form_errors(form))
+    record_hits(checks)
+    photo = form.cleaned_data["photo"]
+    token, expires_at = api_uploads.hold_photo(api_key.pk, photo)
+    return http.json_response({
+        "token": token, "expires_at": iso(expires_at), "content_type": photo.content_type,
+        "size": photo.size, "width": photo.width, "height": photo.height,
+    }, status=201)
 
 
 # --- Track, comment, rate (AC3, AC4; Art. 11) ---------------------------------------------------

@@ -6,9 +6,11 @@
   API, and PlatformBackend hands each reply to the one of the two its platform needs.
 
 `send` returns the platform's message id, or raises the SMS backends' TemporaryFailure
-(time-out, 5xx, 429, a reply that cannot be read, an error the platform calls transient)
-or PermanentFailure (any other refusal). Exception texts never hold the recipient's id, the
-text or a token, since they end up in logs and in the outbox row (SECURITY AU3).
+(time-out, 5xx, 429, a reply that cannot be read, an error the platform calls transient;
+with the platform's Retry-After on a 429 or 503), WindowClosed (Messenger's refusal of a
+reply outside its 24-hour window) or PermanentFailure (any other refusal). Exception texts
+never hold the recipient's id, the text or a token, since they end up in logs and in the
+outbox row (SECURITY AU3).
 """
 
 from __future__ import annotations
@@ -26,11 +28,17 @@ from urllib.parse import SplitResult, urlsplit
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from workflow.notifications.backends import MAX_REPLY_BYTES, PermanentFailure, TemporaryFailure
+from workflow.notifications.backends import (
+    MAX_REPLY_BYTES,
+    PermanentFailure,
+    TemporaryFailure,
+    WindowClosed,
+    temporary_http_failure,
+)
 
 __all__ = [
     "BaseChannelBackend", "ConsoleChannelBackend", "LocmemChannelBackend", "MessengerBackend",
-    "PermanentFailure", "PlatformBackend", "TemporaryFailure", "ZaloOaBackend",
+    "PermanentFailure", "PlatformBackend", "TemporaryFailure", "WindowClosed", "ZaloOaBackend",
     "get_channel_backend", "outbox",
 ]
 
@@ -118,7 +126,10 @@ class _JsonApiBackend(BaseChannelBackend):
 
     def _post(self, parts: SplitResult, body: dict[str, Any],
               headers: dict[str, str]) -> tuple[int, Any]:
-        """(HTTP status, the reply's JSON or None when it is not JSON)."""
+        """(HTTP status, the reply's JSON or None when it is not JSON).
+
+        A 429 or 5xx raises TemporaryFailure here, with the Retry-After of a 429 or 503.
+        """
         path = parts.path or "/"
         if parts.query:
             path = f"{path}?{parts.query}"
@@ -152,6 +163,9 @@ class _JsonApiBackend(BaseChannelBackend):
                 ) from None
         finally:
             conn.close()
+        if response.status == 429 or response.status >= 500:
+            raise temporary_http_failure(self.name, response.status,
+                                         response.getheader("Retry-After"))
         try:
             document = json.loads(reply.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -159,11 +173,15 @@ class _JsonApiBackend(BaseChannelBackend):
         return response.status, document
 
 
+# Messenger's error subcode for "sent outside of allowed window" (code 10).
+OUTSIDE_WINDOW = "2018278"
+
+
 class MessengerBackend(_JsonApiBackend):
     """The Messenger Send API: POST {FACEBOOK_GRAPH_URL}/me/messages with the page token.
 
     Messenger accepts a standard reply only within 24 hours of the person's last message;
-    later it refuses (a PermanentFailure), and the reporter is answered by other means.
+    later it refuses (WindowClosed), and the reporter is answered by other means.
     """
 
     platform = "facebook"
@@ -184,10 +202,10 @@ class MessengerBackend(_JsonApiBackend):
         status, document = self._post(self.parts, body,
                                       {"Authorization": f"Bearer {self.token}"})
         error = document.get("error") if isinstance(document, dict) else None
-        if status == 429 or status >= 500:
-            raise TemporaryFailure(f"messenger answered HTTP {status}")
         if isinstance(error, dict) and error.get("is_transient"):
             raise TemporaryFailure(f"messenger transient error {_code(error)}")
+        if isinstance(error, dict) and str(error.get("error_subcode")) == OUTSIDE_WINDOW:
+            raise WindowClosed(f"messenger: outside the reply window {_code(error)}")
         if not 200 <= status < 300 or error is not None:
             raise PermanentFailure(f"messenger refused with HTTP {status}, error {_code(error)}")
         if not isinstance(document, dict):
@@ -213,8 +231,6 @@ class ZaloOaBackend(_JsonApiBackend):
         self._check_platform(platform)
         body = {"recipient": {"user_id": recipient_id}, "message": {"text": text}}
         status, document = self._post(self.parts, body, {"access_token": self.token})
-        if status == 429 or status >= 500:
-            raise TemporaryFailure(f"zalo answered HTTP {status}")
         if not 200 <= status < 300:
             raise PermanentFailure(f"zalo refused with HTTP {status}")
         if not isinstance(document, dict) or "error" not in document:

@@ -114,12 +114,12 @@ def variant(document: dict[str, Any], **message: Any) -> dict[str, Any]:
 class StandInApi:
     """The Messenger Send API or the Zalo OA API on loopback, answering from a script.
 
-    Each answer is (status, JSON document or raw text, delay in seconds); once the script
-    runs out it answers `default`. Every request is recorded.
+    Each answer is (status, JSON document or raw text, delay in seconds[, extra headers]);
+    once the script runs out it answers `default`. Every request is recorded.
     """
 
     def __init__(self, default: tuple[int, Any, float]) -> None:
-        self.script: list[tuple[int, Any, float]] = []
+        self.script: list[tuple] = []
         self.default = default
         self.requests: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -133,7 +133,8 @@ class StandInApi:
                     api.requests.append(
                         {"path": self.path, "headers": dict(self.headers), "body": body}
                     )
-                    status, payload, delay = api.script.pop(0) if api.script else api.default
+                    status, payload, delay, *extra = (api.script.pop(0) if api.script
+                                                      else api.default)
                 if delay:
                     time.sleep(delay)
                 data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
@@ -141,6 +142,8 @@ class StandInApi:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
+                    for name, value in (extra[0] if extra else {}).items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(data)
 
@@ -152,8 +155,9 @@ class StandInApi:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def then(self, status: int, payload: Any, delay: float = 0.0) -> StandInApi:
-        self.script.append((status, payload, delay))
+    def then(self, status: int, payload: Any, delay: float = 0.0,
+             headers: dict[str, str] | None = None) -> StandInApi:
+        self.script.append((status, payload, delay, headers or {}))
         return self
 
     @property

@@ -16,3 +16,23 @@ def test_the_channel_sender_list_answers_without_the_sender_id(admin_client, cli
     assert response.status_code == 200
     assert b"Facebook" in response.content
     assert PSID.encode() not in response.content
+
+
+def test_the_mailbox_intake_list_shows_each_message_outcome_without_an_address(admin_client,
+                                                                              province):
+    from django.utils import timezone
+
+    from feedback.models import IncomingEmail
+
+    case = province.receive()
+    IncomingEmail.objects.create(key="a" * 64, case=case, outcome=IncomingEmail.Outcome.CASE,
+                                 note="", received_at=timezone.now())
+    IncomingEmail.objects.create(key="b" * 64, outcome=IncomingEmail.Outcome.REFUSED,
+                                 note="auto_reply", received_at=timezone.now())
+
+    response = admin_client.get(reverse("admin:feedback_incomingemail_changelist"))
+
+    assert response.status_code == 200
+    assert case.display_code.encode() in response.content
+    assert b"auto_reply" in response.content
+    assert b"an@example.vn" not in response.content

@@ -85,9 +85,10 @@ def test_a_signed_message_becomes_one_received_facebook_case_with_its_sender(cli
     assert sender.raw_payload["message"]["mid"] == MID
 
 
-def test_a_case_from_facebook_queues_no_sms_or_e_mail_to_the_reporter(client):
+def test_a_case_from_facebook_queues_a_reply_on_facebook_and_no_sms_or_e_mail(client):
     deliver(client, encode(FACEBOOK_MESSAGE))
-    assert not OutboxMessage.objects.filter(to_reporter=True).exists()
+    [reply] = OutboxMessage.objects.filter(to_reporter=True)
+    assert (reply.channel, reply.template) == (OutboxMessage.Channel.CHANNEL, "case_received")
 
 
 def test_the_same_delivery_replayed_makes_one_case(client):

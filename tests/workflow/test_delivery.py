@@ -278,6 +278,53 @@ def test_the_backoff_is_capped_and_jittered(settings):
 
 
 @pytest.mark.django_db
+def test_a_429_with_retry_after_is_not_sent_again_before_that_time(province, gateway, settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 30
+    gateway.script = ["429+300"]
+    message = _row(province.receive())
+    assert deliver_message(message.pk, MONDAY) == Outcome.RETRY
+    message.refresh_from_db()
+    assert message.next_attempt_at == MONDAY + timedelta(seconds=300)  # not our 15–30 s
+    assert deliver_message(message.pk, MONDAY + timedelta(seconds=299)) == Outcome.SKIPPED
+    assert deliver_message(message.pk, MONDAY + timedelta(seconds=300)) == Outcome.SENT
+    assert len(gateway.requests) == 2
+
+
+@pytest.mark.django_db
+def test_a_503_with_retry_after_as_a_date_waits_until_that_date(province, gateway):
+    gateway.script = ["503+date:900"]
+    message = _row(province.receive())
+    now = timezone.now()
+    assert deliver_message(message.pk, now) == Outcome.RETRY
+    message.refresh_from_db()
+    wait = (message.next_attempt_at - now).total_seconds()
+    assert 895 <= wait <= 901  # the HTTP-date has whole seconds
+
+
+@pytest.mark.django_db
+def test_a_retry_after_longer_than_the_cap_is_cut_to_the_cap(province, gateway, settings):
+    settings.OUTBOX_RETRY_AFTER_MAX_SECONDS = 600
+    gateway.script = ["429+86400"]
+    message = _row(province.receive())
+    deliver_message(message.pk, MONDAY)
+    message.refresh_from_db()
+    assert message.next_attempt_at == MONDAY + timedelta(seconds=600)
+
+
+@pytest.mark.django_db
+def test_a_retry_after_shorter_than_our_backoff_does_not_hurry_us(province, gateway, settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 30
+    gateway.script = ["500", "429+1"]
+    message = _row(province.receive())
+    deliver_message(message.pk, MONDAY)
+    message.refresh_from_db()
+    second = message.next_attempt_at
+    deliver_message(message.pk, second)
+    message.refresh_from_db()
+    assert 30 <= (message.next_attempt_at - second).total_seconds() <= 60
+
+
+@pytest.mark.django_db
 def test_a_4xx_fails_the_message_at_once_without_a_retry(province, gateway):
     gateway.script = ["400"]
     message = _row(province.receive())

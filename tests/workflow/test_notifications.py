@@ -8,6 +8,8 @@ import io
 import json
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
@@ -22,6 +24,7 @@ from workflow.notifications.backends import (
     PermanentFailure,
     TemporaryFailure,
     get_sms_backend,
+    parse_retry_after,
 )
 from workflow.notifications.defaults import DEFAULTS
 from workflow.notifications.render import (
@@ -40,7 +43,9 @@ class StandInGateway:
 
     Each request takes the next answer: "ok", "500", "429", "400", "refused" (HTTP 200 with
     an error code), "slow" (answers after SLOW_SECONDS), "malformed" (HTTP 200, broken JSON);
-    "ok" once the script runs out. Every request is recorded, whatever the answer.
+    "ok" once the script runs out. "429+120" is a 429 with `Retry-After: 120`, and
+    "503+date:120" a 503 with Retry-After as the HTTP-date 120 seconds from now. Every request
+    is recorded, whatever the answer.
     """
 
     def __init__(self, *script: str, pause: float = 0.0) -> None:
@@ -86,18 +91,28 @@ class StandInGateway:
         if answer == "slow":
             time.sleep(SLOW_SECONDS)
             answer = "ok"
+        extra = {}
+        if "+" in answer:
+            answer, after = answer.split("+", 1)
+            if after.startswith("date:"):
+                when = datetime.now(UTC) + timedelta(seconds=int(after[5:]))
+                after = format_datetime(when, usegmt=True)
+            extra["Retry-After"] = after
         status, payload = {
             "ok": (200, json.dumps({"code": "00", "data": {"id": f"gw-{number}"}})),
             "refused": (200, json.dumps({"code": "99", "message": "brandname not registered"})),
             "malformed": (200, '{"code": "00", "data": {"id": '),
             "500": (500, "Internal Server Error"),
             "429": (429, json.dumps({"code": "THROTTLED"})),
+            "503": (503, "Service Unavailable"),
             "400": (400, json.dumps({"code": "INVALID_PHONE"})),
         }[answer]
         data = payload.encode()
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(data)))
+        for name, value in extra.items():
+            handler.send_header(name, value)
         handler.end_headers()
         handler.wfile.write(data)
 
@@ -370,3 +385,35 @@ def test_the_admin_refuses_an_unknown_message_key(admin_client):
     })
     assert response.status_code == 200
     assert not MessageTemplate.objects.exists()
+
+
+# --- Retry-After ---------------------------------------------------------------------------
+def test_retry_after_in_seconds_is_a_wait_of_that_many_seconds():
+    assert parse_retry_after("120") == timedelta(seconds=120)
+    assert parse_retry_after(" 0 ") == timedelta(0)
+
+
+def test_retry_after_as_an_http_date_is_the_time_until_then():
+    now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert parse_retry_after("Mon, 02 Mar 2026 01:05:00 GMT", now=now) == timedelta(minutes=5)
+    assert parse_retry_after("Mon, 02 Mar 2026 00:05:00 GMT", now=now) == timedelta(0)
+
+
+@pytest.mark.parametrize("value", [None, "", "soon", "-5", "1.5", "Mon, 99 Foo 2026"])
+def test_a_missing_or_unreadable_retry_after_is_no_wait_given(value):
+    assert parse_retry_after(value) is None
+
+
+@pytest.mark.parametrize(("answer", "status"), [("429+120", 429), ("503+120", 503)])
+def test_the_gateways_retry_after_travels_with_the_temporary_failure(
+    stand_in_gateway, answer, status
+):
+    with pytest.raises(TemporaryFailure, match=f"HTTP {status}") as caught:
+        _backend(stand_in_gateway(answer)).send("0912345678", "Xin chao")
+    assert caught.value.retry_after == timedelta(seconds=120)
+
+
+def test_a_500_with_retry_after_is_retried_on_our_own_schedule(stand_in_gateway):
+    with pytest.raises(TemporaryFailure) as caught:
+        _backend(stand_in_gateway("500+120")).send("0912345678", "Xin chao")
+    assert caught.value.retry_after is None

@@ -15,11 +15,15 @@ class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("E-mail")
+        # A reply through the Facebook page or the Zalo official account the case came from.
+        CHANNEL = "channel", _("Facebook or Zalo")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Not sent, and never will be: the platform's reply window had closed.
+        SKIPPED = "skipped", _("Not sent (reply window closed)")
 
     # One message per event and recipient: "event:<id>:<channel>:<recipient>" or
     # "alert:<alert key>:<channel>:<user id>".

@@ -7,7 +7,8 @@
 
 `send` returns the provider's message id, or raises TemporaryFailure (time-out, 5xx, 429,
 a reply that cannot be read: try again later) or PermanentFailure (any other refusal: do
-not try again). Exception texts never hold the number or the text of the message, since
+not try again). A 429 or 503 with Retry-After carries the wait the gateway asked for, which
+delivery honours. Exception texts never hold the number or the text of the message, since
 they end up in logs and in the outbox row (SECURITY AU3).
 """
 
@@ -21,6 +22,8 @@ import sys
 import threading
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, TextIO
 from urllib.parse import urlencode, urlsplit
 
@@ -35,11 +38,51 @@ class SmsError(Exception):
 
 
 class TemporaryFailure(SmsError):
-    """The gateway may accept the message later: time-out, 5xx, 429, an unreadable reply."""
+    """The gateway may accept the message later: time-out, 5xx, 429, an unreadable reply.
+
+    `retry_after` is the wait the gateway asked for (its Retry-After), if it said.
+    """
+
+    def __init__(self, message: str = "", *, retry_after: timedelta | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PermanentFailure(SmsError):
     """The gateway refused the message; sending it again would be refused again."""
+
+
+class WindowClosed(PermanentFailure):
+    """The platform takes no standard reply this long after the person's last message."""
+
+
+# Statuses after which a gateway's Retry-After means "not before then" (RFC 9110 10.2.3).
+RETRY_AFTER_STATUSES = (429, 503)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> timedelta | None:
+    """A Retry-After header as a wait: delta-seconds or an HTTP-date; None when absent or
+    unreadable. A date in the past is no wait at all."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return timedelta(seconds=int(value[:9]))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT
+        when = when.replace(tzinfo=UTC)
+    return max(when - (now or datetime.now(UTC)), timedelta(0))
+
+
+def temporary_http_failure(name: str, status: int, retry_after: str | None) -> TemporaryFailure:
+    """The failure for a 429 or 5xx answer, with the wait it asked for on a 429 or 503."""
+    wait = parse_retry_after(retry_after) if status in RETRY_AFTER_STATUSES else None
+    return TemporaryFailure(f"{name} answered HTTP {status}", retry_after=wait)
 
 
 class BaseSmsBackend:
@@ -180,12 +223,13 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
             else:
                 body = json.dumps(data, ensure_ascii=False).encode()
                 headers["Content-Type"] = "application/json; charset=utf-8"
-        status, reply = self._exchange(path, body, headers)
-        return self._interpret(status, reply)
+        status, reply, retry_after = self._exchange(path, body, headers)
+        return self._interpret(status, reply, retry_after)
 
     def _exchange(
         self, path: str, body: bytes | None, headers: dict[str, str]
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, bytes, str | None]:
+        """(HTTP status, the reply's first bytes, its Retry-After header)."""
         port = self.parts.port
         if self.parts.scheme == "https":
             conn: http.client.HTTPConnection = http.client.HTTPSConnection(
@@ -213,13 +257,13 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
                 raise TemporaryFailure(
                     f"gateway connection failed ({type(exc).__name__})"
                 ) from None
-            return response.status, reply
+            return response.status, reply, response.getheader("Retry-After")
         finally:
             conn.close()
 
-    def _interpret(self, status: int, reply: bytes) -> str:
+    def _interpret(self, status: int, reply: bytes, retry_after: str | None = None) -> str:
         if status == 429 or status >= 500:
-            raise TemporaryFailure(f"gateway answered HTTP {status}")
+            raise temporary_http_failure("gateway", status, retry_after)
         if not 200 <= status < 300:
             raise PermanentFailure(f"gateway refused with HTTP {status}")
         if not (self.success_field or self.id_field):

@@ -3,6 +3,7 @@
 Pure data with no imports of our models, so the model layer can validate keys against it.
 Placeholders are `{name}`: {portal}, {hotline}, {url} (the portal), {code} (the tracking
 code), {reason} (why a case was rejected), {case_url} (the staff page of the case),
+{summary} (the coordinator's summary of an escalated case),
 {due_at} and {stage} (deadline alerts). Reporter messages go out by SMS and e-mail, staff
 messages by e-mail only. Reporter SMS stay within one 160-character GSM-7 segment once
 stripped of diacritics, for an ordinary portal name and address.
@@ -135,6 +136,22 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Phản ánh mã {code} được giao lại cho đơn vị của bạn để xử lý lại.",
         "Report {code} to be handled again",
         "Report {code} was handed back to your unit to be handled again.",
+    ),
+    "staff_case_escalated": _staff(
+        "Phản ánh {code} được báo cáo lãnh đạo tỉnh",
+        "Trung tâm Giám sát, điều hành đã báo cáo phản ánh mã {code} để xin ý kiến chỉ đạo "
+        "(Điều 4.8).\n\nTóm tắt:\n{summary}",
+        "Report {code} escalated to the province's leadership",
+        "The coordination centre escalated report {code} for direction (Art. 4.8).\n\n"
+        "Summary:\n{summary}",
+    ),
+    "staff_case_escalated_secret": _staff(
+        "Phản ánh {code} được báo cáo lãnh đạo tỉnh",
+        "Trung tâm Giám sát, điều hành đã báo cáo phản ánh mã {code} để xin ý kiến chỉ đạo "
+        "(Điều 4.8). Phản ánh thuộc bí mật nhà nước: nội dung được báo cáo qua kênh riêng.",
+        "Report {code} escalated to the province's leadership",
+        "The coordination centre escalated report {code} for direction (Art. 4.8). It is a "
+        "state secret: its content is reported through the separate channel.",
     ),
     "staff_reminder": _staff(
         "Nhắc hạn xử lý phản ánh {code}",

@@ -6,6 +6,12 @@ and the beat hands it out again once the lease has run out. Temporary failures (
 5xx, 429) come back after an exponential backoff with jitter; a permanent failure (4xx,
 no address) or the last allowed attempt marks the row failed, for staff to see and resend.
 
+A gateway's Retry-After (on a 429 or 503) moves the next attempt to no earlier than the time
+it asked for, up to OUTBOX_RETRY_AFTER_MAX_SECONDS. A reply to a Facebook or Zalo reporter
+goes through the platform (CHANNEL_REPLY_BACKEND) only within the platform's reply window
+after the person's last message (CHANNEL_REPLY_WINDOW_HOURS); outside it the row is marked
+skipped, not failed, since no retry could send it.
+
 The gap no database can close is a worker dying after the gateway accepted a message and
 before the row says so: the message carries the same reference on every attempt, so a
 gateway that deduplicates on it sends it once. Logs name rows by id only (SECURITY AU3).
@@ -22,14 +28,14 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from workflow.models import Assignment, Case, OutboxMessage
 from workflow.models.cases import RejectionReason
 
-from .backends import PermanentFailure, TemporaryFailure, get_sms_backend
+from .backends import PermanentFailure, TemporaryFailure, WindowClosed, get_sms_backend
 from .render import Rendered, render_message, sms_segments, sms_text
 
 logger = logging.getLogger("workflow.notifications")
@@ -43,6 +49,7 @@ class Outcome(StrEnum):
     RETRY = "retry"
     FAILED = "failed"
     SKIPPED = "skipped"  # not pending, not due, or another worker holds it
+    WINDOW_CLOSED = "window closed"  # a platform reply too late to be sent: never will be
 
 
 def _setting(name: str, default: float) -> float:
@@ -64,6 +71,10 @@ def backoff(attempt: int) -> timedelta:
     delay = min(cap, base * 2 ** max(attempt - 1, 0))
     # Jitter spreads a burst of failures (a gateway outage) over half the window.
     return timedelta(seconds=delay * random.uniform(0.5, 1.0))
+
+
+def retry_after_cap() -> timedelta:
+    return timedelta(seconds=_setting("OUTBOX_RETRY_AFTER_MAX_SECONDS", 3600))
 
 
 def requeue_pending(now: datetime, limit: int = BATCH) -> list[int]:
@@ -114,12 +125,17 @@ def deliver_message(message_id: int, now: datetime) -> Outcome:
     try:
         if message.channel == OutboxMessage.Channel.SMS:
             provider_id, segments = _send_sms(message)
+        elif message.channel == OutboxMessage.Channel.CHANNEL:
+            provider_id = _send_channel(message, now)
         else:
             provider_id = _send_email(message)
+    except WindowClosed as exc:
+        return _record_window_closed(message, str(exc))
     except PermanentFailure as exc:
         return _record_failure(message, now, str(exc), permanent=True)
     except TemporaryFailure as exc:
-        return _record_failure(message, now, str(exc), permanent=False)
+        return _record_failure(message, now, str(exc), permanent=False,
+                               retry_after=exc.retry_after)
     except Exception as exc:  # a bug or an unexpected library error: retry, then fail
         return _record_failure(message, now, f"unexpected {type(exc).__name__}", permanent=False)
     return _record_sent(message, now, provider_id, segments)
@@ -201,6 +217,28 @@ def _send_sms(message: OutboxMessage) -> tuple[str, int]:
     return provider_id, sms_segments(text)[1]
 
 
+def _send_channel(message: OutboxMessage, now: datetime) -> str:
+    """A reply through the Facebook page or Zalo OA the case came from, inside the window."""
+    from feedback.channels.backends import get_channel_backend
+    from feedback.models import ChannelSender  # feedback builds on workflow, not the reverse
+
+    sender = ChannelSender.objects.filter(case_id=message.case_id).first()
+    if not message.to_reporter or sender is None or not sender.sender_id:
+        raise PermanentFailure("no platform id to reply to")
+    # The window runs from the person's last message to us, on any of their cases.
+    last = ChannelSender.objects.filter(
+        platform=sender.platform, sender_id=sender.sender_id
+    ).aggregate(last=Max("received_at"))["last"] or sender.received_at
+    hours = settings.CHANNEL_REPLY_WINDOW_HOURS.get(sender.platform)
+    if hours is not None and now > last + timedelta(hours=hours):
+        raise WindowClosed(f"{sender.platform} reply window of {hours:g} hours closed")
+    text = sms_text(_render(message).sms, without_diacritics=False)
+    if not text:
+        raise PermanentFailure(f"message template {message.template} has no short text")
+    return get_channel_backend().send(sender.platform, sender.sender_id, text,
+                                      reference=f"c1022-{message.pk}")
+
+
 def _send_email(message: OutboxMessage) -> str:
     to = _address(message)
     if not to:
@@ -236,14 +274,26 @@ def _record_sent(message: OutboxMessage, now: datetime, provider_id: str,
     return Outcome.SENT
 
 
+def _record_window_closed(message: OutboxMessage, error: str) -> Outcome:
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=Status.PENDING, attempts=message.attempts
+    ).update(status=Status.SKIPPED, next_attempt_at=None, last_error=error[:500])
+    logger.info("outbox %s: not sent, %s", message.pk, error)
+    return Outcome.WINDOW_CLOSED
+
+
 def _record_failure(message: OutboxMessage, now: datetime, error: str, *,
-                    permanent: bool) -> Outcome:
+                    permanent: bool, retry_after: timedelta | None = None) -> Outcome:
     give_up = permanent or message.attempts >= max_attempts()
     fields: dict[str, object] = {"last_error": error[:500]}
     if give_up:
         fields.update(status=Status.FAILED, next_attempt_at=None)
     else:
-        fields["next_attempt_at"] = now + backoff(message.attempts)
+        wait = backoff(message.attempts)
+        if retry_after is not None:
+            # Not before the time the gateway asked for, within reason.
+            wait = max(wait, min(retry_after, retry_after_cap()))
+        fields["next_attempt_at"] = now + wait
     # Only the latest claim may decide what happens next.
     OutboxMessage.objects.filter(
         pk=message.pk, status=Status.PENDING, attempts=message.attempts
