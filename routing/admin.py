@@ -11,7 +11,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .audit import record
 from .models import (
@@ -21,6 +21,7 @@ from .models import (
     Membership,
     ProvinceRole,
     TwoFactorDevice,
+    TwoFactorEnrolment,
     Unit,
 )
 from .selectors import units_without_required_roles
@@ -159,7 +160,28 @@ if admin.site.is_registered(User):
 
 @admin.register(User)
 class AuditedUserAdmin(AuditedRoleAdmin, UserAdmin):
-    """Django's user admin; granting or removing superuser, staff or active is audited."""
+    """Django's user admin; granting or removing superuser, staff or active is audited. Its
+    action lets the selected people set up two-factor log-in within the next 24 hours."""
+
+    actions = ("allow_two_factor_enrolment",)
+
+    @admin.action(description=gettext_lazy("Allow two-factor enrolment for 24 hours"),
+                  permissions=("change",))
+    def allow_two_factor_enrolment(self, request: HttpRequest, queryset: Any) -> None:
+        count = 0
+        for user in queryset:
+            window = TwoFactorEnrolment.allow(user, by=request.user)
+            record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=window,
+                   change="two_factor_enrolment_allowed", user_id=user.pk,
+                   until=window.enrol_until.isoformat())
+            count += 1
+        self.message_user(request, ngettext(
+            "%(count)d person may now set up two-factor log-in for 24 hours, at their next "
+            "log-in.",
+            "%(count)d people may now set up two-factor log-in for 24 hours, at their next "
+            "log-in.",
+            count,
+        ) % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(AuditEvent)
@@ -204,6 +226,33 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: TwoFactorDevice) -> None:
         record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=obj,
                change="two_factor_reset", user_id=obj.user_id)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(TwoFactorEnrolment)
+class TwoFactorEnrolmentAdmin(admin.ModelAdmin):
+    """Who may set up two-factor log-in, until when. Opened by the user admin's action (or
+    `manage.py allow_two_factor_enrolment`); an enrolment closes it; deleting closes it too."""
+
+    list_display = ("user", "enrol_until", "opened_by", "opened_at")
+    search_fields = ("user__username",)
+    list_select_related = ("user", "opened_by")
+    fields = list_display
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: TwoFactorEnrolment) -> None:
+        record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=obj,
+               change="two_factor_enrolment_closed", user_id=obj.user_id)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:

@@ -8,20 +8,21 @@
 - Two-factor is required for coordinators and administrators, and for anyone who enrolled.
   Their correct password does not log them in: it leaves a pending log-in in the session (the
   user id, for a few minutes) until the code is given on the second page.
+- Enrolling an authenticator needs the administrator's permission (TwoFactorEnrolment, opened
+  from the user admin or `manage.py allow_two_factor_enrolment`): otherwise a stolen password
+  would let its thief attach their own authenticator. Enrolling closes the permission.
+- The secrets are encrypted at rest (routing/field_encryption.py).
 
 `clock()` is the one source of time here, so tests move it instead of sleeping.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import logging
-import secrets
-import struct
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -29,13 +30,26 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from routing.audit import client_ip
-from routing.models import TwoFactorDevice
+from routing.models import TwoFactorDevice, TwoFactorEnrolment
 from routing.selectors import actor_for
+from routing.totp import (  # noqa: F401 — re-exported: the log-in's tests and pages use them
+    TOTP_DIGITS,
+    TOTP_DRIFT_STEPS,
+    TOTP_PERIOD,
+    decode_secret,
+    hotp,
+    matching_step,
+    new_secret,
+    normalise_code,
+    time_step,
+    totp,
+)
 
 logger = logging.getLogger("workflow.auth")
 
@@ -43,10 +57,6 @@ MAX_FAILURES = 5
 LOCKOUT_SECONDS = 15 * 60
 # Failures are "consecutive" until a success; a counter nobody touches for a day is forgotten.
 FAILURE_MEMORY_SECONDS = 24 * 60 * 60
-
-TOTP_DIGITS = 6
-TOTP_PERIOD = 30
-TOTP_DRIFT_STEPS = 1
 
 PENDING_SESSION_KEY = "staff_login_pending"
 PENDING_SECONDS = 5 * 60
@@ -57,33 +67,7 @@ def clock() -> float:
     return time.time()
 
 
-# --- TOTP (RFC 4226 / RFC 6238) ----------------------------------------------------------------
-def hotp(key: bytes, counter: int, digits: int = TOTP_DIGITS) -> str:
-    """RFC 4226 HOTP with HMAC-SHA-1 and dynamic truncation."""
-    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
-    return str(value % 10**digits).zfill(digits)
-
-
-def time_step(at: float) -> int:
-    return int(at // TOTP_PERIOD)
-
-
-def decode_secret(secret: str) -> bytes:
-    cleaned = secret.replace(" ", "").upper()
-    return base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
-
-
-def totp(secret: str, at: float, digits: int = TOTP_DIGITS) -> str:
-    return hotp(decode_secret(secret), time_step(at), digits)
-
-
-def new_secret() -> str:
-    """160 random bits (RFC 4226 §4 recommends them), base32 without padding."""
-    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").rstrip("=")
-
-
+# --- TOTP (RFC 4226 / RFC 6238): the arithmetic is in routing/totp.py -------------------------
 def otpauth_uri(secret: str, account: str, issuer: str) -> str:
     """The key URI authenticator apps read (Google's Key Uri Format)."""
     label = quote(f"{issuer}:{account}", safe=":@")
@@ -92,29 +76,34 @@ def otpauth_uri(secret: str, account: str, issuer: str) -> str:
     return f"otpauth://totp/{label}?{query}"
 
 
-def normalise_code(code: str) -> str:
-    return "".join(code.split())
-
-
-def matching_step(secret: str, code: str, at: float, after_step: int = 0) -> int | None:
-    """The time step within the drift window whose code is `code`, newer than `after_step`
-    (the device's last accepted step: a code is good once). None if there is none."""
-    code = normalise_code(code)
-    if len(code) != TOTP_DIGITS or not code.isdigit():
-        return None
-    key = decode_secret(secret)
-    now_step = time_step(at)
-    for step in range(now_step - TOTP_DRIFT_STEPS, now_step + TOTP_DRIFT_STEPS + 1):
-        if step > after_step and hmac.compare_digest(hotp(key, step), code):
-            return step
-    return None
-
-
 def accept_code(device: TwoFactorDevice, code: str) -> bool:
     """Check `code` against the device and, if right, spend its time step (atomically, so the
     same code given twice at once is accepted once). Confirms an unconfirmed device."""
-    step = matching_step(device.secret, code, clock(), device.last_used_step)
+    step = device.matching_step(code, clock())
     return step is not None and device.claim_step(step)
+
+
+# --- Enrolment needs the administrator's permission ----------------------------------------
+def now() -> datetime:
+    return datetime.fromtimestamp(clock(), tz=UTC)
+
+
+def may_enrol(user: Any) -> bool:
+    """The administrator opened an enrolment window for this person, and it is still open."""
+    return TwoFactorEnrolment.is_open(user, now())
+
+
+def enrol(device: TwoFactorDevice, code: str) -> bool:
+    """Confirm an unconfirmed device with its first code, inside the enrolment window, and
+    close the window (a second device needs a new permission). False if the window is shut
+    or the code is wrong."""
+    with transaction.atomic():
+        window = (TwoFactorEnrolment.objects.select_for_update()
+                  .filter(user_id=device.user_id, enrol_until__gt=now()).first())
+        if window is None or not accept_code(device, code):
+            return False
+        window.delete()
+    return True
 
 
 # --- Lockout -----------------------------------------------------------------------------------

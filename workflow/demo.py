@@ -25,7 +25,15 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from feedback.services import add_reporter_comment, rate_case
-from routing.models import Area, Category, Unit
+from routing.audit import record
+from routing.models import (
+    Area,
+    AuditEvent,
+    Category,
+    TwoFactorDevice,
+    TwoFactorEnrolment,
+    Unit,
+)
 from routing.selectors import Actor, actor_for
 from workflow import services
 from workflow.models import Assignment, Case
@@ -222,6 +230,19 @@ PROVINCE_LOGINS = (
     Login("dieuphoi", ("Trần Thị Thu", "Hà"), "Coordinator"),
     Login("giamsat", ("Lê Văn", "Hùng"), "Supervisor"),
 )
+
+# Their roles need two-factor log-in, and enrolling needs the administrator's permission: each
+# load of the demo gives it to them for 24 hours (until they have enrolled).
+TWO_FACTOR_LOGINS = ("quantri", "dieuphoi")
+
+
+def allow_two_factor_enrolment(users: dict[str, Any]) -> None:
+    for username in TWO_FACTOR_LOGINS:
+        user = users[username]
+        if not TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+            window = TwoFactorEnrolment.allow(user)
+            record(AuditEvent.Action.CONFIG_CHANGED, obj=window, via="demo",
+                   change="two_factor_enrolment_allowed", user_id=user.pk)
 
 
 # --- Helpers ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import base64
 import json
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from routing.models import AuditEvent, TwoFactorDevice
+from routing.models import AuditEvent, TwoFactorDevice, TwoFactorEnrolment
 from tests.factories import UserFactory
 from workflow import auth
 
@@ -60,6 +60,11 @@ def enrol(user, at: float = T0) -> TwoFactorDevice:
     """A confirmed authenticator whose last used step is well before `at`."""
     return TwoFactorDevice.objects.create(user=user, secret=auth.new_secret(),
                                           confirmed_at=timezone.now())
+
+
+def allow_enrolment(user, at: float = T0) -> None:
+    """The administrator's permission to set up an authenticator, for 24 hours from `at`."""
+    TwoFactorEnrolment.allow(user, now=datetime.fromtimestamp(at, tz=UTC))
 
 
 def code_for(device: TwoFactorDevice, at: float) -> str:
@@ -279,13 +284,15 @@ def test_a_pending_log_in_expires_after_five_minutes(client, province, now):
 
 
 def test_a_coordinator_without_an_authenticator_enrols_during_log_in(client, province, now):
+    allow_enrolment(province.coordinator_user)
     response = log_in(client, "coord")
     assert response.status_code == 302 and response["Location"] == ENROL
     page = client.get(ENROL)
     device = TwoFactorDevice.objects.get(user=province.coordinator_user)
     assert device.confirmed_at is None
     html = page.content.decode()
-    assert device.secret[:4] in html and "otpauth://totp/" in html
+    secret = device.secret  # readable while unconfirmed: the page shows it this once
+    assert secret[:4] in html and "otpauth://totp/" in html
     assert client.get(HOME).status_code == 302  # not logged in before the first code
     response = client.post(ENROL, {"code": code_for(device, T0)})
     assert response.status_code == 302 and response["Location"] == HOME
@@ -294,10 +301,13 @@ def test_a_coordinator_without_an_authenticator_enrols_during_log_in(client, pro
     assert device.confirmed_at is not None
     enabled = AuditEvent.objects.get(action=AuditEvent.Action.TWO_FACTOR_ENABLED)
     assert enabled.actor == province.coordinator_user
-    assert device.secret not in json.dumps(enabled.detail)
+    assert secret not in json.dumps(enabled.detail)
+    # The permission is spent: a second device needs a new one.
+    assert not TwoFactorEnrolment.objects.filter(user=province.coordinator_user).exists()
 
 
 def test_after_enrolment_the_next_log_in_asks_for_the_code(client, province, now):
+    allow_enrolment(province.coordinator_user)
     log_in(client, "coord")
     client.get(ENROL)
     device = TwoFactorDevice.objects.get(user=province.coordinator_user)
@@ -309,7 +319,7 @@ def test_after_enrolment_the_next_log_in_asks_for_the_code(client, province, now
 
 
 def test_a_superuser_also_needs_the_second_step(client, db, now):
-    UserFactory(username="root", is_superuser=True, is_staff=True)
+    allow_enrolment(UserFactory(username="root", is_superuser=True, is_staff=True))
     response = log_in(client, "root")
     assert response["Location"] == ENROL
     assert client.get(reverse("admin:index")).status_code == 302
@@ -334,6 +344,7 @@ def test_unit_staff_log_in_with_the_password_alone(client, province):
 
 
 def test_unit_staff_may_turn_two_factor_on_and_are_then_asked_for_it(client, province, now):
+    allow_enrolment(province.roads_staff_user)
     client.force_login(province.roads_staff_user)
     assert client.get(ENROL).status_code == 200
     device = TwoFactorDevice.objects.get(user=province.roads_staff_user)

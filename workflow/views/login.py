@@ -2,7 +2,9 @@
 
 A correct password logs a unit member in at once. A coordinator or an administrator (or anyone
 who enrolled) is not logged in yet: the code page asks for the authenticator's code, or, with
-no confirmed authenticator, the enrolment page shows a new secret and asks for its first code.
+no confirmed authenticator, the enrolment page shows a new secret and asks for its first code
+(only inside an enrolment window the administrator opened for that person; outside it the
+log-in page says to ask the administrator, and no session starts).
 Failures of either step count toward the same lockout (workflow/auth.py). The audit rows of
 log-in, failure and log-out come from Django's signals (routing/signals.py).
 """
@@ -32,6 +34,11 @@ from .. import auth
 
 def locked_message() -> str:
     return _("Too many failed attempts. Try again in 15 minutes.")
+
+
+def enrolment_not_allowed_message() -> str:
+    return _("Your account needs two-factor log-in, which is not set up yet. Ask the "
+             "administrator to allow you to set up two-factor authentication.")
 
 
 class CodeForm(forms.Form):
@@ -69,12 +76,26 @@ class StaffLoginView(LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
         if auth.needs_second_step(user):
-            auth.start_pending(self.request, user, self.get_redirect_url())
             if auth.confirmed_device(user) is None:
+                if not auth.may_enrol(user):
+                    return self.refuse_enrolment(form, user)
+                auth.start_pending(self.request, user, self.get_redirect_url())
                 return redirect("staff:two_factor")
+            auth.start_pending(self.request, user, self.get_redirect_url())
             return redirect("staff:login_code")
         auth.reset_failures(user.get_username(), auth.request_ip(self.request))
         return super().form_valid(form)
+
+    def refuse_enrolment(self, form: Any, user: Any) -> HttpResponse:
+        """A right password, but two-factor is needed and the administrator has not allowed
+        this person to set it up: no session, no secret, an audited refusal."""
+        auth.clear_pending(self.request)
+        record(AuditEvent.Action.LOGIN_FAILED, request=self.request, actor=user,
+               outcome="refused", username_tried=user.get_username(),
+               reason="two_factor_enrolment_not_allowed")
+        context = self.get_context_data(form=form, login_error=enrolment_not_allowed_message(),
+                                        enrolment_not_allowed=True)
+        return self.render_to_response(context, status=403)
 
 
 def refuse_locked(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -122,7 +143,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @never_cache
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator: during a log-in that needs one, or later from the queue page."""
+    """Enrol an authenticator: during a log-in that needs one, or later from the queue page;
+    either way only while the administrator's enrolment window for the person is open."""
     state = None if request.user.is_authenticated else auth.pending(request)
     user = request.user if request.user.is_authenticated else getattr(state, "user", None)
     if user is None:
@@ -132,6 +154,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if state is not None:
             return redirect("staff:login_code")
         return render(request, template, {"enrolled": True})
+    if not auth.may_enrol(user):
+        # Only inside the window the administrator opened: no secret is made or shown.
+        record(AuditEvent.Action.TWO_FACTOR_FAILED, request=request, actor=user,
+               outcome="refused", reason="enrolment_not_allowed")
+        auth.clear_pending(request)
+        return render(request, template, {"not_allowed": True}, status=403)
     device, _created = TwoFactorDevice.objects.get_or_create(
         user=user, defaults={"secret": auth.new_secret()}
     )
@@ -142,7 +170,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             record(AuditEvent.Action.LOCKED_OUT, request=request, actor=user,
                    outcome="refused", username_tried=user.get_username())
             return refuse_locked(request, template, {"form": CodeForm(), "enrolled": False})
-        if form.is_valid() and auth.accept_code(device, form.cleaned_data["code"]):
+        if form.is_valid() and auth.enrol(device, form.cleaned_data["code"]):
             record(AuditEvent.Action.TWO_FACTOR_ENABLED, request=request, actor=user,
                    obj=device)
             if state is not None:

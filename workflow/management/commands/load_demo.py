@@ -35,6 +35,7 @@ from workflow.demo import (
     DemoCases,
     Login,
     Reference,
+    allow_two_factor_enrolment,
 )
 from workflow.models import Case, OfficialYear
 from workflow.sweep import sweep_deadlines
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.import_calendars()
             ref = self.load_reference(password)
+            allow_two_factor_enrolment(ref.users)
             if Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():
                 self.stdout.write("Demo cases exist already; none were added.")
             else:
