@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
+from config.text import normalize_line
 from routing.models import Category, Unit
+from routing.text import fold, matches, vietnamese_sort_key
 
 from .models import AbuseListEntry, Assignment, Case, RejectionReason, Visibility
 
@@ -39,8 +41,10 @@ def category_choices() -> list[tuple[int, str]]:
 
 
 def unit_choices() -> list[tuple[int, str]]:
-    """The active units by name: one query of two columns."""
-    return list(Unit.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))
+    """The active units in Vietnamese alphabetical order: one query of two columns (the
+    units are tens to a few hundred; the order is Vietnamese, not the code points')."""
+    return sorted(Unit.objects.filter(is_active=True).values_list("pk", "name"),
+                  key=lambda choice: vietnamese_sort_key(choice[1]))
 
 
 class ActionForm(forms.Form):
@@ -101,19 +105,52 @@ class RejectForm(ActionForm):
     note = _text(gettext_lazy("Note to the reporter"), required=False)
 
 
+class UnitPicker(forms.CheckboxSelectMultiple):
+    """A list of tick boxes with a "find unit" box (partials/unit_picker.html): the box
+    filters the list through the page's query string, and static/js/unit-picker.js filters
+    it as one types. Each box carries its unit's name folded for matching (data-search)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["data-search"] = fold(str(option["label"]))
+        return option
+
+
+FIND_UNITS = "find_units"  # the query-string parameter of the "find unit" box
+
+
 class UnitsForm(ActionForm):
-    """Dispatch or re-route to one or several units (Art. 7.3c)."""
+    """Dispatch or re-route to one or several units (Art. 7.3c).
+
+    `query`, what was typed in the "find unit" box, narrows the boxes shown (accents and
+    case ignored); the units already ticked stay listed, and any active unit is accepted."""
 
     units = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Units"), coerce=int,
-        help_text=gettext_lazy("Hold Ctrl (or ⌘) to choose several units."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=gettext_lazy("Tick one or several units."),
+        widget=UnitPicker,
     )
     instructions = _text(gettext_lazy("Instructions to the units"), required=False)
 
-    def __init__(self, *args: Any, units: Choices = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Choices = (), query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].choices = list(units)
+        self.unit_query = query
+        self.unit_total = len(units)
+        self.finder_id = f"find-{self.key}"
+        self.find_param = FIND_UNITS
+        # Only the boxes shown are narrowed: validation accepts any active unit.
+        self.fields["units"].widget.choices = self.shown_units()
+        self.unit_shown = len(self.fields["units"].widget.choices)
+
+    def shown_units(self) -> list[tuple[Any, str]]:
+        """The boxes to show: the units matching the query, and those ticked already."""
+        field = self.fields["units"]
+        if not self.unit_query:
+            return list(field.choices)
+        ticked = {str(value) for value in (self["units"].value() or ())}
+        return [(value, label) for value, label in field.choices
+                if str(value) in ticked or matches(self.unit_query, str(label))]
 
 
 class ReprocessForm(UnitsForm):
@@ -340,3 +377,23 @@ class QueueFilterForm(forms.Form):
         """The values that cleaned; the others are left out. Call after is_valid()."""
         return {name: value for name, value in self.cleaned_data.items()
                 if name not in self.errors and value not in ("", None)}
+
+
+class UnitFinderForm(forms.Form):
+    """The filters above the list of units (read from the query string, never an error)."""
+
+    q = forms.CharField(label=gettext_lazy("Find a unit"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of unit"), required=False,
+                             choices=[("", gettext_lazy("All kinds")), *Unit.Kind.choices])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "units-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_q(self) -> str:
+        return normalize_line(self.cleaned_data["q"])
+
+    def filters(self) -> dict[str, str]:
+        """The values that cleaned; the others are left out. Call after is_valid()."""
+        return {name: value for name, value in self.cleaned_data.items()
+                if name not in self.errors and value}

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Left
 from django.http import Http404
 from django.utils import timezone
@@ -14,8 +26,16 @@ from django.utils.dateparse import parse_datetime
 
 from routing.models import Unit
 from routing.selectors import Actor
+from routing.text import vietnamese_sort_key
 
-from .models import Assignment, Case, DeadlineAlert, OutboxMessage
+from .models import (
+    Assignment,
+    Case,
+    DeadlineAlert,
+    DraftPhoto,
+    DuplicateCandidate,
+    OutboxMessage,
+)
 from .worktime import get_calendar
 
 
@@ -80,6 +100,20 @@ def get_assignment_for(actor: Actor, pk: int) -> Assignment:
     try:
         return visible_assignments(actor).select_related("unit", "case").get(pk=pk)
     except Assignment.DoesNotExist:
+        raise Http404 from None
+
+
+def get_draft_photo_for(actor: Actor, pk: int) -> DraftPhoto:
+    """A draft's evidence photo, or 404: for those who see its draft on the case page, that
+    is the coordinator, the supervisor (not a state secret's), and the unit whose draft it
+    is while it holds the case. Another unit's photo answers 404 like a missing one."""
+    photos = DraftPhoto.objects.filter(
+        draft__assignment__in=visible_assignments(actor),
+        draft__assignment__case__in=visible_cases(actor),
+    )
+    try:
+        return photos.get(pk=pk)
+    except DraftPhoto.DoesNotExist:
         raise Http404 from None
 
 
@@ -155,6 +189,16 @@ def month_start(now: datetime) -> datetime:
 def unit_supervision(unit_ids: frozenset[int] | set[int], now: datetime) -> list[UnitSupervision]:
     """The supervision figures of each unit in `unit_ids`, by unit name: two queries (the
     names, and one aggregate over the units' assignments) whatever the number of rows."""
+    names = Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")
+    return unit_figures(sorted(names, key=lambda unit: vietnamese_sort_key(unit[1])), now)
+
+
+def unit_figures(units: Sequence[tuple[int, str]], now: datetime) -> list[UnitSupervision]:
+    """The supervision figures of the (id, name) `units`, in their order: one aggregate
+    query whatever their number. Only the rows that can count are read: open work, and
+    what was approved since the month began (index assignment_inbox: unit, state)."""
+    if not units:
+        return []
     soon = get_calendar().add_working_days(now, 1)
     since = month_start(now)
     open_ = Q(state__in=Assignment.UNIT_WORK_STATES)
@@ -164,7 +208,8 @@ def unit_supervision(unit_ids: frozenset[int] | set[int], now: datetime) -> list
                                                kind=DeadlineAlert.Kind.OVERDUE))
     rows = {
         row["unit_id"]: row
-        for row in Assignment.objects.filter(unit_id__in=unit_ids)
+        for row in Assignment.objects.filter(
+            Q(unit_id__in=[pk for pk, _ in units]) & (open_ | approved))
         .values("unit_id")
         .annotate(
             open=Count("pk", filter=open_),
@@ -188,9 +233,29 @@ def unit_supervision(unit_ids: frozenset[int] | set[int], now: datetime) -> list
             approved_this_month=rows.get(pk, empty).get("approved", 0),
             on_time_this_month=rows.get(pk, empty).get("on_time", 0),
         )
-        for pk, name in Unit.objects.filter(pk__in=unit_ids).order_by("name")
-        .values_list("pk", "name")
+        for pk, name in units
     ]
+
+
+def supervised_units(actor: Actor) -> QuerySet[Unit] | None:
+    """The units whose supervision view `actor` may open: every active unit for a
+    supervisor, the units they lead for a unit leader; None for anyone else."""
+    if actor.is_supervisor:
+        return Unit.objects.filter(is_active=True)
+    if actor.leader_units:
+        return Unit.objects.filter(is_active=True, pk__in=actor.leader_units)
+    return None
+
+
+def get_supervised_unit_for(actor: Actor, pk: int) -> Unit:
+    """The unit, or 404 when `actor` may not supervise it (another unit's leader)."""
+    units = supervised_units(actor)
+    if units is None:
+        raise Http404
+    try:
+        return units.get(pk=pk)
+    except Unit.DoesNotExist:
+        raise Http404 from None
 
 
 def unit_inbox(unit_ids: frozenset[int] | set[int]) -> QuerySet[Assignment]:
@@ -212,3 +277,78 @@ def reporter_case(code: str, phone: str) -> Case | None:
     return Case.objects.filter(
         Q(tracking_code=clean_tracking_code(code)) & Q(reporter_phone=phone)
     ).first()
+
+
+# --- Possible duplicates (the coordinator's case page) -----------------------------------------
+DUPLICATE_WINDOW = timedelta(days=30)
+DUPLICATE_LIMIT = 5
+# Titles are compared with the cases received nearest in time, this many on each side: a
+# repeated report of one streetlight comes within days, and the cost stays bounded.
+DUPLICATE_NEIGHBOURS = 500
+SIMILAR_TITLE = 0.3  # pg_trgm's own default threshold for "similar"
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    pk: int
+    code: str
+    title: str
+    state: str
+    received_at: datetime
+    same_phone: bool
+
+
+def possible_duplicates(case: Case, now: datetime | None = None) -> list[PossibleDuplicate]:
+    """Other cases received within 30 days either side of this one from the same phone or,
+    on PostgreSQL, with a similar title (trigram similarity, diacritics ignored): at most
+    five, the same phone first, then the most alike. One query once they were looked for.
+
+    For the coordinator only: a match by phone links cases of one reporter (DP3).
+    """
+    if case.duplicates_checked_at is None:
+        find_duplicates(case, now or timezone.now())
+    rows = (DuplicateCandidate.objects.filter(case=case)
+            .select_related("other").order_by("-same_phone", "-similarity", "-other_id")
+            .only("same_phone", "other__tracking_code", "other__title", "other__state",
+                  "other__received_at")[:DUPLICATE_LIMIT])
+    return [
+        PossibleDuplicate(pk=row.other_id, code=row.other.display_code, title=row.other.title,
+                          state=row.other.get_state_display(),
+                          received_at=row.other.received_at, same_phone=row.same_phone)
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def find_duplicates(case: Case, now: datetime) -> None:
+    """Look for the case's possible duplicates once and store each match both ways."""
+    start, end = case.received_at - DUPLICATE_WINDOW, case.received_at + DUPLICATE_WINDOW
+    window = Case.objects.filter(received_at__gte=start, received_at__lte=end).exclude(pk=case.pk)
+    found: dict[int, tuple[bool, float]] = {}
+    if case.reporter_phone:
+        for pk in window.filter(reporter_phone=case.reporter_phone).order_by(
+                "-received_at").values_list("pk", flat=True)[:DUPLICATE_LIMIT]:
+            found[pk] = (True, 0.0)
+    if connection.vendor == "postgresql":
+        # Index case_received, both directions from the case: the neighbours in time.
+        before = window.filter(received_at__lte=case.received_at).order_by("-received_at")
+        after = window.filter(received_at__gt=case.received_at).order_by("received_at")
+        near = (list(before.values_list("pk", flat=True)[:DUPLICATE_NEIGHBOURS])
+                + list(after.values_list("pk", flat=True)[:DUPLICATE_NEIGHBOURS]))
+        alike = Func(RawSQL("publishing_search_text(workflow_case.title, '', '')", []),
+                     RawSQL("publishing_search_text(%s, '', '')", [case.title]),
+                     function="similarity", output_field=FloatField())
+        for pk, score in (Case.objects.filter(pk__in=near).annotate(alike=alike)
+                          .filter(alike__gte=SIMILAR_TITLE).order_by("-alike")
+                          .values_list("pk", "alike")[:DUPLICATE_LIMIT]):
+            found[pk] = (found.get(pk, (False, 0.0))[0], score)
+    # SQLite, the first-run database: the same phone only.
+    DuplicateCandidate.objects.bulk_create(
+        [DuplicateCandidate(case=case, other_id=pk, same_phone=phone, similarity=score)
+         for pk, (phone, score) in found.items()]
+        + [DuplicateCandidate(case_id=pk, other=case, same_phone=phone, similarity=score)
+           for pk, (phone, score) in found.items()],
+        ignore_conflicts=True,
+    )
+    Case.objects.filter(pk=case.pk).update(duplicates_checked_at=now)
+    case.duplicates_checked_at = now

@@ -2,12 +2,14 @@
 
 The coordinator (password, then the current TOTP code) classifies the case and dispatches it
 to two units; one of them returns it as not its jurisdiction; the coordinator re-routes it;
-each unit's staff accepts and submits an Appendix 1 draft; each leader approves; the
+each unit's staff accepts and submits an Appendix 1 draft (one with an evidence photo, which
+its leader sees as a thumbnail); each leader approves; the
 coordinator publishes; the supervisor reads it all and can change nothing.
 
 Every person has a browser context of their own (their own session), side by side. Fields
 are found by their labels and buttons by their names, so unlabelled fields fail the test.
-One leader works with the keyboard only.
+One leader works with the keyboard only, and so does the coordinator re-routing the case
+through the unit picker's "find unit" box.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tests.browser.conftest import (
     screenshot,
     vi,
 )
+from tests.browser.test_accessibility import assert_accessible
 from workflow import auth
 from workflow.models import Assignment, Case, Visibility
 
@@ -70,7 +73,35 @@ def open_case_from_queue(page: Page, case: Case, role: str, queue: str = "") -> 
     page.wait_for_url(f"**/staff/cases/{case.pk}/")
 
 
-def submit_draft(page: Page, body: str, signer: str) -> None:
+def pick_unit_by_keyboard(page: Page, form, words: str, unit: str, *, hidden: str) -> None:
+    """Find `unit` in the unit picker by typing `words` (no accents), then tick it with the
+    keyboard: the list narrows as one types (static/js/unit-picker.js)."""
+    find = form.get_by_label(vi("Find a unit"), exact=True)
+    tab_to(page, find)
+    page.keyboard.type(words)
+    picker = form.get_by_role("group", name=vi("Units"))
+    box = picker.get_by_label(unit, exact=True)
+    expect(box).to_be_visible()
+    expect(picker.get_by_label(hidden, exact=True)).to_be_hidden()
+    page.keyboard.press("Enter")  # the "Find" form's submit: the page must not reload
+    expect(find).to_be_focused()
+    page.keyboard.press("ArrowDown")  # down to the first unit shown
+    expect(box).to_be_focused()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+
+
+def jpeg_upload() -> dict:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (320, 240), (30, 140, 90)).save(buffer, "JPEG")
+    return {"name": "anh-hien-truong.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
+
+
+def submit_draft(page: Page, body: str, signer: str, *, photo: bool = False) -> None:
     """The Appendix 1 form, every field by its label."""
     draft = open_action(page, vi("Draft reply (Appendix 1)"))
     draft.get_by_label(vi("Document number"), exact=True).fill("125/SGTVT-QLGT")
@@ -80,7 +111,10 @@ def submit_draft(page: Page, body: str, signer: str) -> None:
     draft.get_by_label(vi("Signed by"), exact=True).fill(signer)
     draft.get_by_label(vi("Signer's title"), exact=True).fill("Phó Giám đốc")
     draft.get_by_label(vi("Recipients (Nơi nhận)"), exact=True).fill("- Như trên;\n- Lưu: VT.")
-    expect(draft.get_by_label(vi("Evidence photos"), exact=True)).to_have_attribute("type", "file")
+    photos = draft.get_by_label(vi("Evidence photos"), exact=True)
+    expect(photos).to_have_attribute("type", "file")
+    if photo:
+        photos.set_input_files(files=[jpeg_upload()])
     draft.get_by_role("button", name=exact(vi("Send to the leader"))).click()
     expect_message(page, "The draft reply was sent to the unit's leader.")
 
@@ -142,8 +176,12 @@ def test_one_case_across_the_four_roles(new_context, province, coordinator_secre
     classify.get_by_role("button", name=exact(vi("Classify"))).click()
     expect_message(coord, "The case was classified.")
 
+    coord.reload()  # without the flash message: the picker's page is what axe checks here
     dispatch = open_action(coord, vi("Dispatch to units"))
-    dispatch.get_by_label(vi("Units")).select_option(label=[p.roads.name, p.other.name])
+    picker = dispatch.get_by_role("group", name=vi("Units"))
+    picker.get_by_label(p.roads.name, exact=True).check()
+    picker.get_by_label(p.other.name, exact=True).check()
+    assert_accessible(coord, "staff-path-dispatch-picker")
     dispatch.get_by_label(vi("Instructions to the units")).fill("Kiểm tra và trả lời trong hạn.")
     dispatch.get_by_role("button", name=exact(vi("Dispatch"))).click()
     expect_message(coord, "The case was dispatched.")
@@ -168,8 +206,10 @@ def test_one_case_across_the_four_roles(new_context, province, coordinator_secre
     coord.reload()
     expect(coord.get_by_text(REASON).first).to_be_visible()  # the reason is in the history
     reroute = open_action(coord, vi("Re-route to other units"))
-    reroute.get_by_label(vi("Units")).select_option(label=[p.power.name])
-    reroute.get_by_role("button", name=exact(vi("Dispatch"))).click()
+    pick_unit_by_keyboard(coord, reroute, "dien luc", p.power.name, hidden=p.roads.name)
+    dispatch_button = reroute.get_by_role("button", name=exact(vi("Dispatch")))
+    tab_to(coord, dispatch_button)
+    coord.keyboard.press("Enter")
     expect_message(coord, "The case was dispatched.")
     case.refresh_from_db()
     assert case.state == Case.State.ASSIGNED
@@ -188,7 +228,7 @@ def test_one_case_across_the_four_roles(new_context, province, coordinator_secre
         log_in(staff, username)
         open_case_from_queue(staff, case, f"{unit_code}-staff")
         accept_case(staff)
-        submit_draft(staff, body, signer)
+        submit_draft(staff, body, signer, photo=unit_code == "power")
         expect(staff.locator(".draft").filter(has_text=body)).to_be_visible()
     case.refresh_from_db()
     assert case.state == Case.State.PROCESSED
@@ -208,6 +248,11 @@ def test_one_case_across_the_four_roles(new_context, province, coordinator_secre
     log_in(leader, "power-leader")
     open_case_from_queue(leader, case, "power-leader", queue="approval")
     approve = open_action(leader, vi("Approve the draft"))
+    # The unit's evidence photo, as a thumbnail the browser could load (CSP img-src 'self').
+    thumbnail = leader.locator(".draft-photos img")
+    expect(thumbnail).to_have_count(1)
+    expect(thumbnail).to_be_visible()
+    assert leader.evaluate("img => img.complete && img.naturalWidth", thumbnail.element_handle())
     approve.get_by_role("button", name=exact(vi("Approve"))).click()
     expect_message(leader, "The draft was approved.")
     case.refresh_from_db()
@@ -232,10 +277,22 @@ def test_one_case_across_the_four_roles(new_context, province, coordinator_secre
     open_case_from_queue(supervisor, case, "supervisor")
     expect(supervisor.locator(".facts")).to_contain_text(vi(Case.State.PUBLISHED.label))
     expect(supervisor.locator(".draft")).to_have_count(2)
+    expect(supervisor.locator(".draft-photos img")).to_have_count(1)
     actions = supervisor.locator("section.actions")
     expect(actions.locator("form")).to_have_count(0)
     expect(actions.get_by_role("button")).to_have_count(0)
     screenshot(supervisor, "staff-path-case-supervisor")
+    # Every unit's figures, and one unit's view opened from them.
+    supervisor.goto("/staff/")
+    supervisor.get_by_role("navigation").get_by_role("link", name=exact(vi("Units"))).click()
+    supervisor.wait_for_url("**/staff/units/")
+    row = supervisor.locator(f"#unit-{p.power.pk}")
+    expect(row).to_contain_text(p.power.name)
+    assert_accessible(supervisor, "staff-path-units-supervisor")
+    row.get_by_role("link", name=exact(p.power.name)).click()
+    supervisor.wait_for_url(f"**/staff/units/{p.power.pk}/")
+    expect(supervisor.get_by_role("heading", level=1)).to_have_text(p.power.name)
+    assert_accessible(supervisor, "staff-path-unit-supervisor")
     # A post behind the page's back (with a valid CSRF token) is refused too.
     token = next(c["value"] for c in supervisor.context.cookies() if c["name"] == "csrftoken")
     response = supervisor.request.post(f"/staff/cases/{case.pk}/reprocess/",

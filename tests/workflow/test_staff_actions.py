@@ -21,6 +21,7 @@ from tests.conftest import MONDAY
 from tests.workflow import drive
 from workflow import services
 from workflow.models import Assignment, Case, CaseEvent, Draft
+from workflow.selectors import possible_duplicates
 from workflow.services import close_of_business
 from workflow.worktime import get_calendar
 
@@ -107,12 +108,12 @@ def test_the_coordinator_dispatches_to_two_units_at_once(client, province):
         ("power", "Phối hợp xử lý."), ("roads", "Phối hợp xử lý.")]
 
 
-def test_the_dispatch_form_lists_the_active_units_in_a_labelled_multiple_select(client, province):
+def test_the_dispatch_form_lists_the_active_units_as_labelled_tick_boxes(client, province):
     case = drive.classified(province, MONDAY)
     client.force_login(province.coordinator_user)
     html = client.get(case_url(case)).content.decode()
-    assert '<label for="id_dispatch_units">' in html
-    assert '<select name="units" size="8"' in html and "multiple" in html
+    assert '<ul class="unit-picker__list" id="id_dispatch_units"' in html
+    assert '<label for="id_dispatch_units_0"><input type="checkbox" name="units"' in html
     assert province.other.name in html
 
 
@@ -585,16 +586,23 @@ def test_the_supervisor_is_offered_no_form(client, province):
 
 # --- Query counts ------------------------------------------------------------------------------
 # The case page: session, user, the actor's two role queries, the case, its assignments and
-# their newest drafts, the log, the session's save (SAVEPOINT, UPDATE, RELEASE in the test's
-# transaction). A case not yet dispatched has no assignment, so no drafts to fetch; its
-# dispatch form reads the unit list instead.
-COORDINATOR_CASE_PAGE_QUERIES = 11
-COORDINATOR_DISPATCH_PAGE_QUERIES = 11
-UNIT_CASE_PAGE_QUERIES = 11
+# their newest drafts, the reporter's photos and videos, the log, the session's save
+# (SAVEPOINT, UPDATE, RELEASE in the test's transaction); the coordinator also reads the
+# possible duplicates. A case not yet dispatched has no assignment, so no drafts to fetch;
+# its dispatch form reads the unit list instead.
+COORDINATOR_CASE_PAGE_QUERIES = 13
+COORDINATOR_DISPATCH_PAGE_QUERIES = 13
+UNIT_CASE_PAGE_QUERIES = 12
+# The first opening also looks for the duplicates: same phone, the neighbours in time on
+# each side, the similar titles among them, the insert and the mark, in a savepoint.
+FIRST_OPENING_EXTRA_QUERIES = 8
 
 
 def count_queries(client, user, case) -> int:
     get_calendar()
+    # The coordinator looked for the case's duplicates when it came in (its first opening,
+    # pinned below); from then on the page reads them in one query.
+    possible_duplicates(case)
     client.force_login(user)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(case_url(case))
@@ -627,6 +635,23 @@ def test_the_case_page_runs_the_same_queries_with_one_and_five_drafts(client, pr
     user = getattr(province, user)
     assert count_queries(client, user, one.case) == count_queries(client, user, five.case) == (
         expected)
+
+
+def test_the_first_opening_looks_for_duplicates_in_a_fixed_number_of_queries(client,
+                                                                           province):
+    few = drive.classified(province, MONDAY)
+    for minute in range(1, 30):
+        province.receive(now=MONDAY + timedelta(minutes=minute),
+                         title=f"Đèn đường hỏng số {minute}")
+    many = drive.classified(province, MONDAY + timedelta(hours=1))
+    get_calendar()
+    client.force_login(province.coordinator_user)
+    counts = []
+    for case in (few, many):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(case_url(case)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts == [COORDINATOR_DISPATCH_PAGE_QUERIES + FIRST_OPENING_EXTRA_QUERIES] * 2
 
 
 def test_the_dispatch_page_runs_the_same_queries_with_one_and_five_events(client, province):

@@ -104,6 +104,12 @@ def test_only_a_leader_opens_the_supervision_page(client, province, user):
     assert client.get(SUPERVISION).status_code == 403
 
 
+def test_the_leaders_supervision_page_links_to_each_units_view(client, province):
+    client.force_login(province.roads_leader_user)
+    html = client.get(SUPERVISION).content.decode()
+    assert f'href="{reverse("staff:unit", args=[province.roads.pk])}"' in html
+
+
 def test_the_leaders_queue_links_to_the_supervision_page(client, province):
     client.force_login(province.roads_leader_user)
     assert f'href="{SUPERVISION}"' in client.get(HOME).content.decode()
@@ -193,6 +199,79 @@ def test_the_escalate_form_is_offered_to_the_coordinator_only(client, province):
     client.force_login(province.roads_staff_user)
     assert reverse("staff:escalate", args=[case.pk]) not in client.get(
         case_url(case)).content.decode()
+
+
+def escalation_messages(case) -> list[OutboxMessage]:
+    return list(OutboxMessage.objects.filter(case=case, template__startswith="staff_case_escalated")
+                .order_by("recipient_user_id"))
+
+
+def test_escalating_e_mails_each_supervisor_with_the_summary(
+        province, django_capture_on_commit_callbacks):
+    from routing.models import ProvinceRole
+    from tests.factories import province_user
+
+    second = province_user(ProvinceRole.Role.SUPERVISOR, username="super-2")
+    province_user(ProvinceRole.Role.SUPERVISOR, username="super-left", is_active=False)
+    case = drive.assigned(province, MONDAY)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.escalate_case(case_id=case.pk, summary="Hai đơn vị không thống nhất.",
+                               actor=province.coordinator, now=MONDAY + drive.STEP * 9)
+    messages = escalation_messages(case)
+    assert [(m.recipient_user_id, m.channel, m.template, m.to_reporter) for m in messages] == [
+        (province.supervisor_user.pk, "email", "staff_case_escalated", False),
+        (second.pk, "email", "staff_case_escalated", False)]
+    assert all(m.context == {"summary": "Hai đơn vị không thống nhất."} for m in messages)
+    assert {m.event_id for m in messages} == {case.events.get(kind="escalated").pk}
+    assert callbacks  # their delivery is queued once the transaction commits
+
+
+def test_the_escalation_e_mail_reads_the_code_and_the_summary(province):
+    from workflow.notifications.render import render_message
+
+    case = drive.assigned(province, MONDAY)
+    services.escalate_case(case_id=case.pk, summary="Cần chỉ đạo liên ngành.",
+                           actor=province.coordinator, now=MONDAY)
+    [message] = escalation_messages(case)
+    rendered = render_message(message.template, "vi", {"code": case.display_code,
+                                                       **message.context})
+    assert case.display_code in rendered.subject
+    assert "Cần chỉ đạo liên ngành." in rendered.body
+
+
+def test_the_escalation_e_mails_are_written_in_the_escalations_transaction(province):
+    from django.db import transaction
+
+    case = drive.assigned(province, MONDAY)
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        services.escalate_case(case_id=case.pk, summary="Báo cáo", actor=province.coordinator,
+                               now=MONDAY)
+        assert len(escalation_messages(case)) == 1  # written before the commit, with the case
+        raise Abandoned
+    assert escalation_messages(case) == []  # and gone with it when it rolls back
+    assert Case.objects.get(pk=case.pk).escalated_at is None
+
+
+def test_a_state_secrets_escalation_e_mail_carries_no_summary(province):
+    case = province.receive()
+    services.classify_case(case_id=case.pk, category=province.permits,
+                           actor=province.coordinator, now=MONDAY, is_state_secret=True)
+    services.escalate_case(case_id=case.pk, summary="Nội dung mật.", actor=province.coordinator,
+                           now=MONDAY)
+    [message] = escalation_messages(case)
+    assert (message.template, message.context) == ("staff_case_escalated_secret", {})
+
+
+def test_a_refused_escalation_e_mails_no_one(province):
+    case = drive.assigned(province, MONDAY)
+    with pytest.raises(ValidationError):
+        services.escalate_case(case_id=case.pk, summary=" ", actor=province.coordinator,
+                               now=MONDAY)
+    assert escalation_messages(case) == []
 
 
 # --- A valuable report (Art. 18.1) ----------------------------------------------------------------

@@ -183,6 +183,8 @@ class Case(FSMModelMixin, Stage):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     marked_valuable_at = models.DateTimeField(_("marked valuable at"), null=True, blank=True)
     on_hold = models.BooleanField(_("held for moderation"), default=False, db_index=True)
+    # When the possible duplicates were looked for (workflow/models/duplicates.py).
+    duplicates_checked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -207,6 +209,9 @@ class Case(FSMModelMixin, Stage):
                          condition=Q(remind_at__isnull=False)),
             models.Index(fields=["-escalated_at"], name="case_escalated",
                          condition=Q(escalated_at__isnull=False)),
+            # The periodic report's "published in the period", whatever the state since.
+            models.Index(fields=["published_at"], name="case_published_at",
+                         condition=Q(published_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -386,6 +391,16 @@ class Assignment(FSMModelMixin, Stage):
                          condition=Q(overdue_at__isnull=True, due_at__isnull=False)),
             models.Index(fields=["remind_at"], name="assignment_remind",
                          condition=Q(remind_at__isnull=False)),
+            # The supervision figures' "approved this month" without reading a unit's history.
+            models.Index(fields=["unit", "approved_at"], name="assignment_unit_approved",
+                         condition=Q(state="approved")),
+            # The periodic report's stages ended in the period, for every unit at once.
+            models.Index(fields=["approved_at"], name="assignment_approved",
+                         condition=Q(state="approved")),
+            models.Index(fields=["accepted_at"], name="assignment_accepted",
+                         condition=Q(accepted_at__isnull=False)),
+            models.Index(fields=["submitted_at"], name="assignment_submitted",
+                         condition=Q(submitted_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -549,6 +564,12 @@ class CaseEvent(AppendOnlyModel):
         indexes = [
             models.Index(fields=["case", "at"], name="event_case_at"),
             models.Index(fields=["kind", "at"], name="event_kind_at"),
+            # The periodic report's intake and publication stages: a case's first dispatch
+            # and last approval, read from the index alone.
+            models.Index(fields=["case", "at", "id"], name="event_dispatched_case",
+                         condition=Q(kind="dispatched")),
+            models.Index(fields=["case", "at"], name="event_approved_case",
+                         condition=Q(kind="mark_approved")),
         ]
 
 

@@ -27,11 +27,13 @@ from .case import EVENT_KINDS, case_detail, case_page
 from .help import help_page
 from .intake import hotline
 from .login import StaffLoginView, login_code, logout_view, two_factor
+from .photos import draft_photo
 from .queues import PAGE_SIZE, escalated, hold, home, supervision
+from .units import unit_detail, units
 
 __all__ = [
-    "abuse_list", "escalate", "escalated", "help_page", "hold", "mark_valuable",
-    "release_hold", "resend", "supervision",
+    "abuse_list", "draft_photo", "escalate", "escalated", "help_page", "hold", "mark_valuable",
+    "release_hold", "resend", "supervision", "unit_detail", "units",
     "EVENT_KINDS", "PAGE_SIZE", "StaffLoginView", "accept", "approve", "case_detail",
     "case_page", "classify", "dispatch", "draft", "edit_approve", "extend", "home", "hotline",
     "keep_result", "login_code", "logout_view", "publish", "reject", "reprocess", "return_",

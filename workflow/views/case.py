@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,11 +25,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
+from config.text import normalize_line
 from routing.selectors import Actor, actor_for
 
 from .. import forms
-from ..models import Assignment, Case, CaseEvent, Draft, OutboxMessage, Visibility
-from ..selectors import case_deliveries, get_case_for, visible_assignments
+from ..models import Assignment, Case, CaseEvent, Draft, DraftPhoto, OutboxMessage, Visibility
+from ..selectors import (
+    PossibleDuplicate,
+    case_deliveries,
+    get_case_for,
+    possible_duplicates,
+    visible_assignments,
+)
 from .queues import ASSIGNMENT_STATES, CASE_STATES, Clock, Deadline, category_name
 
 # What each logged event means, in words (services._log and the deadline sweep write them).
@@ -66,6 +74,8 @@ ACTOR_LABELS: dict[str, Promise] = {
     "system": gettext_lazy("System"),
     "reporter": gettext_lazy("Reporter"),
 }
+
+MAX_UNIT_QUERY = 100  # characters of the "find unit" box that are read
 
 # --- Who may act, and what each state waits for -------------------------------------------------
 COORDINATOR, STAFF, LEADER = "coordinator", "staff", "leader"
@@ -195,6 +205,7 @@ class DraftView:
     version: int
     written_at: datetime
     body: str
+    photo_urls: list[str] = field(default_factory=list)  # through staff:draft_photo (AC2)
 
 
 @dataclass(frozen=True)
@@ -285,12 +296,24 @@ class CasePage:
     escalated_at: datetime | None = None
     marked_valuable_at: datetime | None = None
     deliveries: list[DeliveryView] | None = None  # None: not for this actor
+    attachments: list = field(default_factory=list)  # the reporter's photos and videos
+    letters: list = field(default_factory=list)  # reports.letters.LetterLink, approved units
+    duplicates: list[PossibleDuplicate] | None = None  # None: not for this actor
+
+    @property
+    def has_unit_picker(self) -> bool:
+        """Whether a form of the page picks units (its script is loaded only then)."""
+        return any(isinstance(action.form, forms.UnitsForm) for action in self.actions)
 
 
 # --- Reads -------------------------------------------------------------------------------------
 def latest_drafts() -> QuerySet[Draft]:
+    """Each assignment's newest draft, with its evidence photos' ids as `photo_ids` (read
+    in the same query: the page's query count does not grow with the photos)."""
     newest = Draft.objects.filter(assignment=OuterRef("assignment")).order_by("-version")
-    return Draft.objects.filter(version=Subquery(newest.values("version")[:1]))
+    photos = DraftPhoto.objects.filter(draft=OuterRef("pk")).order_by("pk").values("pk")
+    return Draft.objects.filter(version=Subquery(newest.values("version")[:1])).annotate(
+        photo_ids=ArraySubquery(photos))
 
 
 def case_assignments(actor: Actor, case: Case) -> list[Assignment]:
@@ -386,9 +409,11 @@ class FormMaker:
     """Builds each action's unbound form with its choices and initial values; the lists
     of categories and units are read once, and only when a form needs them."""
 
-    def __init__(self, case: Case, assignments: Sequence[Assignment]) -> None:
+    def __init__(self, case: Case, assignments: Sequence[Assignment], unit_query: str = "",
+                 ) -> None:
         self.case = case
         self.assignments = assignments
+        self.unit_query = unit_query  # what was typed in the unit picker's "find unit" box
 
     @cached_property
     def categories(self) -> list[tuple[int, str]]:
@@ -405,9 +430,9 @@ class FormMaker:
             return forms.ClassifyForm(key=key, categories=self.categories, initial={
                 "category": case.category_id, "is_state_secret": case.is_state_secret})
         if spec.key == "dispatch":
-            return forms.UnitsForm(key=key, units=self.units)
+            return forms.UnitsForm(key=key, units=self.units, query=self.unit_query)
         if spec.key == "reprocess":
-            return forms.ReprocessForm(key=key, units=self.units, initial={
+            return forms.ReprocessForm(key=key, units=self.units, query=self.unit_query, initial={
                 "units": [a.unit_id for a in self.assignments if a.is_active]})
         if spec.key == "publish":
             bodies = [a.latest_drafts[0].body for a in self.assignments
@@ -458,9 +483,9 @@ def action_view(
 
 def page_actions(
     actor: Actor, case: Case, assignments: Sequence[Assignment],
-    bound: Mapping[str, forms.ActionForm],
+    bound: Mapping[str, forms.ActionForm], unit_query: str = "",
 ) -> tuple[list[ActionView], list[UnitActions]]:
-    make_form = FormMaker(case, assignments)
+    make_form = FormMaker(case, assignments, unit_query)
     rerouting = any(not a.is_active for a in assignments)
     case_actions = [
         view for spec in CASE_ACTIONS
@@ -486,9 +511,21 @@ def page_actions(
 
 
 # --- The page ----------------------------------------------------------------------------------
+class PhotoUrl:
+    """staff:draft_photo's URL of a photo id, reverse()d once per page."""
+
+    _PK = 987654321
+
+    def __init__(self) -> None:
+        self.head, self.tail = reverse("staff:draft_photo", args=[self._PK]).split(str(self._PK))
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.head}{pk}{self.tail}"
+
+
 def case_page(
     actor: Actor, case: Case, now: datetime,
-    bound: Mapping[str, forms.ActionForm] | None = None, error: str = "",
+    bound: Mapping[str, forms.ActionForm] | None = None, error: str = "", unit_query: str = "",
 ) -> CasePage:
     clock = Clock(now)
     assignments = case_assignments(actor, case)
@@ -503,12 +540,15 @@ def case_page(
             email=case.reporter_email,
             address=case.reporter_address,
         )
+    # case_assignments() gives a unit only its own assignments, so only its drafts' photos.
+    photo_url = PhotoUrl()
     drafts = [
-        DraftView(unit=a.unit.name, version=d.version, written_at=d.created_at, body=d.body)
+        DraftView(unit=a.unit.name, version=d.version, written_at=d.created_at, body=d.body,
+                  photo_urls=[photo_url(pk) for pk in d.photo_ids or ()])
         for a in assignments if content_visible
         for d in a.latest_drafts
     ]
-    actions, unit_actions = page_actions(actor, case, assignments, bound or {})
+    actions, unit_actions = page_actions(actor, case, assignments, bound or {}, unit_query)
     return CasePage(
         code=case.display_code,
         title=case.title,
@@ -546,7 +586,28 @@ def case_page(
         escalated_at=case.escalated_at,
         marked_valuable_at=case.marked_valuable_at,
         deliveries=delivery_views(case) if actor.is_coordinator else None,
+        attachments=case_attachments(case) if content_visible else [],
+        letters=letter_links(actor, case, assignments),
+        # By phone or similar title: it links one reporter's cases, so the coordinator only.
+        duplicates=possible_duplicates(case, now) if actor.is_coordinator else None,
     )
+
+
+def case_attachments(case: Case) -> list:
+    """The reporter's photos and videos (one query), served by the permission-checked view."""
+    from feedback.models import Attachment  # feedback builds on workflow, not the reverse
+
+    return list(Attachment.objects.filter(case=case).order_by("pk")
+                .only("pk", "kind", "content_type", "size"))
+
+
+def letter_links(actor: Actor, case: Case, assignments: Sequence[Assignment]) -> list:
+    """The Appendix 1 letters of the approved units (none read before any unit's approval)."""
+    if not any(a.state == Assignment.State.APPROVED for a in assignments):
+        return []
+    from reports.letters import staff_letter_links  # reports builds on workflow
+
+    return staff_letter_links(actor, case.pk)
 
 
 def delivery_views(case: Case) -> list[DeliveryView]:
@@ -574,8 +635,10 @@ def delivery_views(case: Case) -> list[DeliveryView]:
 def render_case(
     request: HttpRequest, actor: Actor, case: Case, *,
     bound: Mapping[str, forms.ActionForm] | None = None, error: str = "", status: int = 200,
+    unit_query: str = "",
 ) -> HttpResponse:
-    page = case_page(actor, case, timezone.now(), bound=bound, error=error)
+    page = case_page(actor, case, timezone.now(), bound=bound, error=error,
+                     unit_query=unit_query)
     return render(request, "workflow/case.html", {"page": page}, status=status)
 
 
@@ -583,4 +646,6 @@ def render_case(
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request.user)
     case = get_case_for(actor, pk)  # 404 if not theirs
-    return render_case(request, actor, case)
+    # The unit picker's "find unit" box works without JavaScript: it reloads the page.
+    unit_query = normalize_line(request.GET.get(forms.FIND_UNITS, ""))[:MAX_UNIT_QUERY]
+    return render_case(request, actor, case, unit_query=unit_query)

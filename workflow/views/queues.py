@@ -199,9 +199,14 @@ def staff_nav(actor: Actor, current: str) -> Nav:
         links.append(NavLink("hold", reverse("staff:hold"), _("Moderation hold")))
     if actor.is_coordinator or actor.is_supervisor:
         links.append(NavLink("escalated", reverse("staff:escalated"), _("Escalated cases")))
+    if actor.is_coordinator:
+        links.append(NavLink("data_requests", reverse("staff:data_requests"),
+                             _("Personal data requests")))
     if actor.leader_units:
         links.append(NavLink("supervision", reverse("staff:supervision"),
                              _("Unit supervision")))
+    if actor.is_supervisor:
+        links.append(NavLink("units", reverse("staff:units"), _("Units")))
     links.append(NavLink("help", reverse("staff:help"), _("Help")))
     return Nav(current=current, links=links, can_record_call=actor.is_coordinator)
 

@@ -1,0 +1,110 @@
+"""The staff case page shows the reporter's photos, the reply letters and, to the coordinator,
+the possible duplicates (same phone or similar title within 30 days)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from feedback.models import Attachment
+from tests.conftest import MONDAY
+from tests.workflow import drive
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Đèn đường hỏng trên đường 30/4"
+
+
+def page_of(client, user, case):
+    client.force_login(user)
+    response = client.get(reverse("staff:case", args=[case.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def duplicate_codes(response) -> list[str]:
+    return [d.code for d in response.context["page"].duplicates]
+
+
+def test_the_coordinator_sees_cases_from_the_same_phone_within_30_days(client, province):
+    case = province.receive(title=TITLE)
+    earlier = province.receive(now=MONDAY - timedelta(days=20), title="Cống thoát nước nghẹt")
+    province.receive(now=MONDAY - timedelta(days=40), title="Cây đổ chắn đường")
+    province.receive(now=MONDAY + timedelta(hours=1), title="Rác thải ven sông",
+                     reporter_phone="0987654321", reporter_email="b@example.vn")
+
+    response = page_of(client, province.coordinator_user, case)
+
+    assert duplicate_codes(response) == [earlier.display_code]
+    assert response.context["page"].duplicates[0].same_phone
+
+
+def test_a_similar_title_from_another_phone_is_a_possible_duplicate_accents_ignored(client,
+                                                                                   province):
+    case = province.receive(title=TITLE)
+    similar = province.receive(now=MONDAY + timedelta(days=2),
+                               title="Den duong hong tren duong 30/4 chua sua",
+                               reporter_phone="0987654321")
+    province.receive(now=MONDAY + timedelta(days=3), title="Xin cấp lại giấy phép xây dựng",
+                     reporter_phone="0977000111")
+
+    response = page_of(client, province.coordinator_user, case)
+
+    assert duplicate_codes(response) == [similar.display_code]
+    assert not response.context["page"].duplicates[0].same_phone
+    assert similar.display_code in response.content.decode()
+
+
+def test_a_unit_never_sees_the_duplicates_which_would_link_a_reporters_cases(client,
+                                                                            province):
+    case = drive.assigned(province, MONDAY, title=TITLE)
+    province.receive(now=MONDAY + timedelta(hours=1), title="Cống thoát nước nghẹt")
+
+    response = page_of(client, province.roads_staff_user, case)
+
+    assert response.context["page"].duplicates is None
+    assert 'id="case-duplicates"' not in response.content.decode()
+
+
+def test_the_reporters_photo_is_on_the_case_page_through_the_checked_view(client, province,
+                                                                         settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = drive.assigned(province, MONDAY)
+    photo = Attachment.objects.create(case=case, kind="photo", content_type="image/jpeg",
+                                      size=4, sha256="0" * 64,
+                                      file=ContentFile(b"\xff\xd8\xff\xd9", name="x.jpg"))
+    url = reverse("public:attachment", args=[photo.pk])
+
+    html = page_of(client, province.roads_staff_user, case).content.decode()
+
+    assert f'href="{url}"' in html
+    assert client.get(url).status_code == 200
+    client.force_login(province.power_staff_user)  # a unit the case was not sent to
+    assert client.get(url).status_code == 404
+
+
+def test_the_approved_reply_letter_is_linked_with_the_upload_for_the_leader(client, province):
+    case = drive.approved(province, MONDAY)
+    assignment = drive.assignment_of(case, province.roads)
+
+    html = page_of(client, province.roads_leader_user, case).content.decode()
+
+    assert reverse("reports:reply_letter", args=[assignment.pk]) in html
+    assert reverse("reports:signed_letter", args=[assignment.pk]) in html
+    staff_html = page_of(client, province.roads_staff_user, case).content.decode()
+    assert reverse("reports:reply_letter", args=[assignment.pk]) in staff_html
+    assert reverse("reports:signed_letter", args=[assignment.pk]) not in staff_html
+
+
+def test_a_later_duplicate_found_at_its_intake_is_listed_on_the_earlier_case_too(client,
+                                                                                province):
+    earlier = province.receive(title=TITLE)
+    assert duplicate_codes(page_of(client, province.coordinator_user, earlier)) == []
+    later = province.receive(now=MONDAY + timedelta(days=1), title=TITLE + " (lần 2)",
+                             reporter_phone="0987654321")
+
+    assert duplicate_codes(page_of(client, province.coordinator_user, later)) == [
+        earlier.display_code]
+    assert duplicate_codes(page_of(client, province.coordinator_user, earlier)) == [
+        later.display_code]
