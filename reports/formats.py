@@ -51,11 +51,19 @@ def reporting_body() -> str:
 
 def period_phrase(kind: str, start: date, end: date) -> str:
     """The period as a report's title names it: "tháng 10 năm 2026", "quý III năm 2026"."""
+    # Named by the last day: a period cut off on the 14th (Decree 09/2019) starts in the
+    # month, quarter or year before the one it reports on.
     if kind == "monthly":
-        return f"tháng {start.month} năm {start.year}"
+        return f"tháng {end.month} năm {end.year}"
     if kind == "quarterly":
-        roman = ("I", "II", "III", "IV")[(start.month - 1) // 3]
-        return f"quý {roman} năm {start.year}"
+        roman = ("I", "II", "III", "IV")[(end.month - 1) // 3]
+        return f"quý {roman} năm {end.year}"
     if kind == "yearly":
-        return f"năm {start.year}"
+        return f"năm {end.year}"
     return f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+
+
+def period_dates(start: date, end: date) -> str:
+    """The days a report counts, as its cover states them (Decree 09/2019, Art. 12):
+    "(Số liệu tính từ ngày 15/09/2026 đến ngày 14/10/2026)"."""
+    return f"(Số liệu tính từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y})"

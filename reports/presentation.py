@@ -32,6 +32,7 @@ class Table:
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     wide: bool = False  # printed on a landscape page
+    note: str = ""  # a line under the table, e.g. how many rows were left out
 
 
 def percent(rate: float | None) -> str:

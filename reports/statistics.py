@@ -26,19 +26,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,11 +44,9 @@ from django.utils.translation import gettext_lazy
 from feedback.models import Rating
 from routing.models import Area, Category, Unit
 from workflow.models import Assignment, Case, CaseEvent, DeadlineAlert
-from workflow.worktime import get_calendar
+from workflow.worktime import get_calendar, parse_working_hours
 
 OVERDUE_LIST_LIMIT = 200
-# Working time is counted on the calendar in Python: at most this many pairs per stage.
-STAGE_SAMPLE_LIMIT = 20_000
 
 
 class PeriodError(ValueError):
@@ -58,9 +54,27 @@ class PeriodError(ValueError):
 
 
 # --- Period --------------------------------------------------------------------------------
+# The last day a periodic report counts (Decree 09/2019/NĐ-CP, Art. 12, "thời gian chốt số
+# liệu"): a reporting month runs from the 15th of the month before to the 14th.
+CUTOFF_DAY = 14
+CALENDAR = "calendar"
+REPORTING = "reporting"
+BASES = (REPORTING, CALENDAR)
+
+
+def _month_before(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
 @dataclass(frozen=True)
 class Period:
-    """Whole local days from ``start`` to ``end``, both included."""
+    """Whole local days from ``start`` to ``end``, both included.
+
+    A month, quarter or year is by default the reporting period of Decree 09/2019/NĐ-CP,
+    Art. 12, named by its last day: "2026-10" is 15/09/2026–14/10/2026, "2026-Q1" is
+    15/12/2025–14/03/2026, "2026" is 15/12/2025–14/12/2026. The calendar month, quarter or
+    year ("calendar" basis) is there on request; a range is any days at all.
+    """
 
     start: date
     end: date
@@ -72,6 +86,7 @@ class Period:
         if self.end < self.start:
             raise PeriodError(_("The period ends before it starts."))
 
+    # The calendar's month, quarter and year.
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         last = pycalendar.monthrange(year, month)[1]
@@ -87,20 +102,52 @@ class Period:
     def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year, 12, 31), "yearly")
 
+    # The reporting periods of Decree 09/2019, Art. 12.
     @classmethod
-    def parse(cls, text: str) -> Period:
-        """"2026-10", "2026-Q3", "2026", or "2026-01-05..2026-02-20" (a range)."""
+    def reporting_month(cls, year: int, month: int) -> Period:
+        """The 15th of the month before to the 14th of `month`."""
+        py, pm = _month_before(year, month)
+        return cls(date(py, pm, CUTOFF_DAY + 1), date(year, month, CUTOFF_DAY), "monthly")
+
+    @classmethod
+    def reporting_quarter(cls, year: int, quarter: int) -> Period:
+        """The 15th of the month before the quarter to the 14th of its last month."""
+        first = 3 * (quarter - 1) + 1
+        py, pm = _month_before(year, first)
+        return cls(date(py, pm, CUTOFF_DAY + 1), date(year, first + 2, CUTOFF_DAY),
+                   "quarterly")
+
+    @classmethod
+    def reporting_year(cls, year: int) -> Period:
+        """15 December of the year before to 14 December of `year`."""
+        return cls(date(year - 1, 12, CUTOFF_DAY + 1), date(year, 12, CUTOFF_DAY), "yearly")
+
+    @classmethod
+    def reporting_month_of(cls, day: date) -> Period:
+        """The reporting month `day` falls in: from the 15th on, the next month's."""
+        if day.day <= CUTOFF_DAY:
+            return cls.reporting_month(day.year, day.month)
+        if day.month == 12:
+            return cls.reporting_month(day.year + 1, 1)
+        return cls.reporting_month(day.year, day.month + 1)
+
+    @classmethod
+    def parse(cls, text: str, *, calendar: bool = False) -> Period:
+        """"2026-10", "2026-Q3", "2026", or "2026-01-05..2026-02-20" (a range). A month,
+        quarter or year is the reporting period unless `calendar` is true."""
         text = (text or "").strip()
+        month, quarter, year = ((cls.month, cls.quarter, cls.year) if calendar else
+                                (cls.reporting_month, cls.reporting_quarter, cls.reporting_year))
         try:
             if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-                year, month = int(m[1]), int(m[2])
-                if not 1 <= month <= 12:
+                number, month_number = int(m[1]), int(m[2])
+                if not 1 <= month_number <= 12:
                     raise PeriodError(text)
-                return cls.month(year, month)
+                return month(number, month_number)
             if m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", text):
-                return cls.quarter(int(m[1]), int(m[2]))
+                return quarter(int(m[1]), int(m[2]))
             if re.fullmatch(r"\d{4}", text):
-                return cls.year(int(text))
+                return year(int(text))
             if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|–)\s*(\d{4}-\d{2}-\d{2})", text):
                 return cls(date.fromisoformat(m[1]), date.fromisoformat(m[2]), "range")
         except ValueError as exc:
@@ -114,15 +161,30 @@ class Period:
         )
 
     @property
+    def basis(self) -> str:
+        """"reporting" or "calendar" for a month, quarter or year; "" for a range. Read
+        from the days: a reporting period starts on the 15th, a calendar one on the 1st."""
+        if self.kind == "range":
+            return ""
+        return CALENDAR if self.start.day == 1 else REPORTING
+
+    @property
     def code(self) -> str:
-        """The text `parse` reads back."""
+        """The text `parse` reads back, with ``calendar=True`` for a calendar period. Named
+        by the last day, as a reporting period starts in the month before."""
         if self.kind == "monthly":
-            return f"{self.start:%Y-%m}"
+            return f"{self.end:%Y-%m}"
         if self.kind == "quarterly":
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+            return f"{self.end.year}-Q{(self.end.month - 1) // 3 + 1}"
         if self.kind == "yearly":
-            return str(self.start.year)
+            return str(self.end.year)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @property
+    def slug(self) -> str:
+        """A file name's part: the code, with the calendar basis said."""
+        code = self.code.replace("..", "_")
+        return f"{code}-{CALENDAR}" if self.basis == CALENDAR else code
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
@@ -295,25 +357,42 @@ EVENT_REVISION = "sent_back_revision"
 EVENT_REPROCESS = "sent_back_reprocess"
 
 
+def _late_ids(period: Period) -> QuerySet[DeadlineAlert]:
+    """The assignments `_late` says are late, as a set the database hashes once (an
+    ``IN (…)`` instead of one probe of the ledger per handled assignment)."""
+    return DeadlineAlert.objects.filter(
+        kind=DeadlineAlert.Kind.OVERDUE, at__lt=period.bounds[1], assignment__isnull=False
+    ).values("assignment_id")
+
+
+SUMMARY_EVENTS = (EVENT_RETURNED, EVENT_REDISTRIBUTED, EVENT_REVISION, EVENT_REPROCESS)
+
+
 def summary(period: Period, scope: Scope) -> Summary:
-    """The report's headline figures, in four aggregate queries."""
+    """The report's headline figures, in five aggregate queries.
+
+    Each query reads only the rows its counts can see, through an index: the cases
+    received or published in the period or still open, the assignments approved in it,
+    the events of the kinds counted."""
     end = period.bounds[1]
     in_period = period.lookup("received_at")
-    cases = Case.objects.filter(scope.cases()).aggregate(
+    published = period.lookup("published_at")
+    still_open = Q(received_at__lt=end, state__in=Case.OPEN_STATES)
+    cases = Case.objects.filter(scope.cases()).filter(in_period | published | still_open).aggregate(
         received=Count("pk", filter=in_period),
         rejected=Count("pk", filter=in_period & Q(state=Case.State.REJECTED)),
-        published=Count("pk", filter=period.lookup("published_at")),
-        open=Count("pk", filter=Q(received_at__lt=end, state__in=Case.OPEN_STATES)),
+        published=Count("pk", filter=published),
+        open=Count("pk", filter=still_open),
     )
-    handled = _handled(period, scope).annotate(is_late=_late(period)).aggregate(
+    handled = _handled(period, scope).aggregate(
         handled=Count("pk"),
-        late=Count("pk", filter=Q(is_late=True)),
+        late=Count("pk", filter=Q(pk__in=_late_ids(period))),
         extended=Count("pk", filter=Q(is_extended=True)),
     )
     overdue_now = Assignment.objects.filter(
         scope.assignments(), state__in=Assignment.UNIT_WORK_STATES, overdue_at__isnull=False
     ).count()
-    events = _events(period, scope).aggregate(
+    events = _events(period, scope).filter(kind__in=SUMMARY_EVENTS).aggregate(
         returned=Count("pk", filter=Q(kind=EVENT_RETURNED)),
         redistributed=Count("pk", filter=Q(kind=EVENT_REDISTRIBUTED)),
         revisions=Count("pk", filter=Q(kind=EVENT_REVISION)),
@@ -361,93 +440,129 @@ def received(period: Period, scope: Scope) -> Received:
         for r in Assignment.objects.filter(scope.assignments(), period.lookup("case__received_at"))
         .exclude(state=Assignment.State.RETURNED)
         .order_by().values("unit__code", "unit__name")
-        .annotate(n=Count("case", distinct=True)).order_by("-n", "unit__name")
+        # A unit holds a case at most once (assignment_one_active_per_unit): no DISTINCT.
+        .annotate(n=Count("case")).order_by("-n", "unit__name")
     ]
     return Received(total=cases.count(), by_channel=by_channel, by_category=by_category,
                     by_area=by_area, by_unit=by_unit)
 
 
-def _count(qs: QuerySet, group: str = "unit", counted: str = "pk",
-           distinct: bool = False) -> Coalesce:
-    """A correlated COUNT of `qs` per unit, 0 when there is no row."""
-    return Coalesce(
-        Subquery(
-            qs.filter(**{group: OuterRef("pk")}).order_by().values(group)
-            .annotate(n=Count(counted, distinct=distinct)).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
+def _sql(qs: QuerySet) -> tuple[str, tuple]:
+    """A queryset's SQL and parameters, to join as a derived table."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    return sql, tuple(params)
+
+
+# The unit ranking's figures: each one the column of a grouped derived table (by unit_id).
+UNIT_FIGURES = (
+    "received", "handled", "late", "extended", "open", "overdue_now", "returned",
+    "redistributed", "satisfied", "accepted", "unsatisfied",
+)
+
+
+def _unit_groups(period: Period, scope: Scope) -> list[QuerySet]:
+    """Four grouped aggregates, one row per unit: its assignments, the cases it received,
+    the events charged to it and the ratings of the cases it held. Each reads only the
+    period's rows (or the open work) through an index, once for every unit together."""
+    start, end = period.bounds
+    mine = Assignment.objects.filter(scope.assignments())
+    handled = period.lookup("approved_at") & Q(state=Assignment.State.APPROVED)
+    at_work = Q(state__in=Assignment.UNIT_WORK_STATES)
+    assignments = (
+        mine.filter(handled | at_work).order_by().values("unit_id").annotate(
+            handled=Count("pk", filter=handled),
+            late=Count("pk", filter=handled & Q(pk__in=_late_ids(period))),
+            extended=Count("pk", filter=handled & Q(is_extended=True)),
+            open=Count("pk", filter=at_work & Q(assigned_at__lt=end)),
+            overdue_now=Count("pk", filter=at_work & Q(overdue_at__isnull=False)),
+        )
     )
-
-
-def _rate(numerator, denominator) -> Cast:
-    return Cast(numerator, FloatField()) / NullIf(Cast(denominator, FloatField()), Value(0.0))
+    # A unit holds a case at most once (assignment_one_active_per_unit): no DISTINCT needed.
+    held = mine.exclude(state=Assignment.State.RETURNED)
+    received_cases = (
+        held.filter(period.lookup("case__received_at")).order_by().values("unit_id")
+        .annotate(received=Count("case_id"))
+    )
+    events = CaseEvent.objects.filter(
+        period.lookup("at"), kind__in=(EVENT_RETURNED, EVENT_REDISTRIBUTED), unit__isnull=False
+    )
+    if scope.area is not None:
+        events = events.filter(scope.cases("case__"))
+    event_counts = events.order_by().values("unit_id").annotate(
+        returned=Count("pk", filter=Q(kind=EVENT_RETURNED)),
+        redistributed=Count("pk", filter=Q(kind=EVENT_REDISTRIBUTED)),
+    )
+    # A rating counts for every unit that held the case (one join: same filter call).
+    ratings = (
+        held.filter(period.lookup("case__ratings__created_at"),
+                    case__ratings__value__in=Rating.Value.values)
+        .order_by().values("unit_id").annotate(**{
+            name: Count("case__ratings", filter=Q(case__ratings__value=value))
+            for name, value in (("satisfied", Rating.Value.SATISFIED),
+                                ("accepted", Rating.Value.ACCEPTED),
+                                ("unsatisfied", Rating.Value.UNSATISFIED))
+        })
+    )
+    return [assignments, received_cases, event_counts, ratings]
 
 
 def unit_ranking(period: Period, scope: Scope) -> list[UnitRow]:
     """Every unit's figures in one query, best on-time rate first, then best satisfaction
-    (Art. 14–15). Units with no handled case rank after the rest, by name."""
-    end = period.bounds[1]
-    assignments = Assignment.objects.filter(scope.assignments())
-    handled = _handled(period, scope)
-    held = Assignment.objects.exclude(state=Assignment.State.RETURNED).filter(
-        scope.assignments()
-    )
-    events = CaseEvent.objects.filter(period.lookup("at"))
-    if scope.area is not None:
-        events = events.filter(scope.cases("case__"))
-    # A rating counts for every unit that held the case (one join: same filter call).
-    def rated(value: str) -> QuerySet[Assignment]:
-        return held.filter(
-            period.lookup("case__ratings__created_at") & Q(case__ratings__value=value)
-        )
+    (Art. 14–15). Units with no handled case rank after the rest, by name.
 
-    units = Unit.objects.all()
+    The units are joined to four grouped aggregates (``_unit_groups``), so the query reads
+    the period's rows once for all units instead of once per unit and figure."""
+    groups = _unit_groups(period, scope)
+    column = {}  # figure -> the derived table's alias that holds it
+    joins, params = [], []
+    for n, qs in enumerate(groups):
+        alias = f"g{n}"
+        for name in qs.query.annotations:
+            column[name] = alias
+        sql, group_params = _sql(qs)
+        joins.append(f'LEFT JOIN ({sql}) {alias} ON {alias}."unit_id" = u."id"')
+        params.extend(group_params)
+    figure = {name: f'COALESCE({column[name]}."{name}", 0)' for name in UNIT_FIGURES}
+    on_time = f"({figure['handled']} - {figure['late']})"
+    good = f"({figure['satisfied']} + {figure['accepted']})"
+    on_time_rate = f"{on_time}::float8 / NULLIF({figure['handled']}::float8, 0.0)"
+    satisfaction_rate = (
+        f"{good}::float8 / NULLIF(({good} + {figure['unsatisfied']})::float8, 0.0)"
+    )
     if scope.unit is not None:
-        units = units.filter(pk=scope.unit.pk)
-    qs = units.annotate(
-        received=_count(
-            held.filter(period.lookup("case__received_at")), counted="case", distinct=True
-        ),
-        handled=_count(handled),
-        late=_count(handled.filter(_late(period))),
-        extended=_count(handled.filter(is_extended=True)),
-        open=_count(held.filter(state__in=Assignment.UNIT_WORK_STATES, assigned_at__lt=end)),
-        overdue_now=_count(
-            assignments.filter(state__in=Assignment.UNIT_WORK_STATES, overdue_at__isnull=False)
-        ),
-        returned=_count(events.filter(kind=EVENT_RETURNED)),
-        redistributed=_count(events.filter(kind=EVENT_REDISTRIBUTED)),
-        satisfied=_count(rated(Rating.Value.SATISFIED), counted="case__ratings", distinct=True),
-        accepted=_count(rated(Rating.Value.ACCEPTED), counted="case__ratings", distinct=True),
-        unsatisfied=_count(
-            rated(Rating.Value.UNSATISFIED), counted="case__ratings", distinct=True
-        ),
-    ).annotate(
-        on_time=F("handled") - F("late"),
-        on_time_rate=_rate(F("handled") - F("late"), F("handled")),
-        satisfaction_rate=_rate(
-            F("satisfied") + F("accepted"), F("satisfied") + F("accepted") + F("unsatisfied")
-        ),
-    )
-    if scope.unit is None:
+        where, where_params = 'u."id" = %s', [scope.unit.pk]
+    else:
         # Inactive units and, in an area, units with nothing there drop out.
-        activity = Q(received__gt=0) | Q(handled__gt=0) | Q(open__gt=0) | Q(returned__gt=0)
-        qs = qs.filter(activity if scope.area is not None else activity | Q(is_active=True))
-    qs = qs.order_by(
-        F("on_time_rate").desc(nulls_last=True),
-        F("satisfaction_rate").desc(nulls_last=True),
-        "name",
+        activity = " OR ".join(
+            f"{figure[name]} > 0" for name in ("received", "handled", "open", "returned")
+        )
+        where = activity if scope.area is not None else f'{activity} OR u."is_active"'
+        where_params = []
+    # Only our own identifiers are formatted in; every value is a parameter.
+    select = ", ".join(figure[name] for name in UNIT_FIGURES[:3])
+    rest = ", ".join(figure[name] for name in UNIT_FIGURES[3:])
+    sql = (
+        f'SELECT u."id", u."code", u."name", {select}, {on_time}, {rest}, '  # noqa: S608
+        f"{on_time_rate} AS on_time_rate, {satisfaction_rate} AS satisfaction_rate "
+        f'FROM {Unit._meta.db_table} u {" ".join(joins)} '
+        f"WHERE {where} "
+        f'ORDER BY on_time_rate DESC NULLS LAST, satisfaction_rate DESC NULLS LAST, u."name"'
     )
-    fields = [
-        "pk", "code", "name", "received", "handled", "on_time", "late", "extended", "open",
-        "overdue_now", "returned", "redistributed", "satisfied", "accepted", "unsatisfied",
-        "on_time_rate", "satisfaction_rate",
-    ]
-    return [
-        UnitRow(rank, *values)
-        for rank, values in enumerate(qs.values_list(*fields), start=1)
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where_params])
+        rows = cursor.fetchall()
+    result = []
+    for rank, (pk, code, name, received_, handled, late, on_time, extended, open_,
+               overdue, returned, redistributed, satisfied, accepted, unsatisfied,
+               on_time_rate, satisfaction_rate) in enumerate(rows, start=1):
+        result.append(UnitRow(
+            rank=rank, unit_id=pk, code=code, name=name, received=received_,
+            handled=handled, on_time=on_time, late=late, extended=extended, open=open_,
+            overdue_now=overdue, returned=returned, redistributed=redistributed,
+            satisfied=satisfied, accepted=accepted, unsatisfied=unsatisfied,
+            on_time_rate=on_time_rate, satisfaction_rate=satisfaction_rate,
+        ))
+    return result
 
 
 def overdue_now(scope: Scope, now: datetime, limit: int = OVERDUE_LIST_LIMIT) -> list[OverdueRow]:
@@ -460,6 +575,8 @@ def overdue_now(scope: Scope, now: datetime, limit: int = OVERDUE_LIST_LIMIT) ->
             scope.assignments(), state__in=Assignment.UNIT_WORK_STATES, overdue_at__isnull=False
         )
         .select_related("case", "unit")
+        .only("state", "due_at", "case__tracking_code", "case__title", "case__is_state_secret",
+              "unit__name")
         .order_by(F("due_at").asc(nulls_last=True), "pk")[:limit]
     )
     working_calendar = get_calendar()
@@ -495,13 +612,20 @@ class StageTime:
 
 EVENT_DISPATCHED = "dispatched"
 EVENT_APPROVED = "mark_approved"
+# Working time is counted from at most this many years before the period: a stage that
+# started earlier counts from 1 January of that year.
+STAGE_HISTORY_YEARS = 10
 
 
-def _stage_pairs(period: Period, scope: Scope) -> list[tuple[str, str, QuerySet]]:
-    """Per stage: key, label and a query of (start, end) pairs, newest end first."""
+def _stage_pairs(period: Period, scope: Scope,
+                 sample: bool = False) -> list[tuple[str, str, QuerySet]]:
+    """Per stage: key, label and a query of (start, end, key) rows, newest end first; a
+    row without a start is no stage (`_stage_sql` skips it; a `sample` has none).
+
+    Each reads the stages ended in the period through an index on their end."""
     first_dispatch = Subquery(
-        CaseEvent.objects.filter(case=OuterRef("pk"), kind=EVENT_DISPATCHED)
-        .order_by("at").values("at")[:1]
+        CaseEvent.objects.filter(case=OuterRef("case"), kind=EVENT_DISPATCHED)
+        .order_by("at", "pk").values("pk")[:1]
     )
     approved = Subquery(
         CaseEvent.objects.filter(
@@ -510,40 +634,145 @@ def _stage_pairs(period: Period, scope: Scope) -> list[tuple[str, str, QuerySet]
     )
     cases = Case.objects.filter(scope.cases())
     assignments = Assignment.objects.filter(scope.assignments())
+    # A case published without an approval mark has no publication stage: the stage query
+    # skips rows without a start, so the subquery need not run twice, except for a sample.
+    published = (
+        cases.filter(period.lookup("published_at")).annotate(stage_start=approved)
+        .values_list("stage_start", "published_at", "pk").order_by("-published_at", "-pk")
+    )
     return [
+        # A case's first dispatch, read from the period's dispatches (not from every case).
         ("intake", _("Intake (received to dispatched)"),
-         cases.annotate(stage_end=first_dispatch).filter(period.lookup("stage_end"))
-         .values_list("received_at", "stage_end").order_by("-stage_end", "-pk")),
+         CaseEvent.objects.filter(period.lookup("at"), scope.cases("case__"),
+                                  kind=EVENT_DISPATCHED)
+         .filter(pk=first_dispatch)
+         .values_list("case__received_at", "at", "case_id").order_by("-at", "-case_id")),
         ("acceptance", _("Acceptance by the unit"),
          assignments.filter(period.lookup("accepted_at"))
-         .values_list("assigned_at", "accepted_at").order_by("-accepted_at", "-pk")),
+         .values_list("assigned_at", "accepted_at", "pk").order_by("-accepted_at", "-pk")),
         ("handling", _("Handling (accepted to draft submitted)"),
          assignments.filter(period.lookup("submitted_at"), accepted_at__isnull=False)
-         .values_list("accepted_at", "submitted_at").order_by("-submitted_at", "-pk")),
+         .values_list("accepted_at", "submitted_at", "pk").order_by("-submitted_at", "-pk")),
         ("approval", _("Approval by the unit leader"),
          _handled(period, scope).filter(submitted_at__isnull=False)
-         .values_list("submitted_at", "approved_at").order_by("-approved_at", "-pk")),
+         .values_list("submitted_at", "approved_at", "pk").order_by("-approved_at", "-pk")),
         ("publication", _("Publication (approved to published)"),
-         cases.filter(period.lookup("published_at")).annotate(stage_start=approved)
-         .filter(stage_start__isnull=False)
-         .values_list("stage_start", "published_at").order_by("-published_at", "-pk")),
+         published.filter(stage_start__isnull=False) if sample else published),
     ]
 
 
-def stage_times(period: Period, scope: Scope, limit: int = STAGE_SAMPLE_LIMIT) -> list[StageTime]:
-    """Average working minutes of each stage that ended in the period: one query per stage,
-    at most `limit` (start, end) pairs each, counted on the working calendar."""
-    working_calendar = get_calendar()
+MICROSECONDS = 1_000_000
+
+
+@dataclass(frozen=True)
+class _WorkingClock:
+    """The working calendar as the database reads it, in whole microseconds.
+
+    W(t), the working time from local midnight of ``first`` to t, is the day's
+    ``cumulative`` plus, on a working day, the working time of that day up to t's time of
+    day. The working minutes from s to e are ``(W(e) - W(s)) // 60 s``, 0 when e <= s:
+    exactly what ``WorkingCalendar.working_minutes_between`` counts, here for every row
+    of a stage at once: the days (from the calendar) go to the database as two arrays."""
+
+    first: date
+    cumulative: list[int]  # working microseconds before each day from `first` on
+    working: list[int]  # 1 for a working day
+    blocks: tuple[tuple[int, int], ...]  # working hours, microseconds from midnight
+    tz: str
+
+    @classmethod
+    def covering(cls, period: Period) -> _WorkingClock:
+        working_calendar = get_calendar()
+        blocks = tuple(
+            (int(start.total_seconds()) * MICROSECONDS, int(end.total_seconds()) * MICROSECONDS)
+            for start, end in parse_working_hours(settings.WORKING_HOURS)
+        )
+        day_length = sum(end - start for start, end in blocks)
+        first = date(period.start.year - STAGE_HISTORY_YEARS, 1, 1)
+        cumulative, working, total = [], [], 0
+        day = first
+        # One day past the period: its midnight closes the period's last day.
+        while day <= period.end + timedelta(days=1):
+            works = working_calendar.is_working_day(day)
+            cumulative.append(total)
+            working.append(int(works))
+            total += day_length if works else 0
+            day += timedelta(days=1)
+        return cls(first, cumulative, working, blocks, working_calendar.tz.key)
+
+    @property
+    def last(self) -> date:
+        return self.first + timedelta(days=len(self.cumulative) - 1)
+
+    def local(self, column: str) -> str:
+        """The moment in local time, kept inside the days covered (before: the first
+        midnight; after: the last)."""
+        return f"LEAST(GREATEST(({column} AT TIME ZONE %s), %s::timestamp), %s::timestamp)"
+
+    def local_params(self) -> list:
+        return [self.tz, self.first, self.last]
+
+    def worked(self, since_midnight: str) -> str:
+        """SQL: the working microseconds of a working day up to `since_midnight`."""
+        return " + ".join(
+            f"LEAST(GREATEST({since_midnight} - {start}, 0), {end - start})"
+            for start, end in self.blocks
+        )
+
+
+
+def _stage_sql(clock: _WorkingClock, pairs: QuerySet, limit: int | None) -> tuple[str, list]:
+    """COUNT, SUM of working minutes and the number of rows there were, in one query: each
+    row's local start and end looked up in the day arrays by their day's index."""
+    inner, inner_params = _sql(pairs.order_by() if limit is None else pairs[: limit + 1])
+    minutes = (
+        "GREATEST(((clock.cumulative[l.end_day] + clock.working[l.end_day] * "
+        f"({clock.worked('l.end_us')})) - "
+        "(clock.cumulative[l.start_day] + clock.working[l.start_day] * "
+        f"({clock.worked('l.start_us')}))) / {60 * MICROSECONDS}, 0)"
+    )
+    if limit is None:
+        rows, kept = "", "TRUE"
+    else:
+        rows = ", ROW_NUMBER() OVER (ORDER BY l.stage_end DESC, l.row_key DESC) AS n"
+        kept = f"q.n <= {int(limit)}"
+    since_midnight = "ROUND(date_part('epoch', {}::time) * 1000000)::bigint"
+    # Only our own identifiers and numbers are formatted in; every value is a parameter.
+    sql = (
+        "WITH clock AS MATERIALIZED (SELECT %s::bigint[] AS cumulative, "  # noqa: S608
+        "%s::int[] AS working) "
+        f"SELECT COUNT(*) FILTER (WHERE {kept}), SUM(q.minutes) FILTER (WHERE {kept}), "
+        "COUNT(*) "
+        f"FROM (SELECT {minutes} AS minutes{rows} "
+        "FROM (SELECT m.stage_start::date - %s::date + 1 AS start_day, "
+        "m.stage_end::date - %s::date + 1 AS end_day, "
+        f"{since_midnight.format('m.stage_start')} AS start_us, "
+        f"{since_midnight.format('m.stage_end')} AS end_us, m.stage_end, m.row_key "
+        f"FROM (SELECT {clock.local('p.stage_start')} AS stage_start, "
+        f"{clock.local('p.stage_end')} AS stage_end, p.row_key "
+        f"FROM ({inner}) p (stage_start, stage_end, row_key) "
+        "WHERE p.stage_start IS NOT NULL OFFSET 0) m) l "
+        "CROSS JOIN clock) q"
+    )
+    return sql, [clock.cumulative, clock.working, clock.first, clock.first,
+                 *clock.local_params(), *clock.local_params(), *inner_params]
+
+
+def stage_times(period: Period, scope: Scope, limit: int | None = None) -> list[StageTime]:
+    """Average working minutes of each stage that ended in the period: one aggregate query
+    per stage, the working time of each stage counted on the working calendar by the
+    database. With `limit`, only the latest `limit` stages of each kind are averaged."""
+    clock = _WorkingClock.covering(period)
     result = []
-    for key, label, pairs in _stage_pairs(period, scope):
-        rows = list(pairs[: limit + 1])
-        capped = len(rows) > limit
-        rows = rows[:limit]
-        minutes = [working_calendar.working_minutes_between(start, end) for start, end in rows]
-        result.append(StageTime(
-            key=key, label=label, count=len(rows),
-            average_minutes=sum(minutes) / len(minutes) if minutes else None, capped=capped,
-        ))
+    with connection.cursor() as cursor:
+        for key, label, pairs in _stage_pairs(period, scope, sample=limit is not None):
+            cursor.execute(*_stage_sql(clock, pairs, limit))
+            count, total, rows = cursor.fetchone()
+            result.append(StageTime(
+                key=key, label=label, count=count,
+                average_minutes=int(total) / count if count else None,
+                capped=limit is not None and rows > limit,
+            ))
     return result
 
 

@@ -9,5 +9,12 @@ urlpatterns = [
     path("cases/", views.drilldown, name="cases"),
     path("report.pdf", views.download_pdf, name="pdf"),
     path("report.xlsx", views.download_xlsx, name="xlsx"),
+    path("drafts/", views.drafts, name="drafts"),
+    path("drafts/<int:pk>/", views.draft, name="draft"),
+    path("drafts/<int:pk>/final/", views.draft_finalise, name="draft_finalise"),
+    path("drafts/<int:pk>/report.pdf", views.draft_pdf, name="draft_pdf"),
+    path("drafts/<int:pk>/report.xlsx", views.draft_xlsx, name="draft_xlsx"),
     path("reply/<int:assignment_pk>.pdf", views.reply_letter, name="reply_letter"),
+    path("reply/<int:assignment_pk>/signed/", views.signed_letter, name="signed_letter"),
+    path("letter/<int:assignment_pk>.pdf", views.public_letter, name="public_letter"),
 ]

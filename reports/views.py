@@ -1,35 +1,57 @@
-"""The supervisors' and leaders' dashboard, its downloads and the Appendix 1 reply letter.
+"""The supervisors' and leaders' dashboard, its downloads, the periodic report drafts and
+the Appendix 1 reply letter.
 
 Supervisors and the coordination centre see every scope; a unit leader sees their own
-unit(s) only; anyone else is refused (403). The reply letter is the coordinator's and the
-unit's only, and exists once the leader approved the draft (404 otherwise).
+unit(s) only; anyone else is refused (403). The report drafts are the department's:
+supervisors and administrators only (403 for anyone else). The reply letter is the
+coordinator's and the unit's only, and exists once the leader approved the draft (404
+otherwise); its signed copy is uploaded by the coordinator or a leader of the unit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from routing.audit import record
 from routing.models import AuditEvent, Unit
 from routing.selectors import Actor, actor_for
+from workflow.models import Assignment
 from workflow.selectors import get_assignment_for
 
+from . import services
 from .charts import SANS
 from .drilldown import PAGE_SIZE, case_rows, metric_labels, metric_queryset, unit_column_metrics
-from .forms import ReportFilterForm
-from .pdf import approved_draft, periodic_pdf, reply_letter_pdf
+from .formats import period_phrase
+from .forms import ReportDraftForm, ReportFilterForm, SignedLetterForm
+from .letters import (
+    LetterFile,
+    latest_signed,
+    letter_file,
+    may_read_staff_letter,
+    may_upload,
+    public_assignments,
+)
+from .models import ReportDraft, ReportDraftNotice
+from .pdf import periodic_pdf
 from .presentation import report_charts, report_tables, summary_items
-from .statistics import Period, Scope, build_report, scope_label
+from .statistics import CALENDAR, Period, Scope, build_report, scope_label
 from .xlsx import periodic_workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,9 +61,17 @@ def may_see_province(actor: Actor) -> bool:
     return actor.is_supervisor or actor.is_coordinator or actor.is_admin
 
 
-def this_month() -> Period:
+def may_prepare_reports(actor: Actor) -> bool:
+    """The department that sends the periodic reports: supervisors and administrators."""
+    return actor.is_supervisor or actor.is_admin
+
+
+def this_month(*, calendar: bool = False) -> Period:
+    """The month in progress: the reporting month (15th to 14th) unless `calendar`."""
     today = timezone.localdate()
-    return Period.month(today.year, today.month)
+    if calendar:
+        return Period.month(today.year, today.month)
+    return Period.reporting_month_of(today)
 
 
 @dataclass(frozen=True)
@@ -66,13 +96,15 @@ def select(request: HttpRequest, actor: Actor) -> Selection:
     unit, area = data.get("unit"), data.get("area")
     if not may_see_province(actor) and unit is None:
         unit = Unit.objects.filter(pk__in=actor.leader_units).order_by("name").first()
-    return Selection(form=form, period=data.get("period") or this_month(),
-                     scope=Scope(unit=unit, area=area))
+    period = data.get("period") or this_month(calendar=data.get("basis") == CALENDAR)
+    return Selection(form=form, period=period, scope=Scope(unit=unit, area=area))
 
 
 def _query(selection: Selection, **extra: str) -> str:
     q = QueryDict(mutable=True)
     q["period"] = selection.period.code
+    if selection.period.basis == CALENDAR:
+        q["basis"] = CALENDAR
     if selection.scope.unit:
         q["unit"] = selection.scope.unit.code
     if selection.scope.area:
@@ -126,6 +158,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": report_charts(report, font_family=SANS),
         "pdf_url": f"{reverse('reports:pdf')}?{query}",
         "xlsx_url": f"{reverse('reports:xlsx')}?{query}",
+        "drafts_url": reverse("reports:drafts") if may_prepare_reports(actor) else "",
+        "waiting_drafts": ReportDraftNotice.objects.filter(
+            user=request.user, draft__status=ReportDraft.Status.DRAFT
+        ).count() if may_prepare_reports(actor) else 0,
     })
 
 
@@ -166,10 +202,12 @@ def _download(request: HttpRequest, fmt: str) -> HttpResponse:
         data, content_type = periodic_pdf(report, language=language), "application/pdf"
     else:
         data, content_type = periodic_workbook(report, language=language), XLSX_TYPE
+    period = selection.period
     record(AuditEvent.Action.EXPORT, request=request, kind=f"report_{fmt}",
-           period=selection.period.code, scope=selection.scope.kind)
+           period=period.code, basis=period.basis, start=period.start.isoformat(),
+           end=period.end.isoformat(), scope=selection.scope.kind)
     response = HttpResponse(data, content_type=content_type)
-    name = f"bao-cao-1022-{selection.period.code.replace('..', '_')}.{fmt}"
+    name = f"bao-cao-1022-{period.slug}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -186,18 +224,219 @@ def download_xlsx(request: HttpRequest) -> HttpResponse:
     return _download(request, "xlsx")
 
 
+# --- Periodic report drafts (Art. 13.7) ------------------------------------------------
+DRAFTS_PAGE_SIZE = 24
+
+
+def _drafts_actor(request: HttpRequest) -> Actor:
+    actor = actor_for(request.user)
+    if not may_prepare_reports(actor):
+        raise PermissionDenied(_("Periodic report drafts are for supervisors and "
+                                 "administrators."))
+    return actor
+
+
+def get_draft_for(actor: Actor, pk: int) -> ReportDraft:
+    """The draft, for those who prepare the reports (the caller checked); 404 if none."""
+    return get_object_or_404(ReportDraft.objects.select_related("updated_by"), pk=pk)
+
+
+def draft_period(draft: ReportDraft) -> Period:
+    return Period(draft.period_start, draft.period_end, draft.kind)
+
+
+def _draft_title(draft: ReportDraft) -> str:
+    label = ReportDraft.Kind(draft.kind).label
+    return f"{label} · {period_phrase(draft.kind, draft.period_start, draft.period_end)}"
+
+
+@login_required
+@require_safe
+def drafts(request: HttpRequest) -> HttpResponse:
+    _drafts_actor(request)
+    page = Paginator(ReportDraft.objects.order_by("-due_on", "kind", "pk"),
+                     DRAFTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/drafts.html", {
+        "page": page,
+        "rows": [{"draft": d, "title": _draft_title(d),
+                  "url": reverse("reports:draft", args=[d.pk])} for d in page.object_list],
+        "dashboard_url": reverse("reports:dashboard"),
+    })
+
+
+def _draft_page(request: HttpRequest, draft: ReportDraft, form: ReportDraftForm,
+                status: int = 200) -> HttpResponse:
+    return render(request, "reports/draft.html", {
+        "draft": draft,
+        "title": _draft_title(draft),
+        "form": form,
+        "pdf_url": reverse("reports:draft_pdf", args=[draft.pk]),
+        "xlsx_url": reverse("reports:draft_xlsx", args=[draft.pk]),
+        "finalise_url": reverse("reports:draft_finalise", args=[draft.pk]),
+        "drafts_url": reverse("reports:drafts"),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _drafts_actor(request)
+    report_draft = get_draft_for(actor, pk)
+    if request.method != "POST":
+        form = ReportDraftForm(initial={"difficulties": report_draft.difficulties,
+                                        "number": report_draft.number})
+        return _draft_page(request, report_draft, form)
+    form = ReportDraftForm(request.POST)
+    if not form.is_valid():
+        return _draft_page(request, report_draft, form, status=400)
+    try:
+        with transaction.atomic():
+            saved = services.update_draft(draft_id=report_draft.pk, actor=actor,
+                                          now=timezone.now(), **form.cleaned_data)
+            record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=saved,
+                   change="report_draft_edited")
+    except services.ReportError as exc:
+        form.add_error(None, str(exc))
+        return _draft_page(request, report_draft, form, status=400)
+    messages.success(request, _("The report text was saved."))
+    return redirect("reports:draft", pk=saved.pk)
+
+
+@login_required
+@require_POST
+def draft_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _drafts_actor(request)
+    report_draft = get_draft_for(actor, pk)
+    try:
+        with transaction.atomic():
+            services.finalise_draft(draft_id=report_draft.pk, actor=actor, now=timezone.now())
+            record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=report_draft,
+                   change="report_draft_finalised")
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The report was marked as final."))
+    return redirect("reports:draft", pk=report_draft.pk)
+
+
+def _draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A draft is counted again at every download; a final report is served as stored."""
+    actor = _drafts_actor(request)
+    report_draft = get_draft_for(actor, pk)
+    content_type = "application/pdf" if fmt == "pdf" else XLSX_TYPE
+    if report_draft.is_final:
+        stored = report_draft.pdf_file if fmt == "pdf" else report_draft.xlsx_file
+        with stored.open("rb") as handle:
+            data = handle.read()
+    else:
+        report = build_report(draft_period(report_draft), Scope(), timezone.now())
+        kwargs = {"difficulties": report_draft.difficulties, "number": report_draft.number,
+                  "language": getattr(request, "LANGUAGE_CODE", "vi")}
+        data = (periodic_pdf(report, **kwargs) if fmt == "pdf"
+                else periodic_workbook(report, **kwargs))
+    record(AuditEvent.Action.EXPORT, request=request, obj=report_draft,
+           kind=f"report_draft_{fmt}", period=draft_period(report_draft).code,
+           report_kind=report_draft.kind, final=report_draft.is_final)
+    response = HttpResponse(data, content_type=content_type)
+    name = f"bao-cao-1022-{report_draft.kind}-{report_draft.period_end:%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _draft_download(request, pk, "pdf")
+
+
+@login_required
+@require_GET
+def draft_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _draft_download(request, pk, "xlsx")
+
+
+# --- The Appendix 1 reply letter ------------------------------------------------------------
+def _pdf_response(letter: LetterFile) -> HttpResponse:
+    response = HttpResponse(letter.data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{letter.filename}"'
+    if letter.digest_header:
+        response["Repr-Digest"] = letter.digest_header
+    return response
+
+
+def _staff_letter_assignment(actor: Actor, assignment_pk: int) -> Assignment:
+    assignment = get_assignment_for(actor, assignment_pk)  # 404 if not visible
+    if not may_read_staff_letter(actor, assignment):
+        raise Http404
+    return assignment
+
+
 @login_required
 @require_GET
 def reply_letter(request: HttpRequest, assignment_pk: int) -> HttpResponse:
+    """The signed letter once uploaded, else the one generated from the approved draft."""
     actor = actor_for(request.user)
-    assignment = get_assignment_for(actor, assignment_pk)  # 404 if not visible
-    if not (actor.is_coordinator or actor.is_member_of(assignment.unit_id)):
+    letter = letter_file(_staff_letter_assignment(actor, assignment_pk))
+    if letter is None:
         raise Http404
-    draft = approved_draft(assignment)
-    if draft is None:
-        raise Http404
-    response = HttpResponse(reply_letter_pdf(assignment, draft), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="tra-loi-{assignment.case.tracking_code}-{assignment.unit.code}.pdf"'
+    return _pdf_response(letter)
+
+
+@require_GET
+def public_letter(request: HttpRequest, assignment_pk: int) -> HttpResponse:
+    """The letter of a public case's unit, for anyone; 404 for any other case."""
+    assignment = get_object_or_404(
+        public_assignments().select_related("case", "unit"), pk=assignment_pk
     )
-    return response
+    letter = letter_file(assignment, public=True)
+    if letter is None:
+        raise Http404
+    return _pdf_response(letter)
+
+
+def _signed_letter_page(request: HttpRequest, assignment: Assignment, form: SignedLetterForm,
+                        status: int = 200) -> HttpResponse:
+    return render(request, "reports/signed_letter.html", {
+        "assignment": assignment,
+        "case_code": assignment.case.display_code,
+        "unit": assignment.unit.name,
+        "signed": latest_signed(assignment),
+        "form": form,
+        "letter_url": reverse("reports:reply_letter", args=[assignment.pk]),
+        "upload_url": reverse("reports:signed_letter", args=[assignment.pk]),
+        "case_url": assignment.case.get_absolute_url(),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def signed_letter(request: HttpRequest, assignment_pk: int) -> HttpResponse:
+    """Upload the letter as signed in the unit's document system (Decree 30/2020)."""
+    actor = actor_for(request.user)
+    assignment = _staff_letter_assignment(actor, assignment_pk)
+    if assignment.state != Assignment.State.APPROVED:
+        raise Http404
+    if not may_upload(actor, assignment):
+        raise PermissionDenied(_("Only a leader of the unit or the coordination centre may "
+                                 "upload the signed letter."))
+    if request.method != "POST":
+        return _signed_letter_page(request, assignment, SignedLetterForm())
+    form = SignedLetterForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _signed_letter_page(request, assignment, form, status=400)
+    try:
+        with transaction.atomic():
+            letter = services.upload_signed_letter(
+                assignment_id=assignment.pk, data=form.data_bytes, actor=actor,
+                now=timezone.now(),
+            )
+            record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=letter,
+                   change="signed_letter_uploaded", assignment=assignment.pk,
+                   case=assignment.case_id, sha256=letter.sha256,
+                   has_signature=letter.has_signature)
+    except services.ReportError as exc:
+        form.add_error("file", str(exc))
+        return _signed_letter_page(request, assignment, form, status=400)
+    messages.success(request, _("The signed letter was stored; it now replaces the generated "
+                                "one."))
+    return redirect("reports:signed_letter", assignment_pk=assignment.pk)

@@ -63,6 +63,8 @@ def periodic_workbook(
             " ".join((formats.REPORT_TITLE,
                       formats.period_phrase(period.kind, period.start, period.end))),
         ]
+        if period.kind != "range":  # a range's title already names its days
+            head.append(formats.period_dates(period.start, period.end))
         for line in head:
             ws.append([line])
         ws.append([_("Scope"), scope_label(report.scope)])

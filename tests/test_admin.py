@@ -103,3 +103,90 @@ def test_case_events_cannot_be_deleted_in_the_admin(admin_client, case):
                                  {"post": "yes"})
     assert response.status_code == 403
     assert case.events.filter(pk=event.pk).exists()
+
+
+# --- Periodic report drafts, their notices and the signed letters: read, never changed -----
+SIGNED_PDF = (
+    b"%PDF-1.7\n1 0 obj\n<< /Type /Sig /ByteRange [0 120 4216 512] /Contents <3082> >>\n"
+    b"endobj\ntrailer\n<< >>\n%%EOF\n"
+)
+REPORT_CHANGELISTS = ["reports_reportdraft", "reports_reportdraftnotice",
+                      "reports_signedletter"]
+
+
+def _report_rows(province, month: int) -> None:
+    """The drafts of the reports due in `month` of 2026, a notice to the supervisor for
+    each, and a signed letter for a case approved that month, all by the real services."""
+    from datetime import date
+
+    from reports.services import prepare_report_drafts, update_draft, upload_signed_letter
+    from tests.conftest import at
+
+    for draft in prepare_report_drafts(today=date(2026, month, 16),
+                                       now=at(2026, month, 16, 8, 0)):
+        update_draft(draft_id=draft.pk, difficulties=f"Khó khăn của tháng {month}.",
+                     number="", actor=province.supervisor, now=at(2026, month, 16, 9, 0))
+    case = drive.approved(province, at(2026, month, 2, 8, 0))
+    upload_signed_letter(assignment_id=drive.assignment_of(case, province.roads).pk,
+                         data=SIGNED_PDF + str(month).encode(), actor=province.coordinator,
+                         now=at(2026, month, 3, 8, 0))
+
+
+@pytest.mark.parametrize("name", REPORT_CHANGELISTS)
+def test_the_report_changelists_cost_the_same_queries_for_one_month_as_for_four(
+    admin_client, province, settings, tmp_path, name
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    url = reverse(f"admin:{name}_changelist")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = admin_client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    _report_rows(province, 3)
+    once = queries()
+    for month in (4, 5, 6):
+        _report_rows(province, month)
+    assert queries() == once
+
+
+def test_a_report_draft_shows_its_text_and_offers_no_save_button(admin_client, province,
+                                                                settings, tmp_path):
+    from reports.models import ReportDraft
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _report_rows(province, 3)
+    draft = ReportDraft.objects.filter(kind="monthly").get()
+    content = admin_client.get(
+        reverse("admin:reports_reportdraft_change", args=[draft.pk])
+    ).content.decode()
+    assert "Khó khăn của tháng 3." in content and "15/02/2026 – 14/03/2026" in content
+    assert 'name="_save"' not in content
+    assert admin_client.get(reverse("admin:reports_reportdraft_add")).status_code == 403
+    response = admin_client.post(reverse("admin:reports_reportdraft_delete", args=[draft.pk]),
+                                 {"post": "yes"})
+    assert response.status_code == 403 and ReportDraft.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_signed_letter_shows_its_hash_and_never_its_file(admin_client, province, settings,
+                                                           tmp_path):
+    import hashlib
+
+    from reports.models import SignedLetter
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _report_rows(province, 3)
+    letter = SignedLetter.objects.get()
+    listed = admin_client.get(reverse("admin:reports_signedletter_changelist")).content.decode()
+    page = admin_client.get(
+        reverse("admin:reports_signedletter_change", args=[letter.pk])
+    ).content.decode()
+    digest = hashlib.sha256(SIGNED_PDF + b"3").hexdigest()
+    assert digest in listed and digest in page
+    assert letter.file.name not in listed and letter.file.name not in page
+    assert 'name="_save"' not in page

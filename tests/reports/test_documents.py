@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from reports import pdf
 from reports.pdf import approved_draft, periodic_pdf, reply_letter_pdf
 from reports.presentation import summary_items
 from reports.statistics import Period, Scope, build_report
@@ -50,8 +51,26 @@ def test_the_periodic_pdf_carries_the_national_header_and_the_difficulties(scena
     assert "Số: 15/BC-STTTT" in text
     assert "Tây Ninh, ngày 20 tháng 3 năm 2026" in flat(text)
     assert "quý I năm 2026" in flat(text)
+    # The cover states the days counted: the reporting quarter ends on the 14th.
+    assert "(Số liệu tính từ ngày 15/12/2025 đến ngày 14/03/2026)" in flat(text)
     assert "Một số đơn vị chưa cập nhật kết quả đúng hạn." in flat(text)
     assert "Sở Giao thông vận tải" in text  # the ranking and the overdue list
+
+
+@pytest.mark.django_db
+def test_the_pdf_prints_the_first_overdue_rows_and_says_how_many_more(
+    scenario, tmp_path, monkeypatch
+):
+    report = build_report(Q1, Scope(), NOW)
+    (overdue,) = report.overdue  # D, overdue at the roads department
+    monkeypatch.setattr(pdf, "PDF_OVERDUE_ROWS", 0)
+    text = flat(pdf_text(periodic_pdf(report, language="en"), tmp_path))
+    assert overdue.code not in text
+    assert "… and 1 more overdue assignment; the workbook (xlsx) lists up to 200." in text
+    # The workbook keeps the row.
+    sheets = load_workbook(BytesIO(periodic_workbook(report)))
+    assert any(overdue.code in str(cell.value) for ws in sheets for row in ws.iter_rows()
+               for cell in row)
 
 
 @pytest.mark.django_db
@@ -122,6 +141,58 @@ def test_the_report_command_writes_a_pdf_and_a_workbook(scenario, tmp_path):
     wb = load_workbook(xlsx)
     values = [row[1] for row in wb.worksheets[0].iter_rows(values_only=True) if len(row) > 1]
     assert "Sở Giao thông vận tải" in values
+
+
+def summary_of(path) -> dict:
+    return {row[0]: row[1] for row in load_workbook(path).worksheets[0].iter_rows(values_only=True)
+            if row and len(row) > 1 and row[0]}
+
+
+def head_of(path) -> list:
+    return [row[0] for row in load_workbook(path).worksheets[0].iter_rows(values_only=True)]
+
+
+@pytest.mark.django_db
+def test_the_report_commands_month_is_the_reporting_month_unless_calendar_is_asked(
+    scenario, tmp_path
+):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    reporting, calendar = tmp_path / "03.xlsx", tmp_path / "03-calendar.xlsx"
+    call_command("report", "monthly", "--period", "2026-03", "--format", "xlsx",
+                 "--output", str(reporting))
+    call_command("report", "monthly", "--period", "2026-03", "--calendar", "--format", "xlsx",
+                 "--output", str(calendar))
+    with translation.override("vi"):
+        period, received = gettext("Period"), gettext("Received")
+        handled = gettext("Handled by units")
+    assert summary_of(reporting)[period] == "15/02/2026 – 14/03/2026"
+    assert "(Số liệu tính từ ngày 15/02/2026 đến ngày 14/03/2026)" in head_of(reporting)
+    assert summary_of(calendar)[period] == "01/03/2026 – 31/03/2026"
+    assert "(Số liệu tính từ ngày 01/03/2026 đến ngày 31/03/2026)" in head_of(calendar)
+    # A and B, handled on 25–26 February, count in the reporting month of March only.
+    assert (summary_of(reporting)[received], summary_of(reporting)[handled]) == (4, 5)
+    assert (summary_of(calendar)[received], summary_of(calendar)[handled]) == (4, 3)
+
+
+@pytest.mark.django_db
+def test_the_report_commands_pdf_cover_states_the_days_of_october(tmp_path):
+    pdf = tmp_path / "10.pdf"
+    call_command("report", "monthly", "--period", "2026-10", "--format", "pdf",
+                 "--output", str(pdf))
+    text = flat(pdf_text(pdf.read_bytes(), tmp_path))
+    assert "tháng 10 năm 2026" in text
+    assert "(Số liệu tính từ ngày 15/09/2026 đến ngày 14/10/2026)" in text
+
+
+@pytest.mark.django_db
+def test_the_report_command_refuses_a_calendar_range(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("report", "range", "--period", "2026-01-01..2026-01-31", "--calendar",
+                     "--format", "pdf", "--output", str(tmp_path / "x.pdf"))
 
 
 @pytest.mark.django_db

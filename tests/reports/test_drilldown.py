@@ -101,14 +101,29 @@ def test_a_state_secrets_title_is_for_the_coordination_centre_only(scenario, cli
 def test_a_list_costs_the_same_queries_for_two_cases_as_for_six(scenario, client_of):
     client = client_of(scenario.p.supervisor_user)
 
-    def count(period: str, metric: str) -> int:
+    def count(period: str, metric: str, basis: str = "") -> int:
         with CaptureQueriesContext(connection) as ctx:
-            client.get(reverse("reports:cases"), {"metric": metric, "period": period})
+            response = client.get(reverse("reports:cases"),
+                                  {"metric": metric, "period": period, "basis": basis})
+        assert response.context["page"].paginator.count > 0, (period, metric)
         return len(ctx.captured_queries)
 
+    # Calendar February holds two cases (A, B), both handled; the quarter holds six.
     for metric, fewer in (("received", "2026-02"), ("handled", "2026-02"),
                           ("returned", "2026-03")):
-        assert count(fewer, metric) == count("2026-Q1", metric), metric
+        assert count(fewer, metric, "calendar") == count("2026-Q1", metric), metric
+
+
+@pytest.mark.django_db
+def test_a_calendar_periods_links_keep_the_calendar_basis(scenario, client_of):
+    client = client_of(scenario.p.supervisor_user)
+    body = client.get(reverse("reports:dashboard"),
+                      {"period": "2026-03", "basis": "calendar"}).content.decode()
+    link = "/reports/cases/?period=2026-03&amp;basis=calendar&amp;metric=handled"
+    assert link in body
+    # The list behind it counts what the calendar month counts: C twice and E, not A or B.
+    assert listed(client, metric="handled", period="2026-03", basis="calendar") == 3
+    assert listed(client, metric="handled", period="2026-03") == 5
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reports.schedule import monthly_period, quarterly_period, yearly_period
 from reports.statistics import (
     Period,
     PeriodError,
@@ -21,20 +22,58 @@ from workflow.models import Assignment
 Q1 = Period.parse("2026-Q1")
 
 
-def test_a_period_is_read_from_a_month_a_quarter_a_year_or_a_range():
-    assert Period.parse("2026-10") == Period(date(2026, 10, 1), date(2026, 10, 31), "monthly")
-    assert Period.parse("2026-Q3") == Period(date(2026, 7, 1), date(2026, 9, 30), "quarterly")
-    assert Period.parse("2026") == Period(date(2026, 1, 1), date(2026, 12, 31), "yearly")
-    assert Period.parse("2026-02-01..2026-02-28") == Period(date(2026, 2, 1),
-                                                            date(2026, 2, 28), "range")
-    assert Period.parse("2024-02").end == date(2024, 2, 29)
+def test_a_month_quarter_or_year_is_the_reporting_period_cut_off_on_the_14th():
+    """Decree 09/2019/NĐ-CP, Art. 12: the drafts, the dashboard and the command agree."""
+    assert Period.parse("2026-10") == Period(date(2026, 9, 15), date(2026, 10, 14), "monthly")
+    assert Period.parse("2026-01") == Period(date(2025, 12, 15), date(2026, 1, 14), "monthly")
+    assert Period.parse("2026-Q1") == Period(date(2025, 12, 15), date(2026, 3, 14), "quarterly")
+    assert Period.parse("2026-Q3") == Period(date(2026, 6, 15), date(2026, 9, 14), "quarterly")
+    assert Period.parse("2026") == Period(date(2025, 12, 15), date(2026, 12, 14), "yearly")
+    assert Period.parse("2026-10") == monthly_period(2026, 10)
+    assert Period.parse("2026-Q3") == quarterly_period(2026, 3)
+    assert Period.parse("2026") == yearly_period(2026)
+    for text in ("2026-10", "2026-Q3", "2026"):
+        period = Period.parse(text)
+        assert (period.code, period.basis) == (text, "reporting")
+
+
+def test_the_calendar_month_quarter_or_year_is_there_on_request():
+    assert Period.parse("2026-10", calendar=True) == Period(date(2026, 10, 1),
+                                                            date(2026, 10, 31), "monthly")
+    assert Period.parse("2026-Q3", calendar=True) == Period(date(2026, 7, 1),
+                                                            date(2026, 9, 30), "quarterly")
+    assert Period.parse("2026", calendar=True) == Period(date(2026, 1, 1),
+                                                         date(2026, 12, 31), "yearly")
+    assert Period.parse("2024-02", calendar=True).end == date(2024, 2, 29)
+    for text in ("2026-10", "2026-Q3", "2026"):
+        period = Period.parse(text, calendar=True)
+        assert (period.code, period.basis) == (text, "calendar")
+
+
+def test_a_range_is_any_days_whatever_the_basis():
+    for calendar in (False, True):
+        period = Period.parse("2026-02-01..2026-02-28", calendar=calendar)
+        assert period == Period(date(2026, 2, 1), date(2026, 2, 28), "range")
+        assert period.basis == ""
     for text in ("2026-13", "2026-Q5", "October", "2026-03-01..2026-02-01"):
-        with pytest.raises(PeriodError):
-            Period.parse(text)
+        for calendar in (False, True):
+            with pytest.raises(PeriodError):
+                Period.parse(text, calendar=calendar)
+
+
+def test_the_reporting_month_in_progress_changes_on_the_15th():
+    assert Period.reporting_month_of(date(2026, 11, 14)).code == "2026-11"
+    assert Period.reporting_month_of(date(2026, 11, 15)).code == "2026-12"
+    assert Period.reporting_month_of(date(2026, 12, 28)) == Period(
+        date(2026, 12, 15), date(2027, 1, 14), "monthly")
 
 
 def test_a_periods_bounds_are_whole_local_days():
     start, end = Period.parse("2026-10").bounds
+    assert (start.isoformat(), end.isoformat()) == (
+        "2026-09-15T00:00:00+07:00", "2026-10-15T00:00:00+07:00"
+    )
+    start, end = Period.parse("2026-10", calendar=True).bounds
     assert (start.isoformat(), end.isoformat()) == (
         "2026-10-01T00:00:00+07:00", "2026-11-01T00:00:00+07:00"
     )
@@ -55,12 +94,33 @@ def test_the_quarters_summary_counts_every_case_once(scenario):
 
 @pytest.mark.django_db
 def test_working_days_skip_tet_so_a_case_handled_after_the_holiday_is_on_time(scenario):
-    feb = summary(Period.parse("2026-02"), Scope())
+    # A and B, handled on 25 and 26 February, are the only ones in calendar February.
+    february = Period.parse("2026-02", calendar=True)
+    feb = summary(february, Scope())
     assert (feb.received, feb.handled, feb.on_time, feb.late) == (2, 2, 1, 1)
-    roads = summary(Period.parse("2026-02"), Scope(unit=scenario.p.roads))
+    roads = summary(february, Scope(unit=scenario.p.roads))
     assert (roads.handled, roads.on_time, roads.late) == (1, 1, 0)
-    power = summary(Period.parse("2026-02"), Scope(unit=scenario.p.power))
+    power = summary(february, Scope(unit=scenario.p.power))
     assert (power.handled, power.on_time, power.late) == (1, 0, 1)
+
+
+@pytest.mark.django_db
+def test_a_reporting_month_counts_from_the_15th_so_cases_move_to_the_month_after(scenario):
+    # A and B were received on 12 February: the reporting month of February
+    # (15/01–14/02); nothing was handled before 15 February.
+    february = summary(Period.parse("2026-02"), Scope())
+    assert (february.received, february.handled, february.published) == (2, 0, 0)
+    # Their handling on 25–26 February counts in March (15/02–14/03), with C, D, E, F.
+    march = summary(Period.parse("2026-03"), Scope())
+    assert (march.received, march.rejected, march.published) == (4, 1, 4)
+    assert (march.handled, march.on_time, march.late, march.extended) == (5, 3, 2, 1)
+    assert (march.satisfied, march.accepted, march.unsatisfied) == (2, 1, 1)
+    # Calendar March (01/03–31/03) has the same cases received but only C×2 and E handled.
+    calendar_march = summary(Period.parse("2026-03", calendar=True), Scope())
+    assert (calendar_march.received, calendar_march.handled, calendar_march.late) == (4, 3, 1)
+    # A reporting April (15/03–14/04) has none of it, though D is still overdue now.
+    april = summary(Period.parse("2026-04"), Scope())
+    assert (april.received, april.handled, april.open, april.overdue_now) == (0, 0, 2, 1)
 
 
 @pytest.mark.django_db

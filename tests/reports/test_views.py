@@ -88,3 +88,60 @@ def test_a_draft_waiting_for_its_leader_has_no_letter_yet(province, client_of):
     url = reverse("reports:reply_letter", args=[assignment.pk])
     assert client_of(province.coordinator_user).get(url).status_code == 404
 
+
+
+@pytest.mark.django_db
+def test_the_dashboard_opens_on_the_reporting_month_in_progress(province, client_of):
+    from django.utils import timezone
+
+    from reports.statistics import Period
+
+    response = client_of(province.supervisor_user).get(reverse("reports:dashboard"))
+    period = response.context["period"]
+    assert period == Period.reporting_month_of(timezone.localdate())
+    assert (period.start.day, period.end.day) == (15, 14)
+    body = response.content.decode()
+    assert f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}" in body
+    assert 'name="basis"' in body and 'value="calendar"' in body
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_a_reporting_or_a_calendar_month_as_asked(province, client_of):
+    from datetime import date
+
+    client = client_of(province.supervisor_user)
+    reporting = client.get(reverse("reports:dashboard"), {"period": "2026-10"})
+    assert (reporting.context["period"].start, reporting.context["period"].end) == (
+        date(2026, 9, 15), date(2026, 10, 14))
+    assert "15/09/2026 – 14/10/2026" in reporting.content.decode()
+    calendar = client.get(reverse("reports:dashboard"),
+                          {"period": "2026-10", "basis": "calendar"})
+    assert (calendar.context["period"].start, calendar.context["period"].end) == (
+        date(2026, 10, 1), date(2026, 10, 31))
+    assert "/reports/report.pdf?period=2026-10&amp;basis=calendar" in calendar.content.decode()
+    ranged = client.get(reverse("reports:dashboard"),
+                        {"period": "2026-10-03..2026-10-09", "basis": "calendar"})
+    assert (ranged.context["period"].start, ranged.context["period"].end) == (
+        date(2026, 10, 3), date(2026, 10, 9))
+
+
+@pytest.mark.django_db
+def test_a_period_that_is_not_one_is_shown_back_with_its_error(province, client_of, settings):
+    client = client_of(province.supervisor_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("reports:dashboard"), {"period": "2026-13"}).content.decode()
+    assert 'id="id_period_error"' in body and "“2026-13” is not a period" in body
+    assert 'value="2026-13"' in body
+
+
+@pytest.mark.django_db
+def test_the_downloads_file_name_says_which_period_it_counts(province, client_of):
+    client = client_of(province.supervisor_user)
+    reporting = client.get(reverse("reports:xlsx"), {"period": "2026-Q1"})
+    assert 'filename="bao-cao-1022-2026-Q1.xlsx"' in reporting["Content-Disposition"]
+    calendar = client.get(reverse("reports:xlsx"), {"period": "2026-Q1", "basis": "calendar"})
+    assert 'filename="bao-cao-1022-2026-Q1-calendar.xlsx"' in calendar["Content-Disposition"]
+    wb = load_workbook(BytesIO(calendar.content))
+    assert "(Số liệu tính từ ngày 01/01/2026 đến ngày 31/03/2026)" in [
+        row[0] for row in wb.worksheets[0].iter_rows(values_only=True)
+    ]

@@ -1,0 +1,160 @@
+"""The Appendix 1 reply letters of a case: which to link, and which bytes to serve.
+
+A letter exists for each approved assignment. Until the unit uploads the letter it signed
+in its document system, the generated one is served; after, the signed one, with its hash
+(Decree 30/2020: an electronic reply is official only once digitally signed).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.urls import reverse
+
+from routing.selectors import Actor
+from workflow.models import Assignment
+
+from .models import SignedLetter
+from .pdf import approved_draft, letter_digest, letter_pdf, reply_letter, reply_letter_pdf
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LetterLink:
+    """One letter as a case page links it."""
+
+    unit: str
+    url: str
+    signed: bool = False
+    sha256: str = ""
+    uploaded_at: datetime | None = None
+    has_signature: bool = False
+    upload_url: str = ""  # for those who may upload the signed letter
+
+
+def may_upload(actor: Actor, assignment: Assignment) -> bool:
+    """The coordinator, or a leader of the assigned unit: the one who signs for it."""
+    return actor.is_coordinator or actor.is_leader_of(assignment.unit_id)
+
+
+def may_read_staff_letter(actor: Actor, assignment: Assignment) -> bool:
+    return actor.is_coordinator or actor.is_member_of(assignment.unit_id)
+
+
+def latest_signed(assignment: Assignment) -> SignedLetter | None:
+    return assignment.signed_letters.order_by("-uploaded_at", "-pk").first()
+
+
+def _with_latest_signed(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    latest = SignedLetter.objects.filter(assignment=OuterRef("assignment_id")).order_by(
+        "-uploaded_at", "-pk"
+    ).values("pk")[:1]
+    return qs.select_related("unit").prefetch_related(
+        Prefetch("signed_letters", queryset=SignedLetter.objects.filter(pk=Subquery(latest)),
+                 to_attr="latest_signed")
+    ).order_by("unit__name", "pk")
+
+
+def _link(assignment: Assignment, url: str, upload_url: str = "") -> LetterLink:
+    signed = assignment.latest_signed[0] if assignment.latest_signed else None
+    return LetterLink(
+        unit=assignment.unit.name, url=url, signed=signed is not None,
+        sha256=signed.sha256 if signed else "",
+        uploaded_at=signed.uploaded_at if signed else None,
+        has_signature=signed.has_signature if signed else False,
+        upload_url=upload_url,
+    )
+
+
+def staff_letter_links(actor: Actor, case_id: int) -> list[LetterLink]:
+    """The letters of a case that `actor` may read on the staff case page (two queries)."""
+    qs = Assignment.objects.filter(case_id=case_id, state=Assignment.State.APPROVED)
+    if not actor.is_coordinator:
+        qs = qs.filter(unit_id__in=actor.units)
+    return [
+        _link(a, reverse("reports:reply_letter", args=[a.pk]),
+              reverse("reports:signed_letter", args=[a.pk]) if may_upload(actor, a) else "")
+        for a in _with_latest_signed(qs)
+    ]
+
+
+def public_assignments() -> QuerySet[Assignment]:
+    """Approved assignments of public cases: published, not confidential, not secret."""
+    from publishing.selectors import public_cases
+
+    return Assignment.objects.filter(case__in=public_cases(), state=Assignment.State.APPROVED)
+
+
+def public_letter_links(case_id: int) -> list[LetterLink]:
+    """The letters of a public case, for its public page (two queries; none if not public)."""
+    return [
+        _link(a, reverse("reports:public_letter", args=[a.pk]))
+        for a in _with_latest_signed(public_assignments().filter(case_id=case_id))
+    ]
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    data: bytes
+    filename: str
+    sha256: str = ""  # of a signed upload
+
+    @property
+    def digest_header(self) -> str:
+        """RFC 9530 Repr-Digest: the hash a reader can check the bytes against."""
+        if not self.sha256:
+            return ""
+        return f"sha-256=:{base64.b64encode(bytes.fromhex(self.sha256)).decode()}:"
+
+
+def letter_file(assignment: Assignment, *, public: bool = False) -> LetterFile | None:
+    """The signed letter when one was uploaded, else the generated one; None before the
+    leader approved the reply. A public file name carries the case number, never the
+    tracking code (which opens the case with the phone, SECURITY AC3)."""
+    case_ref = assignment.case_id if public else assignment.case.tracking_code
+    name = f"tra-loi-{case_ref}-{assignment.unit.code}"
+    signed = latest_signed(assignment)
+    if signed is not None and assignment.state == Assignment.State.APPROVED:
+        with signed.file.open("rb") as handle:
+            data = handle.read()
+        return LetterFile(data=data, filename=f"{name}-da-ky.pdf", sha256=signed.sha256)
+    draft = approved_draft(assignment)
+    if draft is None:
+        return None
+    if not public:
+        return LetterFile(data=reply_letter_pdf(assignment, draft), filename=f"{name}.pdf")
+    # Rendering takes WeasyPrint about a second: anyone may ask for a public letter, so it is
+    # rendered once per content. The key hashes everything the letter prints (the draft's
+    # fields, the published reply the body may come from, the unit's name, the letterhead):
+    # a new draft version, a republished reply or a renamed unit is a new key.
+    letter = reply_letter(assignment, draft, public=True)
+    key = f"reports:public-letter:{assignment.pk}:{letter_digest(letter)}"
+    data = _cache_get(key)
+    if data is None:
+        data = letter_pdf(letter)
+        _cache_set(key, data)
+    return LetterFile(data=data, filename=f"{name}.pdf")
+
+
+PUBLIC_LETTER_SECONDS = 7 * 24 * 3600
+
+
+def _cache_get(key: str) -> bytes | None:
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 — the cache is an optimisation: render when it is down
+        logger.warning("public letter cache unavailable", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, data: bytes) -> None:
+    try:
+        cache.set(key, data, PUBLIC_LETTER_SECONDS)
+    except Exception:  # noqa: BLE001 — as above
+        logger.warning("public letter cache unavailable", exc_info=True)
