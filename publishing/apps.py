@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """On SQLite the search function is Python (PostgreSQL's is created by a migration)."""
+    """On SQLite the search functions are Python (PostgreSQL's are created by migrations)."""
     if connection.vendor != "sqlite":
         return
-    from .text import SEARCH_FUNCTION, search_text
+    from .text import SEARCH_FUNCTION, WORDS_FUNCTION, search_text, search_words_text
 
     connection.connection.create_function(SEARCH_FUNCTION, 3, search_text, deterministic=True)
+    connection.connection.create_function(WORDS_FUNCTION, 3, search_words_text,
+                                          deterministic=True)
 
 
 class PublishingConfig(AppConfig):
@@ -19,3 +21,6 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         connection_created.connect(_register_sqlite_functions,
                                    dispatch_uid="publishing_sqlite_functions")
+        from . import signals
+
+        signals.connect()

@@ -39,6 +39,11 @@ class AnswerFilterForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("name")
         self.fields["area"].queryset = Area.objects.all()
+        for name in ("category", "unit", "area"):
+            # Read once, as a list: templates/partials/public_select.html loops over it, and a
+            # queryset's choices would be counted, then read, at every loop. (list() would
+            # count them too, for its length.)
+            self.fields[name].choices = [choice for choice in self.fields[name].choices]  # noqa: C416
 
     def filters(self) -> AnswerFilters:
         """The valid filters; an invalid one is ignored rather than refused."""

@@ -8,22 +8,36 @@ the reporter's name, phone, e-mail or address even by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from routing.models import Area, Category, Unit
 from workflow.models import Assignment, Case, CaseEvent, RejectionReason
 
-from .text import SearchText, fold
+from .caching import remember, remembered
+from .text import SearchWords, search_words, words_query
 
 PAGE_SIZE = 20
+# A list or search longer than this says "more than 1000" instead of counting every match:
+# an exact count of a common word over a million cases would cost more than the page.
+COUNT_LIMIT = 1000
+# A search counts less far: past a few pages, "more than 200" says enough.
+SEARCH_COUNT_LIMIT = 200
+COUNT_SECONDS = 5 * 60
 
 # The columns a public page may read; the reporter's are not among them.
 PUBLIC_COLUMNS = (
@@ -110,7 +124,15 @@ class AnswerFilters:
     published_to: date | None = None
 
 
-def filter_public_cases(filters: AnswerFilters) -> QuerySet[Case]:
+def filter_public_cases(filters: AnswerFilters, *, newest_first_scan: bool = False
+                        ) -> QuerySet[Case]:
+    """The public cases the filters select, newest first.
+
+    A search finds the answers that hold every word typed, diacritics or not ("duong ngap"
+    finds "Đường ngập"). PostgreSQL reads the search documents of migration 0003; SQLite
+    reads every public case. How PostgreSQL reads them is chosen by answer_page from the
+    count; `newest_first_scan` is kept for callers that name it and changes nothing.
+    """
     qs = public_cases()
     if filters.category is not None:
         qs = qs.filter(category=filters.category)
@@ -124,25 +146,137 @@ def filter_public_cases(filters: AnswerFilters) -> QuerySet[Case]:
         qs = qs.filter(published_at__date__gte=filters.published_from)
     if filters.published_to is not None:
         qs = qs.filter(published_at__date__lte=filters.published_to)
-    terms = fold(filters.q).split()[:8]
-    if terms:
-        qs = qs.annotate(search_text=SearchText("title", "content", "reply_text"))
-        for term in terms:
-            qs = qs.filter(search_text__contains=term)
+    words = search_words(filters.q)
+    if not words:
+        return qs.order_by("-published_at", "-pk")
+    if connections[qs.db].vendor == "postgresql":
+        # Ordered as the documents' own index, so that a page of common words can be read
+        # newest first, stopping at its last match (see answer_page); the case itself is
+        # still checked to be public (public_cases()).
+        return qs.filter(search_document__document=SearchQuery(
+            words_query(words), search_type="raw", config="simple",
+        )).order_by("-search_document__published_at", "-pk")
+    qs = qs.annotate(search_words=SearchWords("title", "content", "reply_text"))
+    for word in words:
+        qs = qs.filter(search_words__contains=f" {word} ")
     return qs.order_by("-published_at", "-pk")
 
 
+class BoundedPaginator(Paginator):
+    """A Paginator whose COUNT stops after `limit` rows, or just past the page asked for."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, limit: int,
+                 page_number: str | int | None, remember_as: str = "") -> None:
+        super().__init__(object_list, per_page)
+        try:
+            wanted = int(page_number or 1)
+        except (TypeError, ValueError):
+            wanted = 1
+        self.limit = max(limit, min(wanted, 10**6) * per_page)
+        self.is_capped = False
+        # A cache key: the count is kept there for COUNT_SECONDS (see answer_page).
+        self.remember_as = f"{remember_as}:{self.limit}" if remember_as else ""
+
+    @cached_property
+    def count(self) -> int:
+        counted, generation = (remembered(self.remember_as) if self.remember_as
+                               else (None, None))
+        if counted is None:
+            counted = self.object_list.order_by()[: self.limit + 1].count()
+            if self.remember_as:
+                remember(self.remember_as, counted, generation, COUNT_SECONDS)
+        self.is_capped = counted > self.limit
+        return min(counted, self.limit)
+
+
 def answer_page(filters: AnswerFilters, page_number: str | int | None, language: str) -> Page:
-    """One page of published answers, newest first; a constant number of queries."""
-    paginator = Paginator(_answers(filter_public_cases(filters)), PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    page.object_list = [_to_answer(case, language) for case in page.object_list]
+    """One page of published answers, newest first; a constant number of queries. The
+    paginator's `is_capped` says whether more matched than it counted."""
+    # A search's count is what it costs (the page itself reads a few rows): kept a few
+    # minutes or until a list changes, for the next page and the next person asking the
+    # same. Only a number is kept, so searches cannot fill the cache.
+    paginator = BoundedPaginator(_answers(filter_public_cases(filters)), PAGE_SIZE,
+                                 limit=SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT,
+                                 page_number=page_number,
+                                 remember_as=_count_key(filters) if filters.q else "")
+    with _search_plans(bool(filters.q)) as plan:
+        # Counting reads the index of the words only: its cost follows the rarest word, and
+        # it stops at the limit. The page then reads, for more matches than the limit, the
+        # newest documents in order and stops at its last match; for fewer, the index again
+        # and sorts them. Left to itself, PostgreSQL guesses how often words meet from how
+        # often each occurs, and a wrong guess read a million rows.
+        plan(SEARCH_COUNT)
+        capped = paginator.count > 0 and paginator.is_capped
+        plan(SEARCH_NEWEST_FIRST if capped else SEARCH_COUNT)
+        page = paginator.get_page(page_number)
+        page.object_list = [_to_answer(case, language) for case in page.object_list]
     return page
+
+
+def _count_key(filters: AnswerFilters) -> str:
+    selection = (
+        search_words(filters.q),
+        [getattr(f, "pk", None) for f in (filters.category, filters.unit, filters.area)],
+        str(filters.published_from), str(filters.published_to),
+    )
+    return "publishing:count:" + hashlib.sha256(repr(selection).encode()).hexdigest()[:40]
+
+
+# Planner settings of a search's queries (PostgreSQL): no JIT compilation nor parallel
+# workers, which cost more than these short queries; and which way to read the documents.
+SEARCH_COUNT = {"jit": "off", "max_parallel_workers_per_gather": "0", "enable_seqscan": "off",
+                "enable_indexscan": "off", "enable_bitmapscan": "on"}
+SEARCH_NEWEST_FIRST = {**SEARCH_COUNT, "enable_indexscan": "on", "enable_bitmapscan": "off"}
+
+
+@contextmanager
+def _search_plans(searching: bool) -> Iterator[Callable[[dict[str, str]], None]]:
+    """A transaction in which `plan(settings)` sets the planner for the next queries, one
+    query each time; outside a search, or on another database, it does nothing."""
+    if not searching or connection.vendor != "postgresql":
+        yield lambda settings: None
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        def plan(settings: dict[str, str]) -> None:
+            cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+                           [part for item in settings.items() for part in item])
+
+        yield plan
 
 
 def latest_answers(language: str, count: int = 5) -> list[PublicAnswer]:
     qs = _answers(public_cases()).order_by("-published_at", "-pk")[:count]
     return [_to_answer(case, language) for case in qs]
+
+
+# A primary key no case has: it marks where the asked-for one goes in the compiled query.
+_NO_CASE = -1022
+
+
+@cache
+def _stamp_query() -> tuple[str, tuple[Any, ...]]:
+    """public_cases() asked for one case's updated_at, compiled once per process: the
+    public case page runs it on every request, and compiling it cost more than running it."""
+    query = public_cases().filter(pk=_NO_CASE).values_list("updated_at")[:1].query
+    return query.sql_with_params()
+
+
+def public_stamp(pk: int) -> str:
+    """When a public case last changed, as text for its cache key, or 404 if it is not
+    public: one query by primary key, made on every request, cached page or not."""
+    sql, params = _stamp_query()
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, [pk if p == _NO_CASE else p for p in params])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    return str(row[0])
+
+
+def all_public(ids: Iterable[int]) -> bool:
+    """Whether every one of these cases is still public (one query; none for no case)."""
+    wanted = set(ids)
+    return not wanted or public_cases().filter(pk__in=wanted).count() == len(wanted)
 
 
 def get_public_answer(pk: int, language: str) -> PublicAnswer:

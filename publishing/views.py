@@ -1,39 +1,78 @@
-"""The public pages of published answers: home, list with filters and search, one answer."""
+"""The public pages of published answers: home, list with filters and search, one answer.
+
+Anonymous visitors are served from the cache where that is safe (publishing/caching.py).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from .caching import (
+    CASE_CACHE_SECONDS,
+    LISTS_KEY,
+    NAMES_KEY,
+    cached_page,
+    list_is_cacheable,
+    page_key,
+    visitor_is_anonymous,
+)
 from .forms import AnswerFilterForm
-from .selectors import answer_page, get_public_answer, latest_answers
+from .selectors import all_public, answer_page, get_public_answer, latest_answers, public_stamp
 from .statistics import public_statistics
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "publishing/home.html",
-                  {"latest": latest_answers(request.LANGUAGE_CODE)})
+    def context() -> dict[str, Any]:
+        return {"latest": latest_answers(request.LANGUAGE_CODE)}
+
+    if not (visitor_is_anonymous(request) and not request.GET):
+        return render(request, "publishing/home.html", context())
+    return cached_page(
+        request, key=page_key(request, "home"), generation_keys=(NAMES_KEY, LISTS_KEY),
+        template_name="publishing/home.html", context=context, still_public=all_public,
+        case_ids=lambda data: [answer.pk for answer in data["latest"]],
+    )
 
 
 @require_safe
 def answers(request: HttpRequest) -> HttpResponse:
-    form = AnswerFilterForm(request.GET or None)
-    filters = form.filters()
-    page = answer_page(filters, request.GET.get("page"), request.LANGUAGE_CODE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "publishing/answers.html", {
-        "form": form, "page": page, "filters": filters, "query": query.urlencode(),
-        "searching": bool(filters.q),
-    })
+    def context() -> dict[str, Any]:
+        form = AnswerFilterForm(request.GET or None)
+        filters = form.filters()
+        page = answer_page(filters, request.GET.get("page"), request.LANGUAGE_CODE)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {"form": form, "page": page, "filters": filters, "query": query.urlencode(),
+                "searching": bool(filters.q)}
+
+    if not (visitor_is_anonymous(request) and list_is_cacheable(request)):
+        return render(request, "publishing/answers.html", context())
+    return cached_page(
+        request, key=page_key(request, "answers"), generation_keys=(NAMES_KEY, LISTS_KEY),
+        template_name="publishing/answers.html", context=context, still_public=all_public,
+        case_ids=lambda data: [answer.pk for answer in data["page"].object_list],
+        keep=lambda data: not data["form"].errors,  # a filter naming no row is not kept
+    )
 
 
 @require_safe
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "publishing/answer.html",
-                  {"answer": get_public_answer(pk, request.LANGUAGE_CODE)})
+    def context() -> dict[str, Any]:
+        return {"answer": get_public_answer(pk, request.LANGUAGE_CODE)}
+
+    if not (visitor_is_anonymous(request) and not request.GET):
+        return render(request, "publishing/answer.html", context())
+    stamp = public_stamp(pk)  # 404 unless public, on every request
+    return cached_page(
+        request, key=page_key(request, "answer", f"{pk}:{stamp}"),
+        generation_keys=(NAMES_KEY,), template_name="publishing/answer.html", context=context,
+        timeout=CASE_CACHE_SECONDS,
+    )
 
 
 @require_safe
