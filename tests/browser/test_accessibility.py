@@ -107,8 +107,10 @@ def test_submit_page_with_errors_has_no_serious_violation(page, province):
 def test_tracked_page_has_no_serious_violation(page, published_case):
     """The reporter's own page, with the rating and question forms."""
     page.goto(reverse("public:track"))
-    page.get_by_label(vi("Tracking code")).fill(published_case.display_code)
-    page.get_by_label(vi("The phone number you gave")).fill(published_case.reporter_phone)
+    page.get_by_role("textbox", name=vi("Tracking code"),
+                      exact=True).fill(published_case.display_code)
+    page.get_by_role("textbox", name=vi("The phone number you gave"),
+                      exact=True).fill(published_case.reporter_phone)
     page.get_by_role("button", name=vi("Show my feedback")).click()
     page.wait_for_url("**/tra-cuu/ket-qua/")
     assert_accessible(page, "tracked")
@@ -148,3 +150,37 @@ def test_coordinator_queue_and_case_have_no_serious_violation(page, province):
     page.goto(reverse("staff:case", args=[case.pk]))
     unfold_all_actions(page)
     assert_accessible(page, "coordinator-case")
+
+
+def test_personal_data_request_page_has_no_serious_violation(page, published_case):
+    """The reporter's own page for seeing, correcting or deleting their data (DP7)."""
+    page.goto(reverse("public:track"))
+    page.get_by_role("textbox", name=vi("Tracking code"),
+                      exact=True).fill(published_case.display_code)
+    page.get_by_role("textbox", name=vi("The phone number you gave"),
+                      exact=True).fill(published_case.reporter_phone)
+    page.get_by_role("button", name=vi("Show my feedback")).click()
+    page.wait_for_url("**/tra-cuu/ket-qua/")
+    page.get_by_role("link", name=vi("See, correct or delete your personal data")).click()
+    page.wait_for_url("**/tra-cuu/du-lieu-ca-nhan/")
+    page.get_by_role("button", name=vi("Send the request")).click()  # nothing chosen: errors
+    page.locator(".field-error").first.wait_for()
+    assert_accessible(page, "data-request-errors")
+
+
+def test_coordinator_personal_data_requests_have_no_serious_violation(page, province):
+    from routing.selectors import REPORTER
+    from workflow import privacy
+    from workflow.models import DataRequest
+
+    secret = TwoFactorDevice.objects.create(user=province.coordinator_user,
+                                            secret=auth.new_secret(),
+                                            confirmed_at=timezone.now()).secret
+    data_request = privacy.file_request(
+        case=province.receive(), kind=DataRequest.Kind.CORRECT, channel="web", actor=REPORTER,
+        now=MONDAY, corrections={"reporter_address": "12 đường 30/4"})
+    log_in(page, "coord", code_secret=secret)
+    page.goto(reverse("staff:data_requests"))
+    assert_accessible(page, "staff-data-requests")
+    page.goto(reverse("staff:data_request", args=[data_request.pk]))
+    assert_accessible(page, "staff-data-request")

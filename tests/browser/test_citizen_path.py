@@ -104,8 +104,10 @@ def test_citizen_submits_finds_the_answer_tracks_and_reopens(page, province, pho
     # --- Track with code and phone --------------------------------------------------------------
     page.get_by_role("navigation").get_by_role("link", name=vi("Track your feedback")).click()
     page.wait_for_url("**/tra-cuu/")
-    page.get_by_label(vi("Tracking code")).fill(code.lower())
-    page.get_by_label(vi("The phone number you gave")).fill(PHONE_NUMBER)
+    page.get_by_role("textbox", name=vi("Tracking code"),
+                      exact=True).fill(code.lower())
+    page.get_by_role("textbox", name=vi("The phone number you gave"),
+                      exact=True).fill(PHONE_NUMBER)
     page.get_by_role("button", name=exact(vi("Show my feedback"))).click()
     page.wait_for_url("**/tra-cuu/ket-qua/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(code)
