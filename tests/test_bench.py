@@ -24,11 +24,16 @@ BENCH_DB = "cong1022_bench_test"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cong1022"
 
 TIMINGS = ["receive_case", "sweep_first_pass", "sweep_idle_pass", "deadlines_100k",
-           "coordinator_queue", "unit_inbox"]
-PLANS = ["sweep_assignment_overdue", "coordinator_queue", "unit_inbox"]
+           "coordinator_queue", "unit_inbox", "public_search", "public_search_count"]
+PLANS = ["sweep_assignment_overdue", "coordinator_queue", "unit_inbox", "public_list",
+         "public_search", "public_search_count"]
+REPORTS = ["report_monthly", "report_yearly"]
+REPORT_QUERIES = 25  # what the statistics of a periodic report may take, at any size
 CEILINGS = ["ceiling_read", "ceiling_insert"]
-PAGES = ["healthz", "staff_coordinator_queue", "staff_unit_inbox", "staff_case_unit",
-         "staff_case_coordinator"]
+PUBLIC_PAGES = ["public_home", "public_case", "public_case_uncached", "public_list",
+                "public_search", "public_submit"]
+PAGES = ["healthz", *PUBLIC_PAGES, "staff_coordinator_queue", "staff_unit_inbox",
+         "staff_case_unit", "staff_case_coordinator"]
 # Staff pages are reported even when they fail, so their figures may be null.
 ALWAYS_NUMERIC = ["requests", "errors", "rps"]
 LATENCIES = ["p50_ms", "p95_ms", "p99_ms"]
@@ -56,7 +61,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         result = subprocess.run(  # noqa: S603 — fixed arguments, our own interpreter
             [sys.executable, "manage.py", "bench", "--cases", "300", "--duration", "1",
              "--concurrency", "2", "--database-name", BENCH_DB, "--output", str(output)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
         )
         assert result.returncode == 0, result.stderr[-4000:]
         yield {"stdout": json.loads(result.stdout), "file": json.loads(output.read_text()),
@@ -126,6 +131,45 @@ def test_every_page_is_reported_with_its_ratio_to_the_ceiling(run: dict) -> None
         assert all(scenarios[name][key] is None or is_number(scenarios[name][key])
                    for key in LATENCIES), name
         assert is_number(scenarios[name]["ratio"]), name
+
+
+def test_the_public_pages_answer_every_request_as_a_citizen_expects(run: dict) -> None:
+    scenarios = run["file"]["http"]["scenarios"]
+
+    for name in PUBLIC_PAGES:
+        assert scenarios[name]["requests"] > 0, name
+        assert scenarios[name]["errors"] == 0, (name, scenarios[name]["statuses"])
+
+
+def test_the_submissions_post_the_real_form_and_are_compared_with_the_insert_ceiling(
+        run: dict) -> None:
+    submit = run["file"]["http"]["scenarios"]["public_submit"]
+
+    assert submit["method"] == "POST"
+    assert submit["kind"] == "write"
+    assert set(submit["statuses"]) == {"302"}  # the redirect to the "sent" page, every time
+
+
+def test_the_cases_the_submissions_created_are_removed_afterwards(run: dict) -> None:
+    http = run["file"]["http"]
+
+    # Warm-up submissions too: at least every measured one.
+    assert http["submitted_cases_removed"] >= http["scenarios"]["public_submit"]["statuses"]["302"]
+
+
+def test_the_monthly_and_yearly_reports_are_timed_in_a_constant_number_of_queries(
+        run: dict) -> None:
+    timings = run["file"]["timings"]
+
+    for name in REPORTS:
+        for part in ("statistics", "pdf", "xlsx"):
+            assert is_number(timings[name][part]["median_ms"]), (name, part)
+        assert timings[name]["pdf"]["bytes"] > 0
+        assert timings[name]["xlsx"]["bytes"] > 0
+    # Aggregates in SQL: a few queries for a month or a year, however many cases.
+    for name in REPORTS:
+        assert 0 < timings[name]["statistics"]["queries"] <= REPORT_QUERIES, name
+    assert timings["report_yearly"]["received"] >= timings["report_monthly"]["received"]
 
 
 def test_the_machine_is_described(run: dict) -> None:

@@ -36,7 +36,7 @@ def check_bench_database(name: str) -> None:
 
 
 def launch(*, name: str, cases: int, reseed: bool, duration: float, concurrency: int,
-           output: str | None, log: Callable[[str], None]) -> None:
+           output: str | None, log: Callable[[str], None], only: str = "") -> None:
     """Create database `name` (dropped first if `reseed`) and run the benchmark in a child
     process against it; raise CommandError if the child fails."""
     db = settings.DATABASES["default"]
@@ -66,6 +66,8 @@ def launch(*, name: str, cases: int, reseed: bool, duration: float, concurrency:
             "--concurrency", str(concurrency)]
     if output:
         argv += ["--output", str(Path(output).resolve())]
+    if only:
+        argv += ["--only", only]
     child = subprocess.run(argv, env=env, check=False)  # noqa: S603 — our own interpreter
     if child.returncode:
         raise CommandError(f"the benchmark failed (exit status {child.returncode})")

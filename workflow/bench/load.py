@@ -9,7 +9,9 @@ from __future__ import annotations
 import http.client
 import multiprocessing
 import random
+import re
 import resource
+import secrets
 import shutil
 import socket
 import subprocess
@@ -19,9 +21,12 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import (
     BACKEND_SESSION_KEY,
@@ -33,11 +38,16 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management.base import CommandError
 from django.db import connection, connections, models
+from django.db.models import Count
+from django.urls import reverse
 
 from config.bench_views import CEILING_TABLE
-from routing.models import Membership, Unit
+from publishing.selectors import public_cases
+from routing.models import Area, Category, Membership, Unit
+from workflow.bench.history import FAMILY, GIVEN, MIDDLE, PLACES, PROBLEMS
 from workflow.bench.seed import CEILING_ROWS
 from workflow.bench.stats import percentile
+from workflow.bench.timings import delete_cases
 from workflow.models import Assignment, Case
 
 
@@ -49,6 +59,36 @@ class Scenario:
     cookies: list[str] = field(default_factory=list)  # one per client, so none share a session
     expect: frozenset[int] = frozenset({200})
     kind: str = "read"  # compared with the read ceiling, or "write" with the insert ceiling
+    # A POST's form fields, made anew for every request from the client's random generator.
+    form: Callable[[random.Random], dict[str, str]] | None = None
+    # A page each client loads once first, as a browser would, for its CSRF cookie and token.
+    csrf_page: str = ""
+    # Load every path once before the warm-up: the figures are then those of a warm cache.
+    prefill: bool = False
+
+
+MULTIPART_BOUNDARY = "----cong1022-bench-boundary"
+
+
+def multipart(fields: dict[str, str]) -> bytes:
+    """The fields as a browser posts a form with enctype="multipart/form-data"."""
+    parts = [f'--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"'
+             f"\r\n\r\n{value}\r\n" for name, value in fields.items()]
+    return ("".join(parts) + f"--{MULTIPART_BOUNDARY}--\r\n").encode()
+
+
+def csrf_credentials(conn: http.client.HTTPConnection, path: str) -> tuple[str, str]:
+    """The CSRF cookie the page sets and the token its form carries."""
+    conn.request("GET", path)
+    response = conn.getresponse()
+    html = response.read().decode()
+    cookie = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookie.load(header)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if response.status != 200 or settings.CSRF_COOKIE_NAME not in cookie or not match:
+        raise RuntimeError(f"no CSRF cookie and token from {path} ({response.status})")
+    return f"{settings.CSRF_COOKIE_NAME}={cookie[settings.CSRF_COOKIE_NAME].value}", match[1]
 
 
 def client(port: int, scenario: Scenario, number: int, start_at: float, duration: float,
@@ -58,18 +98,35 @@ def client(port: int, scenario: Scenario, number: int, start_at: float, duration
     Gunicorn's sync workers close the connection after each response; http.client then
     reconnects on the next request by itself, as a browser would.
     """
-    rng = random.Random(number)
+    rng = random.Random(f"{scenario.name}-{number}-{time.time()}")
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    if scenario.cookies:
-        headers["Cookie"] = scenario.cookies[number % len(scenario.cookies)]
-    body = "note=bench" if scenario.method == "POST" else None
+    headers: dict[str, str] = {}
+    cookies = [scenario.cookies[number % len(scenario.cookies)]] if scenario.cookies else []
+    token = ""
+    if scenario.csrf_page:
+        try:
+            csrf_cookie, token = csrf_credentials(conn, scenario.csrf_page)
+        except (OSError, http.client.HTTPException, RuntimeError) as exc:
+            results.put(([], 1, {f"setup: {exc}": 1}, time.time(), 0.0))
+            return
+        conn.close()
+        cookies.append(csrf_cookie)
+    if cookies:
+        headers["Cookie"] = "; ".join(cookies)
+    if scenario.method == "POST":
+        headers["Content-Type"] = f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"
     ok: list[float] = []
     statuses: Counter[str] = Counter()
     errors = 0
     time.sleep(max(0.0, start_at - time.time()))
     end = time.perf_counter() + duration
     while time.perf_counter() < end:
+        body = None
+        if scenario.method == "POST":
+            fields = scenario.form(rng) if scenario.form else {"note": "bench"}
+            if token:
+                fields["csrfmiddlewaretoken"] = token
+            body = multipart(fields)
         started = time.perf_counter()
         try:
             conn.request(scenario.method, rng.choice(scenario.paths), body=body, headers=headers)
@@ -89,6 +146,16 @@ def client(port: int, scenario: Scenario, number: int, start_at: float, duration
     conn.close()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     results.put((ok, errors, dict(statuses), time.time(), usage.ru_utime + usage.ru_stime))
+
+
+def prefill(port: int, scenario: Scenario) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        for path in scenario.paths:
+            conn.request("GET", path)
+            conn.getresponse().read()
+    finally:
+        conn.close()
 
 
 def drive(port: int, scenario: Scenario, duration: float, concurrency: int) -> dict[str, Any]:
@@ -163,6 +230,63 @@ def staff_session(user: models.Model) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
+PUBLIC_CASES = 300  # the case pages read, each loaded once before they are measured
+# Searches as citizens type them, most without diacritics (the search ignores them).
+SEARCHES = ["duong ngap", "đường ngập", "den duong", "o ga", "rac thai", "nuoc duc",
+            "cay xanh nga", "karaoke", "mat dien", "giay phep xay dung", "cong thoat nuoc",
+            "xe tai qua tai", "via he", "cho long hoa", "quoc lo 22b", "trung nu vuong"]
+
+
+def submission_form() -> Callable[[random.Random], dict[str, str]]:
+    """The public submission form as a citizen fills it: Vietnamese with its diacritics, a
+    new phone number and idempotency key each time, every box that must be ticked ticked."""
+    from feedback.forms import SubmitForm  # the real form, so a new required box is ticked
+
+    required_boxes = {name: "on" for name, f in SubmitForm().fields.items()
+                      if isinstance(f, forms.BooleanField) and f.required}
+
+    def fill(rng: random.Random) -> dict[str, str]:
+        problem, place = rng.choice(PROBLEMS), rng.choice(PLACES)
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        return {
+            **required_boxes,
+            "title": f"{problem} tại {place}",
+            "content": f"{problem} tại {place} đã nhiều ngày, ảnh hưởng đến việc đi lại của "
+                       "người dân. Đề nghị cơ quan chức năng kiểm tra, xử lý.",
+            "location_text": place, "reporter_name": name,
+            "reporter_phone": f"09{rng.randrange(10**8):08d}",
+            "reporter_email": f"dan{rng.randrange(10**6)}@example.vn",
+            "idempotency_key": secrets.token_urlsafe(24), "website": "",
+        }
+
+    return fill
+
+
+def public_paths() -> dict[str, list[str]]:
+    """The public pages: answers of public cases, list pages and filters, searches."""
+    answer_ids = list(public_cases().order_by("?").values_list("pk", flat=True)[:PUBLIC_CASES])
+    busiest = (Assignment.objects.filter(state=Assignment.State.APPROVED).values("unit_id")
+               .annotate(n=Count("pk")).order_by("-n").values_list("unit_id", flat=True)[:3])
+    lists = [reverse("publishing:answers")] + [
+        f"{reverse('publishing:answers')}?{query}" for query in
+        ["page=2", "page=3", "page=10"]
+        + [f"category={pk}" for pk in Category.objects.order_by("pk")
+           .values_list("pk", flat=True)[:4]]
+        + [f"area={pk}" for pk in Area.objects.filter(level=Area.Level.DISTRICT)
+           .order_by("pk").values_list("pk", flat=True)[:3]]
+        + [f"unit={pk}" for pk in busiest]
+    ]
+    return {
+        "answers": [reverse("publishing:answer", args=[pk]) for pk in answer_ids],
+        # Any query string makes a case page skip the cache: what a first visit costs.
+        "answers_uncached": [f"{reverse('publishing:answer', args=[pk])}?utm_source=bench"
+                             for pk in answer_ids],
+        "lists": lists,
+        "searches": [f"{reverse('publishing:answers')}?{urlencode({'q': q})}"
+                     for q in SEARCHES],
+    }
+
+
 def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
     users = get_user_model()
     coordinator = users.objects.get(username="bench-coordinator")
@@ -175,15 +299,26 @@ def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
     unit_cases = list(Assignment.objects.filter(unit_id=unit_id).order_by("?")
                       .values_list("case_id", flat=True)[:1000])
     any_cases = list(Case.objects.order_by("?").values_list("pk", flat=True)[:1000])
+    public = public_paths()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {CEILING_TABLE} ORDER BY id LIMIT %s",  # noqa: S608
                        [CEILING_ROWS])
         rows = [pk for (pk,) in cursor.fetchall()]
+    submit = reverse("public:submit")
     return [
         Scenario("ceiling_read", [f"/bench/read/{pk}" for pk in rows]),
         Scenario("ceiling_insert", ["/bench/insert"], method="POST", expect=frozenset({201}),
                  kind="write"),
         Scenario("healthz", ["/healthz"]),
+        # Citizens: no session, the language by default.
+        Scenario("public_home", [reverse("publishing:home")]),
+        Scenario("public_case", public["answers"], prefill=True),
+        Scenario("public_case_uncached", public["answers_uncached"]),
+        Scenario("public_list", public["lists"], prefill=True),
+        Scenario("public_search", public["searches"]),
+        # The redirect to the "sent" page is the success; the form again (200, 400) is not.
+        Scenario("public_submit", [submit], method="POST", expect=frozenset({302, 303}),
+                 kind="write", form=submission_form(), csrf_page=submit),
         # A redirect to the login page means the session was refused: an error, not a page.
         Scenario("staff_coordinator_queue", ["/staff/"], cookies=coordinator_cookies),
         Scenario("staff_unit_inbox", ["/staff/"], cookies=staff_cookies),
@@ -195,15 +330,29 @@ def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
 
 
 def run_http(env: dict[str, str], unit_id: int, duration: float, concurrency: int,
-             log: Callable[[str], None]) -> dict[str, Any]:
+             log: Callable[[str], None], only: set[str] | None = None) -> dict[str, Any]:
+    """Serve the project and drive every scenario, or those named in `only` (a ratio then
+    needs its ceiling, ceiling_read or ceiling_insert, named too)."""
     plan = scenarios(unit_id, concurrency)
+    if only:
+        unknown = only - {scenario.name for scenario in plan}
+        if unknown:
+            raise CommandError(f"--only: no scenario named {', '.join(sorted(unknown))}")
+        plan = [scenario for scenario in plan if scenario.name in only]
+    last_case = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn if gunicorn.exists() else shutil.which("gunicorn") or "gunicorn"),
                "config.wsgi", "-w", "2", "--threads", "1", "-b", f"127.0.0.1:{port}",
                "--chdir", str(settings.BASE_DIR)]
     server_env = {**env, "ROOT_URLCONF": "config.bench_urls", "DEBUG": "false",
-                  "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1"}
+                  "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1",
+                  # Every submission comes from 127.0.0.1: the per-IP and per-phone limits
+                  # (SECURITY AC4) would refuse the load generator after a few. Only this
+                  # server raises them; the defaults stay.
+                  "RATE_SUBMIT_PER_IP": str(10**9), "RATE_SUBMIT_PER_PHONE": str(10**9),
+                  # Cached pages of another bench database must not be served from this one.
+                  "CACHE_KEY_PREFIX": f"bench-{settings.DATABASES['default']['NAME']}"}
     connections.close_all()
     failed = True  # until every scenario has run: then the server's log is worth showing
     with tempfile.TemporaryFile("w+") as server_log:
@@ -215,6 +364,8 @@ def run_http(env: dict[str, str], unit_id: int, duration: float, concurrency: in
             warmup = max(0.3, min(2.0, duration * 0.2))
             for scenario in plan:
                 log(f"HTTP {scenario.name}: {duration:g} s, {concurrency} clients")
+                if scenario.prefill:
+                    prefill(port, scenario)
                 drive(port, scenario, warmup, concurrency)  # connections, caches, sessions
                 results[scenario.name] = {"kind": scenario.kind,
                                           **drive(port, scenario, duration, concurrency)}
@@ -230,16 +381,20 @@ def run_http(env: dict[str, str], unit_id: int, duration: float, concurrency: in
             log_tail = server_log.read()[-4000:]
             if failed:
                 log(f"gunicorn's log:\n{log_tail}")
+    submitted = list(Case.objects.filter(pk__gt=last_case).values_list("pk", flat=True))
+    log(f"removing the {len(submitted):,} cases the submissions created")
+    delete_cases(submitted)
     for name, result in results.items():
-        ceiling = results["ceiling_insert" if result["kind"] == "write" else "ceiling_read"]
-        result["ratio"] = round(result["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None
+        ceiling = results.get("ceiling_insert" if result["kind"] == "write" else "ceiling_read")
+        result["ratio"] = (round(result["rps"] / ceiling["rps"], 3)
+                           if ceiling and ceiling["rps"] else None)
         if result["errors"]:
             log(f"HTTP {name}: {result['errors']} errors {result['statuses']}")
     report: dict[str, Any] = {
         "server": "gunicorn config.wsgi -w 2 --threads 1 (sync)",
         "client": f"{concurrency} forked processes, http.client, back to back",
         "duration_s": duration, "concurrency": concurrency, "unit_id": unit_id,
-        "scenarios": results,
+        "scenarios": results, "submitted_cases_removed": len(submitted),
     }
     if any(r["errors"] for r in results.values()):
         report["server_log_tail"] = log_tail

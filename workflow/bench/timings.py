@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 import statistics
 import time
@@ -12,7 +13,18 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.db import connection, models, transaction
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
+from publishing.selectors import (
+    PAGE_SIZE,
+    SEARCH_COUNT_LIMIT,
+    AnswerFilters,
+    answer_page,
+    filter_public_cases,
+)
+from reports.pdf import periodic_pdf
+from reports.statistics import Period, Scope, build_report
+from reports.xlsx import periodic_workbook
 from routing.models import Unit
 from workflow import services
 from workflow.bench.stats import summarise, timed
@@ -26,6 +38,9 @@ SWEEP_REPEATS = 5
 DEADLINE_REPEATS = 5
 QUERY_REPEATS = 50
 DEADLINES = 100_000
+REPORT_REPEATS = 3
+SEARCH = "duong ngap"  # "đường ngập" typed without its marks
+PDF_REPEATS = 2  # a PDF takes seconds: fewer of them
 
 
 def explain(queryset: models.QuerySet) -> dict[str, Any]:
@@ -71,6 +86,15 @@ def time_receive_case(now: datetime) -> dict[str, Any]:
         )
         samples.append((time.perf_counter() - started) * 1000)
         ids.append(case.pk)
+    delete_cases(ids)
+    return summarise(samples)
+
+
+def delete_cases(ids: list[int]) -> None:
+    """Remove cases a measurement added, with every row that refers to them, so runs on a
+    reused database stay comparable."""
+    if not ids:
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         # The event log refuses deletes unless a purge says so (workflow migration 0002).
         cursor.execute("SET LOCAL cong1022.allow_purge = 'on'")
@@ -87,7 +111,6 @@ def time_receive_case(now: datetime) -> dict[str, Any]:
         for table, column in cursor.fetchall():
             cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [ids])  # noqa: S608
         cursor.execute("DELETE FROM workflow_case WHERE id = ANY(%s)", [ids])
-    return summarise(samples)
 
 
 def time_sweep(now: datetime) -> dict[str, Any]:
@@ -138,12 +161,18 @@ def bench_unit() -> int:
 def time_queries(unit_id: int, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
     queue = coordinator_queue()
     inbox = unit_inbox({unit_id})
+    search = filter_public_cases(AnswerFilters(q=SEARCH))
     timings = {
         "coordinator_queue": summarise(timed(lambda: list(queue.all()[:50]), QUERY_REPEATS, 3)),
         "coordinator_queue_count": summarise(timed(lambda: queue.all().count(), QUERY_REPEATS,
                                                    3)),
         "unit_inbox": summarise(timed(lambda: list(inbox.all()[:50]), QUERY_REPEATS, 3)),
         "unit_inbox_count": summarise(timed(lambda: inbox.all().count(), QUERY_REPEATS, 3)),
+        # The whole selection of a search's first page: bounded count, page, units.
+        "public_search": summarise(timed(lambda: answer_page(AnswerFilters(q=SEARCH), 1, "vi"),
+                                         QUERY_REPEATS, 3)),
+        "public_search_count": summarise(timed(
+            lambda: search.order_by()[:SEARCH_COUNT_LIMIT + 1].count(), QUERY_REPEATS, 3)),
     }
     plans = {
         "sweep_assignment_overdue": explain(
@@ -154,5 +183,48 @@ def time_queries(unit_id: int, now: datetime) -> tuple[dict[str, Any], dict[str,
         "sweep_case_reminder": explain(due_rows(Case, DeadlineAlert.Kind.REMINDER, now)[:BATCH]),
         "coordinator_queue": explain(queue.all()[:50]),
         "unit_inbox": explain(inbox.all()[:50]),
+        "public_list": explain(filter_public_cases(AnswerFilters())[:PAGE_SIZE]),
+        "public_search": explain(filter_public_cases(AnswerFilters(q=SEARCH),
+                                                     newest_first_scan=True)[:PAGE_SIZE]),
+        "public_search_count": explain(search.order_by()[:SEARCH_COUNT_LIMIT + 1]),
     }
     return timings, plans
+
+
+def report_periods(now: datetime) -> dict[str, Period]:
+    """The last whole month and the last whole year before `now`: the seeded cases span the
+    three years up to it, so both are full."""
+    last_month = now.date().replace(day=1) - timedelta(days=1)
+    return {"monthly": Period.month(last_month.year, last_month.month),
+            "yearly": Period.year(now.year - 1)}
+
+
+def time_report(period: Period, now: datetime, *, first: bool = False) -> dict[str, Any]:
+    """The periodic report as `manage.py report` makes it: its statistics (aggregate SQL,
+    with the number of queries they take), then the PDF and the workbook from them."""
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        report = build_report(period, Scope(), now)
+    statistics_ms = [(time.perf_counter() - started) * 1000]
+    statistics_ms += timed(lambda: build_report(period, Scope(), now), REPORT_REPEATS - 1)
+    if first:  # the first PDF of a process loads WeasyPrint and its fonts
+        periodic_pdf(report)
+    pdf: list[bytes] = []
+    pdf_ms = timed(lambda: pdf.append(periodic_pdf(report)), PDF_REPEATS)
+    xlsx: list[bytes] = []
+    xlsx_ms = timed(lambda: xlsx.append(periodic_workbook(report)), REPORT_REPEATS, warmup=1)
+    return {
+        "period": period.code,
+        "received": report.summary.received,
+        "statistics": {**summarise(statistics_ms), "queries": len(queries)},
+        "pdf": {**summarise(pdf_ms), "bytes": len(pdf[-1])},
+        "xlsx": {**summarise(xlsx_ms), "bytes": len(xlsx[-1])},
+    }
+
+
+def time_reports(now: datetime) -> dict[str, Any]:
+    # WeasyPrint logs every layout step at INFO; its warnings still show.
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return {f"report_{kind}": time_report(period, now, first=n == 0)
+            for n, (kind, period) in enumerate(report_periods(now).items())}

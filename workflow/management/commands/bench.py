@@ -44,6 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=8,
                             help="Concurrent HTTP clients (default 8).")
         parser.add_argument("--output", help="Also write the JSON to this file.")
+        parser.add_argument("--only", default="",
+                            help="Comma-separated HTTP scenarios to run (e.g. "
+                                 "ceiling_insert,public_submit); the other timings are "
+                                 "then skipped. Default: everything.")
 
     def log(self, message: str) -> None:
         self.stderr.write(f"[bench {time.monotonic() - self.started:7.1f} s] {message}")
@@ -65,10 +69,11 @@ class Command(BaseCommand):
         database.launch(name=options["database_name"], cases=options["cases"],
                         reseed=options["reseed"], duration=options["duration"],
                         concurrency=options["concurrency"], output=options["output"],
-                        log=self.log)
+                        only=options["only"], log=self.log)
 
     # --- Child: everything against the bench database ------------------------------------------
     def measure(self, options: dict[str, Any]) -> None:
         report.measure(name=options["database_name"], cases=options["cases"],
                        duration=options["duration"], concurrency=options["concurrency"],
-                       output=options["output"], log=self.log, write=self.stdout.write)
+                       output=options["output"], only=options["only"], log=self.log,
+                       write=self.stdout.write)
