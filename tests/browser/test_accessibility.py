@@ -104,15 +104,19 @@ def test_submit_page_with_errors_has_no_serious_violation(page, province):
     assert_accessible(page, "submit-errors")
 
 
-def test_tracked_page_has_no_serious_violation(page, published_case):
-    """The reporter's own page, with the rating and question forms."""
+def open_tracked(page, case) -> None:
+    """Open the reporter's own page of `case` with its tracking code and phone."""
     page.goto(reverse("public:track"))
-    page.get_by_role("textbox", name=vi("Tracking code"),
-                      exact=True).fill(published_case.display_code)
+    page.get_by_role("textbox", name=vi("Tracking code"), exact=True).fill(case.display_code)
     page.get_by_role("textbox", name=vi("The phone number you gave"),
-                      exact=True).fill(published_case.reporter_phone)
+                      exact=True).fill(case.reporter_phone)
     page.get_by_role("button", name=vi("Show my feedback")).click()
     page.wait_for_url("**/tra-cuu/ket-qua/")
+
+
+def test_tracked_page_has_no_serious_violation(page, published_case):
+    """The reporter's own page, with the rating and question forms."""
+    open_tracked(page, published_case)
     assert_accessible(page, "tracked")
 
 
@@ -154,13 +158,7 @@ def test_coordinator_queue_and_case_have_no_serious_violation(page, province):
 
 def test_personal_data_request_page_has_no_serious_violation(page, published_case):
     """The reporter's own page for seeing, correcting or deleting their data (DP7)."""
-    page.goto(reverse("public:track"))
-    page.get_by_role("textbox", name=vi("Tracking code"),
-                      exact=True).fill(published_case.display_code)
-    page.get_by_role("textbox", name=vi("The phone number you gave"),
-                      exact=True).fill(published_case.reporter_phone)
-    page.get_by_role("button", name=vi("Show my feedback")).click()
-    page.wait_for_url("**/tra-cuu/ket-qua/")
+    open_tracked(page, published_case)
     page.get_by_role("link", name=vi("See, correct or delete your personal data")).click()
     page.wait_for_url("**/tra-cuu/du-lieu-ca-nhan/")
     page.get_by_role("button", name=vi("Send the request")).click()  # nothing chosen: errors

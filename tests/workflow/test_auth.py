@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from routing.models import AuditEvent, TwoFactorDevice, TwoFactorEnrolment
 from tests.factories import UserFactory
+from tests.workflow.conftest import T0
 from workflow import auth
 
 HOME = reverse("staff:home")
@@ -20,30 +20,11 @@ LOGIN = reverse("staff:login")
 CODE = reverse("staff:login_code")
 ENROL = reverse("staff:two_factor")
 PASSWORD = "a long test password 1022"
-T0 = 1_780_000_000.0  # a fixed instant; `auth.clock` is moved from here, never slept
 
 
 @pytest.fixture(autouse=True)
-def empty_lockout_counters():
-    """The counters live in the cache (Redis in these runs); no test inherits another's."""
-    cache.clear()
+def _counters(empty_lockout_counters):  # noqa: PT004 — the shared fixture, for every test
     yield
-    cache.clear()
-
-
-@pytest.fixture
-def now(monkeypatch):
-    """`auth.clock`, frozen at T0; `now.advance(seconds)` moves it."""
-
-    class Clock:
-        value = T0
-
-        def advance(self, seconds: float) -> None:
-            self.value += seconds
-
-    clock = Clock()
-    monkeypatch.setattr(auth, "clock", lambda: clock.value)
-    return clock
 
 
 def log_in(client, username: str, password: str = PASSWORD, ip: str = "127.0.0.1", **data):

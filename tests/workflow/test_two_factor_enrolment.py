@@ -10,12 +10,12 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from routing.models import AuditEvent, TwoFactorDevice, TwoFactorEnrolment
 from tests.factories import UserFactory
+from tests.workflow.conftest import T0
 from workflow import auth
 
 HOME = reverse("staff:home")
@@ -23,30 +23,12 @@ LOGIN = reverse("staff:login")
 CODE = reverse("staff:login_code")
 ENROL = reverse("staff:two_factor")
 PASSWORD = "a long test password 1022"
-T0 = 1_780_000_000.0
 ASK_THE_ADMINISTRATOR = "Ask the administrator to allow you to set up two-factor authentication."
 
 
 @pytest.fixture(autouse=True)
-def empty_lockout_counters():
-    cache.clear()
+def _counters(empty_lockout_counters):  # noqa: PT004 — the shared fixture, for every test
     yield
-    cache.clear()
-
-
-@pytest.fixture
-def now(monkeypatch):
-    """`auth.clock`, frozen at T0; `now.advance(seconds)` moves it."""
-
-    class Clock:
-        value = T0
-
-        def advance(self, seconds: float) -> None:
-            self.value += seconds
-
-    clock = Clock()
-    monkeypatch.setattr(auth, "clock", lambda: clock.value)
-    return clock
 
 
 @pytest.fixture
