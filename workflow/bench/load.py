@@ -49,6 +49,7 @@ from workflow.bench.seed import CEILING_ROWS
 from workflow.bench.stats import percentile
 from workflow.bench.timings import delete_cases
 from workflow.models import Assignment, Case
+from workflow.selectors import possible_duplicates
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,9 @@ def public_paths() -> dict[str, list[str]]:
     }
 
 
+OPENED_SHARE = 30  # per cent of the coordinator's sample cases, opened before the run
+
+
 def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
     users = get_user_model()
     coordinator = users.objects.get(username="bench-coordinator")
@@ -299,6 +303,13 @@ def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
     unit_cases = list(Assignment.objects.filter(unit_id=unit_id).order_by("?")
                       .values_list("case_id", flat=True)[:1000])
     any_cases = list(Case.objects.order_by("?").values_list("pk", flat=True)[:1000])
+    # The coordinator opens every new case at intake, and that first opening looks for its
+    # possible duplicates; the cases of the "later opening" scenario have had it, as a case
+    # the coordinator comes back to has. The others are opened for the first time.
+    cut = max(1, len(any_cases) * OPENED_SHARE // 100)
+    opened, first = any_cases[:cut], any_cases[cut:]
+    for case in Case.objects.filter(pk__in=opened, duplicates_checked_at__isnull=True):
+        possible_duplicates(case)
     public = public_paths()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {CEILING_TABLE} ORDER BY id LIMIT %s",  # noqa: S608
@@ -324,7 +335,9 @@ def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
         Scenario("staff_unit_inbox", ["/staff/"], cookies=staff_cookies),
         Scenario("staff_case_unit", [f"/staff/cases/{pk}/" for pk in unit_cases],
                  cookies=staff_cookies),
-        Scenario("staff_case_coordinator", [f"/staff/cases/{pk}/" for pk in any_cases],
+        Scenario("staff_case_coordinator", [f"/staff/cases/{pk}/" for pk in opened],
+                 cookies=coordinator_cookies),
+        Scenario("staff_case_coordinator_first", [f"/staff/cases/{pk}/" for pk in first],
                  cookies=coordinator_cookies),
     ]
 
