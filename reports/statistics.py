@@ -525,9 +525,12 @@ def unit_ranking(period: Period, scope: Scope) -> list[UnitRow]:
     figure = {name: f'COALESCE({column[name]}."{name}", 0)' for name in UNIT_FIGURES}
     on_time = f"({figure['handled']} - {figure['late']})"
     good = f"({figure['satisfied']} + {figure['accepted']})"
-    on_time_rate = f"{on_time}::float8 / NULLIF({figure['handled']}::float8, 0.0)"
+    # CAST, not ::, so that the first run's SQLite reads the same query.
+    on_time_rate = (f"CAST({on_time} AS DOUBLE PRECISION) / "
+                    f"NULLIF(CAST({figure['handled']} AS DOUBLE PRECISION), 0.0)")
     satisfaction_rate = (
-        f"{good}::float8 / NULLIF(({good} + {figure['unsatisfied']})::float8, 0.0)"
+        f"CAST({good} AS DOUBLE PRECISION) / "
+        f"NULLIF(CAST(({good} + {figure['unsatisfied']}) AS DOUBLE PRECISION), 0.0)"
     )
     if scope.unit is not None:
         where, where_params = 'u."id" = %s', [scope.unit.pk]
@@ -762,6 +765,8 @@ def stage_times(period: Period, scope: Scope, limit: int | None = None) -> list[
     """Average working minutes of each stage that ended in the period: one aggregate query
     per stage, the working time of each stage counted on the working calendar by the
     database. With `limit`, only the latest `limit` stages of each kind are averaged."""
+    if connection.vendor != "postgresql":
+        return _stage_times_in_python(period, scope, limit)
     clock = _WorkingClock.covering(period)
     result = []
     with connection.cursor() as cursor:
@@ -773,6 +778,28 @@ def stage_times(period: Period, scope: Scope, limit: int | None = None) -> list[
                 average_minutes=int(total) / count if count else None,
                 capped=limit is not None and rows > limit,
             ))
+    return result
+
+
+def _stage_times_in_python(period: Period, scope: Scope,
+                           limit: int | None) -> list[StageTime]:
+    """The same averages on the first run's SQLite (a demo's few hundred cases): the rows
+    read, the working time counted by the calendar in Python."""
+    from workflow.worktime import get_calendar
+
+    working_calendar = get_calendar()
+    result = []
+    for key, label, pairs in _stage_pairs(period, scope, sample=limit is not None):
+        rows = [(start, end) for start, end, _key in
+                (pairs if limit is None else pairs[: limit + 1]) if start is not None]
+        kept = rows if limit is None else rows[:limit]
+        total = sum(max(working_calendar.working_minutes_between(start, end), 0)
+                    for start, end in kept)
+        result.append(StageTime(
+            key=key, label=label, count=len(kept),
+            average_minutes=total / len(kept) if kept else None,
+            capped=limit is not None and len(rows) > limit,
+        ))
     return result
 
 

@@ -63,7 +63,7 @@ def get_case_for(actor: Actor, pk: int) -> Case:
     For the coordinator the case carries `delivery_rows`, its outgoing messages, read in
     the same query (see case_deliveries)."""
     cases = visible_cases(actor).select_related("category", "area")
-    if actor.is_coordinator:
+    if actor.is_coordinator and connection.vendor == "postgresql":
         cases = cases.annotate(delivery_rows=_delivery_rows())
     try:
         return cases.get(pk=pk)
@@ -150,6 +150,13 @@ def case_deliveries(case: Case) -> list[dict]:
     id, channel, to_reporter, template, status, attempts, sent_at, last_error. Read with
     the case by get_case_for for the coordinator; otherwise one query here."""
     rows = getattr(case, "delivery_rows", None)
+    if rows is None and connection.vendor != "postgresql":  # the first run's SQLite
+        return [
+            {**row, "last_error": (row["last_error"] or "")[:DELIVERY_ERROR_CHARS]}
+            for row in OutboxMessage.objects.filter(case=case).order_by("created_at", "pk")
+            .values("id", "channel", "to_reporter", "template", "status", "attempts",
+                    "sent_at", "last_error")
+        ]
     if rows is None:
         rows = list(Case.objects.filter(pk=case.pk).annotate(rows=_delivery_rows())
                     .values_list("rows", flat=True))[0]

@@ -15,7 +15,9 @@ from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -311,9 +313,20 @@ def latest_drafts() -> QuerySet[Draft]:
     """Each assignment's newest draft, with its evidence photos' ids as `photo_ids` (read
     in the same query: the page's query count does not grow with the photos)."""
     newest = Draft.objects.filter(assignment=OuterRef("assignment")).order_by("-version")
+    drafts = Draft.objects.filter(version=Subquery(newest.values("version")[:1]))
+    if connection.vendor != "postgresql":  # the first run's SQLite: the ids as "1,2,3"
+        return drafts.annotate(photo_ids=RawSQL(
+            "(SELECT group_concat(id) FROM (SELECT p.id FROM workflow_draftphoto p "
+            "WHERE p.draft_id = workflow_draft.id ORDER BY p.id))", []))
     photos = DraftPhoto.objects.filter(draft=OuterRef("pk")).order_by("pk").values("pk")
-    return Draft.objects.filter(version=Subquery(newest.values("version")[:1])).annotate(
-        photo_ids=ArraySubquery(photos))
+    return drafts.annotate(photo_ids=ArraySubquery(photos))
+
+
+def photo_id_list(ids: list[int] | str | None) -> list[int]:
+    """`photo_ids` as PostgreSQL's array or SQLite's comma-separated text gives it."""
+    if isinstance(ids, str):
+        return [int(pk) for pk in ids.split(",") if pk]
+    return list(ids or ())
 
 
 def case_assignments(actor: Actor, case: Case) -> list[Assignment]:
@@ -544,7 +557,7 @@ def case_page(
     photo_url = PhotoUrl()
     drafts = [
         DraftView(unit=a.unit.name, version=d.version, written_at=d.created_at, body=d.body,
-                  photo_urls=[photo_url(pk) for pk in d.photo_ids or ()])
+                  photo_urls=[photo_url(pk) for pk in photo_id_list(d.photo_ids)])
         for a in assignments if content_visible
         for d in a.latest_drafts
     ]
