@@ -16,7 +16,7 @@ from routing.models import Category
 from routing.selectors import REPORTER
 from workflow.errors import TransitionRefused
 from workflow.models import Case
-from workflow.services import receive_case, reopen_case
+from workflow.services import record_case, reopen_case
 
 from .models import Attachment, Comment, Consent, Rating
 from .uploads import CleanPhoto
@@ -104,7 +104,7 @@ def submit_case(
     declined = [channel for purpose, channel in ((Consent.Purpose.SMS_UPDATES, "sms"),
                                                  (Consent.Purpose.EMAIL_UPDATES, "email"))
                 if answers.get(purpose) is False]
-    case = receive_case(
+    case = record_case(
         channel=channel, title=title, content=content, reporter_name=reporter_name,
         reporter_phone=reporter_phone, reporter_email=reporter_email,
         reporter_address=reporter_address, is_confidential=is_confidential,
@@ -112,7 +112,7 @@ def submit_case(
         occurred_at=occurred_at, category=category, idempotency_key=idempotency_key,
         language=language, now=now, declined_channels=declined,
     )
-    # receive_case hands back the earlier case on a repeated key; only a new one is ours.
+    # record_case hands back the earlier case on a repeated key; only a new one is ours.
     if case.received_at != now:
         return case, False
     if notice_version:

@@ -110,33 +110,55 @@ def _log(
     )
 
 
-def queue_outbox_delivery(keys: Iterable[str]) -> None:
-    """Once the transaction commits, hand the outbox rows `keys` to the delivery task.
+def queue_outbox_delivery(keys: Iterable[str] = (), *, ids: Iterable[int] = ()) -> None:
+    """Once the transaction commits, hand the outbox rows to the delivery task: those of
+    `ids`, and those of `keys` that are still pending (looked up after the commit).
 
-    Best effort: with Redis down the request still succeeds, and the rows wait, pending,
-    for the beat's deliver_outbox_task (SECURITY RE1). Logs row ids only (AU3).
+    One task per transaction, whatever the number of rows. Best effort: with Redis down
+    the request still succeeds, and the rows wait, pending, for the beat's
+    deliver_outbox_task (SECURITY RE1). Logs row ids only (AU3).
     """
-    keys = list(keys)
-    if not keys:
+    keys, ids = list(keys), list(ids)
+    if not (keys or ids):
         return
 
     def queue() -> None:
-        from .tasks import deliver_message_task
+        from .tasks import deliver_messages_task
 
-        ids = OutboxMessage.objects.filter(
+        pending = ids + (list(OutboxMessage.objects.filter(
             key__in=keys, status=OutboxMessage.Status.PENDING
-        ).values_list("pk", flat=True)
-        for pk in ids:
-            try:
-                # No publish retries: a request must not wait for a broker that is down.
-                deliver_message_task.apply_async((pk,), retry=False)
-            except Exception as exc:
-                logging.getLogger("workflow.notifications").warning(
-                    "outbox %s: not queued (%s); the beat will send it", pk, type(exc).__name__
-                )
-                return
+        ).values_list("pk", flat=True)) if keys else [])
+        if not pending:
+            return
+        try:
+            # No publish retries: a request must not wait for a broker that is down.
+            deliver_messages_task.apply_async((pending,), retry=False)
+        except Exception as exc:
+            logging.getLogger("workflow.notifications").warning(
+                "outbox %s: not queued (%s); the beat will send them",
+                ", ".join(map(str, pending)), type(exc).__name__,
+            )
 
     transaction.on_commit(queue, robust=True)
+
+
+def send_outbox(rows: Sequence[OutboxMessage], *, new_event: bool = False) -> None:
+    """Write the outbox rows and queue them once the transaction commits.
+
+    A row's key makes it once only: a key already written is skipped. Rows of an event
+    written in this transaction (`new_event`) cannot have been written before: they are
+    inserted as they are, and their ids go to the task without a lookup.
+    """
+    if not rows:
+        return
+    if new_event:
+        created = OutboxMessage.objects.bulk_create(rows)
+        if all(row.pk for row in created):
+            queue_outbox_delivery(ids=[row.pk for row in created])
+            return
+    else:
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    queue_outbox_delivery(row.key for row in rows)
 
 
 def _reporter_declined(case: Case) -> set[str]:
@@ -150,9 +172,16 @@ def _reporter_declined(case: Case) -> set[str]:
 
 
 def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict | None = None,
-                     *, declined: Iterable[str] | None = None):
+                     *, declined: Iterable[str] | None = None) -> None:
     """One SMS (and one e-mail where given) to the reporter for this event, except on a
     channel the reporter declined (`declined`, else as recorded in feedback.Consent)."""
+    send_outbox(_reporter_messages(case, event, template, context, declined=declined),
+                new_event=True)
+
+
+def _reporter_messages(case: Case, event: CaseEvent, template: str,
+                       context: dict | None = None, *,
+                       declined: Iterable[str] | None = None) -> list[OutboxMessage]:
     declined = _reporter_declined(case) if declined is None else set(declined)
     rows = []
     for channel, address in (
@@ -172,8 +201,7 @@ def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict 
                     created_at=event.at, next_attempt_at=event.at,
                 )
             )
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    queue_outbox_delivery(row.key for row in rows)
+    return rows
 
 
 def coordinators() -> QuerySet:
@@ -190,20 +218,24 @@ def notify_staff(
 ) -> None:
     """One e-mail per staff member for this event or alert (`key` makes it once only).
     `user_ids` may be a query of ids (e.g. coordinators()): it then runs as a subquery."""
+    send_outbox(_staff_messages(case, key, user_ids, template, at, event=event,
+                                context=context))
+
+
+def _staff_messages(
+    case: Case, key: str, user_ids: Iterable[int] | QuerySet, template: str, at: datetime,
+    *, event: CaseEvent | None = None, context: dict | None = None,
+) -> list[OutboxMessage]:
     ids = user_ids if isinstance(user_ids, QuerySet) else set(user_ids)
     users = get_user_model().objects.filter(pk__in=ids, is_active=True).exclude(email="")
-    rows = OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                key=f"{key}:email:{user_id}", case=case, event=event,
-                channel=OutboxMessage.Channel.EMAIL, recipient_user_id=user_id,
-                template=template, context=context or {}, created_at=at, next_attempt_at=at,
-            )
-            for user_id in users.values_list("pk", flat=True)
-        ],
-        ignore_conflicts=True,
-    )
-    queue_outbox_delivery(row.key for row in rows)
+    return [
+        OutboxMessage(
+            key=f"{key}:email:{user_id}", case=case, event=event,
+            channel=OutboxMessage.Channel.EMAIL, recipient_user_id=user_id,
+            template=template, context=context or {}, created_at=at, next_attempt_at=at,
+        )
+        for user_id in users.values_list("pk", flat=True)
+    ]
 
 
 def _lock_case(case_id: int) -> Case:
@@ -229,8 +261,7 @@ def close_of_business(day: date) -> datetime:
 
 
 # --- Intake (Art. 6–7) -----------------------------------------------------------------------
-@transaction.atomic
-def receive_case(
+def record_case(
     *,
     channel: str,
     title: str,
@@ -260,11 +291,9 @@ def receive_case(
     reporter is answered through the platform (the caller stores the platform's sender id).
     `declined_channels` ("sms", "email") are not used to tell the reporter of this receipt;
     the caller records the choice (feedback.Consent) for the later events.
+
+    Runs inside the caller's transaction (receive_case is the same in one of its own).
     """
-    if idempotency_key:
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
     if channel not in Case.Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     case = Case(
@@ -311,19 +340,29 @@ def receive_case(
                 case.save()
             break
         except IntegrityError:
-            if idempotency_key and Case.objects.filter(idempotency_key=idempotency_key).exists():
-                return Case.objects.get(idempotency_key=idempotency_key)
+            # The key's unique index answers for a repeat: no lookup before the insert.
+            existing = (Case.objects.filter(idempotency_key=idempotency_key).first()
+                        if idempotency_key else None)
+            if existing is not None:
+                return existing
             case.tracking_code = new_tracking_code()  # a collision of 50 random bits
     else:  # pragma: no cover — would need five collisions in a row
         raise RuntimeError("Could not allocate a tracking code")
     # A citizen's own submission is the reporter's act; the hotline is typed in by staff.
     event = _log(case, "received", by or REPORTER, now, ("", case.state),
                  data={"channel": channel, "on_hold": case.on_hold})
-    _notify_reporter(case, event, "case_received", {"code": case.display_code},
-                     declined=declined_channels)
-    notify_staff(case, f"event:{event.pk}", coordinators(), "staff_case_received", now,
-                 event=event)
+    # The reporter's receipt and the coordinators' e-mails: one insert.
+    send_outbox(
+        _reporter_messages(case, event, "case_received", {"code": case.display_code},
+                           declined=declined_channels)
+        + _staff_messages(case, f"event:{event.pk}", coordinators(), "staff_case_received",
+                          now, event=event),
+        new_event=True,
+    )
     return case
+
+
+receive_case = transaction.atomic(record_case)
 
 
 @transaction.atomic

@@ -23,6 +23,13 @@ def deliver_message_task(message_id: int) -> str:
 
 
 @shared_task(acks_late=True)
+def deliver_messages_task(message_ids: list[int]) -> list[str]:
+    """Send the outbox rows of one transaction (a receipt SMS, its e-mails), one by one;
+    each row is claimed on its own, so a repeat or a row already sent does nothing."""
+    return [str(deliver_message(message_id, now=timezone.now())) for message_id in message_ids]
+
+
+@shared_task(acks_late=True)
 def deliver_outbox_task() -> int:
     """Queue every pending row that is due: new ones Redis missed, and retries."""
     ids = requeue_pending(timezone.now())

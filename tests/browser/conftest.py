@@ -124,7 +124,7 @@ def browser_isolation(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT.mkdir()
     from workflow import tasks
 
-    monkeypatch.setattr(tasks.deliver_message_task, "apply_async",
+    monkeypatch.setattr(tasks.deliver_messages_task, "apply_async",
                         lambda *args, **kwargs: None)
 
 

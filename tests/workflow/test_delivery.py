@@ -32,7 +32,7 @@ from workflow.notifications.delivery import (
     requeue_pending,
     resend_message,
 )
-from workflow.tasks import deliver_message_task, deliver_outbox_task
+from workflow.tasks import deliver_message_task, deliver_messages_task, deliver_outbox_task
 
 LOCMEM = "workflow.notifications.backends.LocmemSmsBackend"
 HTTP = "workflow.notifications.backends.HttpGatewaySmsBackend"
@@ -358,10 +358,10 @@ def test_a_failed_message_can_be_sent_again(province, gateway, django_capture_on
     message = _row(province.receive())
     deliver_message(message.pk, MONDAY)
     later = MONDAY + timedelta(hours=1)
-    with mock.patch.object(deliver_message_task, "apply_async") as queued, \
+    with mock.patch.object(deliver_messages_task, "apply_async") as queued, \
             django_capture_on_commit_callbacks(execute=True):
         assert resend_message(message.pk, later) is True
-    queued.assert_called_once_with((message.pk,), retry=False)
+    queued.assert_called_once_with(([message.pk],), retry=False)
     assert deliver_message(message.pk, later) == Outcome.SENT
     assert resend_message(message.pk, later) is False  # only a failed message
     assert len(gateway.carrying(f"c1022-{message.pk}")) == 2
@@ -388,18 +388,28 @@ def test_a_mail_server_that_is_down_is_retried(province, settings):
 
 # --- Queueing -------------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_each_new_outbox_row_is_queued_once_the_transaction_commits(
+def test_the_new_outbox_rows_are_queued_in_one_task_once_the_transaction_commits(
     province, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(deliver_message_task, "apply_async") as queued, \
+    with mock.patch.object(deliver_messages_task, "apply_async") as queued, \
             django_capture_on_commit_callbacks(execute=True):
         case = province.receive()
         assert not queued.called
     rows = OutboxMessage.objects.filter(case=case)
     assert rows.count() == 3  # SMS and e-mail to the reporter, e-mail to the coordinator
-    assert sorted(c.args[0][0] for c in queued.call_args_list) == sorted(
-        rows.values_list("pk", flat=True)
-    )
+    queued.assert_called_once()
+    assert sorted(queued.call_args.args[0][0]) == sorted(rows.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_batch_task_sends_each_row_once_and_a_repeat_sends_nothing(province, sms_in_memory):
+    case = province.receive()
+    ids = list(OutboxMessage.objects.filter(case=case).values_list("pk", flat=True))
+    assert deliver_messages_task(ids) == ["sent"] * len(ids)
+    assert deliver_messages_task(ids) == ["skipped"] * len(ids)
+    assert len(sms_in_memory) == 1
+    assert set(OutboxMessage.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
+        "sent"}
 
 
 @pytest.mark.django_db

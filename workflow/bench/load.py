@@ -240,7 +240,8 @@ SEARCHES = ["duong ngap", "đường ngập", "den duong", "o ga", "rac thai", "
 
 def submission_form() -> Callable[[random.Random], dict[str, str]]:
     """The public submission form as a citizen fills it: Vietnamese with its diacritics, a
-    new phone number and idempotency key each time, every box that must be ticked ticked."""
+    new phone number and idempotency key each time, every box that must be ticked ticked,
+    and the SMS box too (the tracking code by SMS: one outbox row and one task more)."""
     from feedback.forms import SubmitForm  # the real form, so a new required box is ticked
 
     required_boxes = {name: "on" for name, f in SubmitForm().fields.items()
@@ -258,6 +259,7 @@ def submission_form() -> Callable[[random.Random], dict[str, str]]:
             "reporter_phone": f"09{rng.randrange(10**8):08d}",
             "reporter_email": f"dan{rng.randrange(10**6)}@example.vn",
             "idempotency_key": secrets.token_urlsafe(24), "website": "",
+            "sms_updates": "on",
         }
 
     return fill
