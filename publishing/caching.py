@@ -93,15 +93,16 @@ def _bump(key: str) -> None:
                        key, CACHE_SECONDS)
 
 
-def remembered(key: str) -> tuple[Any, Any]:
-    """A value kept with `remember` while no list changed since, or None; and the lists'
-    generation now, to keep a new value under (None when the cache is down)."""
+def remembered(key: str, generation_key: str = LISTS_KEY) -> tuple[Any, Any]:
+    """A value kept with `remember` while nothing changed since (no list, or no name with
+    `generation_key=NAMES_KEY`), or None; and the generation now, to keep a new value
+    under (None when the cache is down)."""
     try:
-        found = cache.get_many([key, LISTS_KEY])
+        found = cache.get_many([key, generation_key])
     except Exception:  # noqa: BLE001
         logger.warning("Cache unavailable: %s recomputed", key)
         return None, None
-    generation = found.get(LISTS_KEY, 0)
+    generation = found.get(generation_key, 0)
     kept = found.get(key)
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == generation:
         return kept[1], generation

@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from routing.models import Area, Category, Unit
 
+from .caching import CACHE_SECONDS, NAMES_KEY, remember, remembered
 from .selectors import AnswerFilters
+
+CHOICE_FIELDS = ("category", "unit", "area")
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -39,11 +42,19 @@ class AnswerFilterForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("name")
         self.fields["area"].queryset = Area.objects.all()
-        for name in ("category", "unit", "area"):
-            # Read once, as a list: templates/partials/public_select.html loops over it, and a
-            # queryset's choices would be counted, then read, at every loop. (list() would
-            # count them too, for its length.)
-            self.fields[name].choices = [choice for choice in self.fields[name].choices]  # noqa: C416
+        # The options, as (value, label) lists, are kept in the cache until a category, unit
+        # or area changes (publishing/signals.py): every list and search page shows them,
+        # and reading them is three queries. A chosen value is still checked against the
+        # database by the field itself.
+        key = f"publishing:choices:{get_language()}"
+        choices, generation = remembered(key, NAMES_KEY)
+        if choices is None:
+            choices = {name: [(str(value), str(label))
+                              for value, label in self.fields[name].choices]
+                       for name in CHOICE_FIELDS}
+            remember(key, choices, generation, CACHE_SECONDS)
+        for name in CHOICE_FIELDS:
+            self.fields[name].choices = choices[name]
 
     def filters(self) -> AnswerFilters:
         """The valid filters; an invalid one is ignored rather than refused."""

@@ -170,6 +170,7 @@ def test_search_without_diacritics_finds_an_accented_answer(client, province):
 def test_the_list_runs_a_constant_number_of_queries(client, province):
     for n in range(3):
         publish(province, MONDAY + timedelta(hours=n), title=f"Câu hỏi {n}")
+    client.get(ANSWERS, {"q": "x"})  # the filter lists, read once and kept
     with CaptureQueriesContext(connection) as few:
         assert client.get(ANSWERS).status_code == 200
     for n in range(3, 20):
