@@ -29,6 +29,7 @@ from routing.models import Area, Category, Unit
 from workflow.models import Assignment, Case, CaseEvent, RejectionReason
 
 from .caching import remember, remembered
+from .models import SearchDocument
 from .text import SearchWords, search_words, words_query
 
 PAGE_SIZE = 20
@@ -114,6 +115,38 @@ def _to_answer(case: Case, language: str, timeline: list[TimelineEntry] | None =
     )
 
 
+# A list's answers are read as values, not models: a page of twenty would otherwise build a
+# hundred model instances (case, category, area, assignments, units), most of its time.
+LIST_VALUES = ("pk", "title", "content", "location_text", "reply_text", "received_at",
+               "published_at", "category__name", "category__name_en", "area__name")
+
+
+def _answer_list(cases: QuerySet[Case] | Iterable[dict[str, Any]], language: str
+                 ) -> list[PublicAnswer]:
+    """The answers of these public cases, in their order: one query for the cases (unless
+    given as LIST_VALUES rows), one for the names of their handling units."""
+    rows = list(cases.values(*LIST_VALUES) if isinstance(cases, QuerySet) else cases)
+    units: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+    if units:
+        for case_id, name in (Assignment.objects
+                              .filter(case_id__in=units, state=Assignment.State.APPROVED)
+                              .order_by("unit__name").values_list("case_id", "unit__name")):
+            units[case_id].append(name)
+    english = language == "en"
+    return [
+        PublicAnswer(
+            pk=row["pk"], title=row["title"], content=row["content"],
+            location_text=row["location_text"],
+            category=((row["category__name_en"] if english and row["category__name_en"]
+                       else row["category__name"]) or ""),
+            area=row["area__name"] or "", received_at=row["received_at"],
+            published_at=row["published_at"], reply_text=row["reply_text"],
+            units=units[row["pk"]],
+        )
+        for row in rows
+    ]
+
+
 @dataclass(frozen=True)
 class AnswerFilters:
     q: str = ""
@@ -192,10 +225,12 @@ class BoundedPaginator(Paginator):
 def answer_page(filters: AnswerFilters, page_number: str | int | None, language: str) -> Page:
     """One page of published answers, newest first; a constant number of queries. The
     paginator's `is_capped` says whether more matched than it counted."""
+    documents = _matching_documents(filters)
     # A search's count is what it costs (the page itself reads a few rows): kept a few
     # minutes or until a list changes, for the next page and the next person asking the
     # same. Only a number is kept, so searches cannot fill the cache.
-    paginator = BoundedPaginator(_answers(filter_public_cases(filters)), PAGE_SIZE,
+    paginator = BoundedPaginator(documents if documents is not None
+                                 else filter_public_cases(filters), PAGE_SIZE,
                                  limit=SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT,
                                  page_number=page_number,
                                  remember_as=_count_key(filters) if filters.q else "")
@@ -209,8 +244,35 @@ def answer_page(filters: AnswerFilters, page_number: str | int | None, language:
         capped = paginator.count > 0 and paginator.is_capped
         plan(SEARCH_NEWEST_FIRST if capped else SEARCH_COUNT)
         page = paginator.get_page(page_number)
-        page.object_list = [_to_answer(case, language) for case in page.object_list]
+        cases = page.object_list
+        if documents is not None:
+            # The page's case ids, newest first: now their cases, by primary key (one that
+            # stopped being public since is left out).
+            ids = list(cases)
+            found = {row["pk"]: row
+                     for row in public_cases().filter(pk__in=ids).values(*LIST_VALUES)}
+            cases = [found[pk] for pk in ids if pk in found]
+        page.object_list = _answer_list(cases, language)
     return page
+
+
+def _matching_documents(filters: AnswerFilters) -> QuerySet | None:
+    """For a search on PostgreSQL with no category, unit or area: the ids of the matching
+    public cases, newest first, read from the search documents alone (they exist for public
+    cases only, with their publication time), so that the newest-first read follows the
+    documents' own index and stops at the page's last match. None otherwise."""
+    words = search_words(filters.q)
+    if (not words or connection.vendor != "postgresql"
+            or any(f is not None for f in (filters.category, filters.unit, filters.area))):
+        return None
+    documents = SearchDocument.objects.filter(document=SearchQuery(
+        words_query(words), search_type="raw", config="simple",
+    ))
+    if filters.published_from is not None:
+        documents = documents.filter(published_at__date__gte=filters.published_from)
+    if filters.published_to is not None:
+        documents = documents.filter(published_at__date__lte=filters.published_to)
+    return documents.order_by("-published_at", "-case_id").values_list("case_id", flat=True)
 
 
 def _count_key(filters: AnswerFilters) -> str:
@@ -245,8 +307,7 @@ def _search_plans(searching: bool) -> Iterator[Callable[[dict[str, str]], None]]
 
 
 def latest_answers(language: str, count: int = 5) -> list[PublicAnswer]:
-    qs = _answers(public_cases()).order_by("-published_at", "-pk")[:count]
-    return [_to_answer(case, language) for case in qs]
+    return _answer_list(public_cases().order_by("-published_at", "-pk")[:count], language)
 
 
 # A primary key no case has: it marks where the asked-for one goes in the compiled query.

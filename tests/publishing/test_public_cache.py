@@ -65,15 +65,16 @@ def test_the_list_runs_the_same_queries_however_many_answers_it_shows(
         client, province, django_assert_num_queries):
     drive.published(province, MONDAY, title="Câu hỏi 0")
     search = f"{ANSWERS}?q=cau+hoi"
-    with django_assert_num_queries(10):  # the three filter lists are read the first time
+    with django_assert_num_queries(11):  # the three filter lists are read the first time
         html(client, search)
     for n in range(1, 25):
         drive.published(province, MONDAY + timedelta(hours=n), title=f"Câu hỏi {n}")
 
-    # Count, page, its units (the filter lists are kept until a name changes); and the
-    # search's planner settings (a savepoint here, a transaction in production, and one
-    # set_config before each read).
-    with django_assert_num_queries(7):
+    # Count; the page's case ids from the search documents, their cases by primary key,
+    # their units (the filter lists are kept until a name changes); and the search's
+    # planner settings (a savepoint here, a transaction in production, and one set_config
+    # before the count and one before the page).
+    with django_assert_num_queries(8):
         page = html(client, search)
 
     assert page.count('class="answer-item"') == 20
@@ -85,10 +86,10 @@ def test_searches_are_rendered_every_time_and_only_their_count_is_kept(
     search = f"{ANSWERS}?q=duong+ngap"
     html(client, search)
 
-    with django_assert_num_queries(6):  # no count, no filter lists
+    with django_assert_num_queries(7):  # no count, no filter lists
         assert "Đường ngập sau mưa" in html(client, search)
     drive.published(province, MONDAY + timedelta(hours=1), title="Đường ngập nặng")
-    with django_assert_num_queries(7):  # a publication: counted again
+    with django_assert_num_queries(8):  # a publication: counted again
         page = html(client, search)
     assert "Đường ngập nặng" in page
     assert "Đường ngập sau mưa" in page
