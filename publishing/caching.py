@@ -23,7 +23,8 @@ Freshness:
 - Searches are not cached: their space is unbounded, so entries would rarely be read again
   and a visitor could fill the cache with them. Neither are deep pages or date filters.
   Only a search's count is kept, a number, for a few minutes or until a list changes
-  (publishing.selectors.answer_page).
+  (publishing.selectors.answer_id_page), and each answer's list item, under both
+  generations: there is one per public case and language, whatever was searched.
 
 A cache that is down, or refuses a command, costs the page its cache and nothing more: the
 page is rendered as if nothing were cached (SECURITY RE1).
@@ -34,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +136,48 @@ def names_changed() -> None:
 
 def lists_changed() -> None:
     bump_generation(LISTS_KEY)
+
+
+# --- List items -----------------------------------------------------------------------------------
+ITEM_FORMAT = 1  # bump when an item's stored form changes
+
+
+def _item_key(language: str, pk: int) -> str:
+    return f"publishing:item:{language}:{pk}"
+
+
+def answer_items(ids: Sequence[int], language: str,
+                 render: Callable[[list[int]], dict[int, str]]) -> list[SafeString]:
+    """The rendered list items of these answers, in their order: each from the cache while
+    no name and no list changed since it was rendered (the generations are read in the same
+    round trip), the others rendered by `render(ids)` and kept. The ids come from a fresh
+    query, so a case that left the public lists is not asked for; one that `render` leaves
+    out is left out. A search or a deep page of a list then renders only what is new."""
+    keys = {pk: _item_key(language, pk) for pk in ids}
+    try:
+        found = cache.get_many([NAMES_KEY, LISTS_KEY, *keys.values()])
+    except Exception:  # noqa: BLE001 — render them all, keep none
+        logger.warning("Cache unavailable: answers rendered afresh")
+        found = None
+    generations = None if found is None else (found.get(NAMES_KEY, 0), found.get(LISTS_KEY, 0))
+    items: dict[int, str] = {}
+    for pk, key in keys.items():
+        kept = found.get(key) if found else None
+        if (isinstance(kept, tuple) and len(kept) == 3 and kept[0] == ITEM_FORMAT
+                and tuple(kept[1]) == generations):
+            items[pk] = kept[2]
+    missing = [pk for pk in ids if pk not in items]
+    if missing:
+        fresh = render(missing)
+        items.update(fresh)
+        if generations is not None and fresh:
+            try:
+                cache.set_many({keys[pk]: (ITEM_FORMAT, generations, html)
+                                for pk, html in fresh.items()}, CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.warning("Cache unavailable: answers not stored")
+    # Rendered by our own template from escaped values: safe as it was when rendered.
+    return [mark_safe(items[pk]) for pk in ids if pk in items]  # noqa: S308
 
 
 # --- Entries -------------------------------------------------------------------------------------

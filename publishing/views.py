@@ -9,19 +9,28 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from .caching import (
     CASE_CACHE_SECONDS,
     LISTS_KEY,
     NAMES_KEY,
+    answer_items,
     cached_page,
     list_is_cacheable,
     page_key,
     visitor_is_anonymous,
 )
 from .forms import AnswerFilterForm
-from .selectors import all_public, answer_page, get_public_answer, latest_answers, public_stamp
+from .selectors import (
+    all_public,
+    answer_id_page,
+    get_public_answer,
+    latest_answers,
+    public_answers,
+    public_stamp,
+)
 from .statistics import public_statistics
 
 
@@ -44,18 +53,25 @@ def answers(request: HttpRequest) -> HttpResponse:
     def context() -> dict[str, Any]:
         form = AnswerFilterForm(request.GET or None)
         filters = form.filters()
-        page = answer_page(filters, request.GET.get("page"), request.LANGUAGE_CODE)
+        page = answer_id_page(filters, request.GET.get("page"))
+        ids = page.object_list
+        page.object_list = answer_items(ids, request.LANGUAGE_CODE, render=render_answers)
         query = request.GET.copy()
         query.pop("page", None)
-        return {"form": form, "page": page, "filters": filters, "query": query.urlencode(),
-                "searching": bool(filters.q)}
+        return {"form": form, "page": page, "case_ids": ids, "filters": filters,
+                "query": query.urlencode(), "searching": bool(filters.q)}
+
+    def render_answers(ids: list[int]) -> dict[int, str]:
+        return {answer.pk: render_to_string("partials/public_answer_item.html",
+                                            {"answer": answer, "level": 2})
+                for answer in public_answers(ids, request.LANGUAGE_CODE)}
 
     if not (visitor_is_anonymous(request) and list_is_cacheable(request)):
         return render(request, "publishing/answers.html", context())
     return cached_page(
         request, key=page_key(request, "answers"), generation_keys=(NAMES_KEY, LISTS_KEY),
         template_name="publishing/answers.html", context=context, still_public=all_public,
-        case_ids=lambda data: [answer.pk for answer in data["page"].object_list],
+        case_ids=lambda data: data["case_ids"],
         keep=lambda data: not data["form"].errors,  # a filter naming no row is not kept
     )
 

@@ -80,19 +80,33 @@ def test_the_list_runs_the_same_queries_however_many_answers_it_shows(
     assert page.count('class="answer-item"') == 20
 
 
-def test_searches_are_rendered_every_time_and_only_their_count_is_kept(
+def test_searches_are_rendered_every_time_with_their_count_and_answers_kept(
         client, province, django_assert_num_queries):
     drive.published(province, MONDAY, title="Đường ngập sau mưa")
     search = f"{ANSWERS}?q=duong+ngap"
     html(client, search)
 
-    with django_assert_num_queries(7):  # no count, no filter lists
+    # The planner settings and the page's ids; no count, no filter lists, and the answer's
+    # list item as it was rendered.
+    with django_assert_num_queries(5):
         assert "Đường ngập sau mưa" in html(client, search)
     drive.published(province, MONDAY + timedelta(hours=1), title="Đường ngập nặng")
-    with django_assert_num_queries(8):  # a publication: counted again
+    with django_assert_num_queries(8):  # a publication: counted and rendered again
         page = html(client, search)
     assert "Đường ngập nặng" in page
     assert "Đường ngập sau mưa" in page
+
+
+def test_an_answer_kept_as_a_list_item_shows_its_new_category_name(client, province):
+    case = drive.published(province, MONDAY, title="Cống thoát nước bị tắc")  # permits
+    search = f"{ANSWERS}?q=cong+thoat"
+    assert "Thủ tục hành chính" in html(client, search)
+    province.permits.name = "Thủ tục hành chính công"
+    province.permits.save()
+
+    item = html(client, search).split('class="answer-item"')[1]
+
+    assert case.title in item and "Thủ tục hành chính công" in item
 
 
 def test_a_renamed_unit_is_offered_under_its_new_name_at_the_next_search(client, province):
