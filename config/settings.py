@@ -79,6 +79,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     # JIT compiles for seconds on the reports' index-driven aggregates, which run in less.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Parameters bound by the server, and statements a connection repeats prepared once
+    # (psycopg prepares from the fifth run): PostgreSQL parses and plans the queue's,
+    # the case page's and the submission's queries once per connection instead of every
+    # time. DATABASE_SERVER_SIDE_BINDING=false goes back to binding in the client (e.g.
+    # behind a pooler in transaction mode, which cannot keep prepared statements).
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool(
+        "DATABASE_SERVER_SIDE_BINDING", default=True
+    )
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -87,7 +95,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # Django's, one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cong1022"),
             "TIMEOUT": 300,

@@ -16,7 +16,7 @@ from routing.models import Category
 from routing.selectors import REPORTER
 from workflow.errors import TransitionRefused
 from workflow.models import Case
-from workflow.services import record_case, reopen_case
+from workflow.services import receive_once, record_case, reopen_case
 
 from .models import Attachment, Comment, Consent, Rating
 from .uploads import CleanPhoto
@@ -59,7 +59,6 @@ def add_reporter_comment(*, case_id: int, body: str, now: datetime) -> Comment:
     )
 
 
-@transaction.atomic
 def submit_case(
     *,
     title: str,
@@ -104,38 +103,41 @@ def submit_case(
     declined = [channel for purpose, channel in ((Consent.Purpose.SMS_UPDATES, "sms"),
                                                  (Consent.Purpose.EMAIL_UPDATES, "email"))
                 if answers.get(purpose) is False]
-    case = record_case(
-        channel=channel, title=title, content=content, reporter_name=reporter_name,
-        reporter_phone=reporter_phone, reporter_email=reporter_email,
-        reporter_address=reporter_address, is_confidential=is_confidential,
-        location_text=location_text, latitude=latitude, longitude=longitude,
-        occurred_at=occurred_at, category=category, idempotency_key=idempotency_key,
-        language=language, now=now, declined_channels=declined,
-    )
-    # record_case hands back the earlier case on a repeated key; only a new one is ours.
-    if case.received_at != now:
-        return case, False
-    if notice_version:
-        Consent.objects.bulk_create([
-            Consent(case=case, purpose=purpose, agreed=agreed, notice_version=notice_version,
-                    given_at=now)
-            for purpose, agreed in ((Consent.Purpose.PROCESSING, True), *answers.items())
-            if agreed is not None
-        ])
-    for photo in photos:
-        attachment = Attachment(
-            case=case, kind=Attachment.Kind.PHOTO, content_type=photo.content_type,
-            size=photo.size, sha256=photo.sha256,
+
+    def record() -> Case:
+        case = record_case(
+            channel=channel, title=title, content=content, reporter_name=reporter_name,
+            reporter_phone=reporter_phone, reporter_email=reporter_email,
+            reporter_address=reporter_address, is_confidential=is_confidential,
+            location_text=location_text, latitude=latitude, longitude=longitude,
+            occurred_at=occurred_at, category=category, idempotency_key=idempotency_key,
+            language=language, now=now, declined_channels=declined,
         )
-        # The name only feeds upload_to, which ignores it (IN2).
-        attachment.file.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
-        attachment.save()
-    for video in videos:
-        attachment = Attachment(
-            case=case, kind=Attachment.Kind.VIDEO, content_type=video.content_type,
-            size=video.size, sha256=video.sha256,
-        )
-        video.file.seek(0)
-        attachment.file.save(f"video.{video.extension}", File(video.file), save=False)
-        attachment.save()
-    return case, True
+        if notice_version:
+            Consent.objects.bulk_create([
+                Consent(case=case, purpose=purpose, agreed=agreed,
+                        notice_version=notice_version, given_at=now)
+                for purpose, agreed in ((Consent.Purpose.PROCESSING, True), *answers.items())
+                if agreed is not None
+            ])
+        for photo in photos:
+            attachment = Attachment(
+                case=case, kind=Attachment.Kind.PHOTO, content_type=photo.content_type,
+                size=photo.size, sha256=photo.sha256,
+            )
+            # The name only feeds upload_to, which ignores it (IN2).
+            attachment.file.save(f"photo.{photo.extension}", ContentFile(photo.content),
+                                 save=False)
+            attachment.save()
+        for video in videos:
+            attachment = Attachment(
+                case=case, kind=Attachment.Kind.VIDEO, content_type=video.content_type,
+                size=video.size, sha256=video.sha256,
+            )
+            video.file.seek(0)
+            attachment.file.save(f"video.{video.extension}", File(video.file), save=False)
+            attachment.save()
+        return case
+
+    # A repeated key hands back the first case, and nothing more is stored.
+    return receive_once(record, idempotency_key)

@@ -9,8 +9,9 @@ Redis: outgoing messages are rows in the outbox, written in the same transaction
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -38,7 +39,6 @@ from .models import (
     OutboxMessage,
     Visibility,
 )
-from .models.cases import new_tracking_code
 from .models.moderation import normalize_contact
 from .worktime import get_calendar
 
@@ -286,13 +286,14 @@ def record_case(
 ) -> Case:
     """Record a new case from any channel and start the coordinator's 4 working hours.
 
-    A repeated `idempotency_key` (a double submit, a network retry) returns the first case.
     `contact_via_channel` waives the phone-or-e-mail rule for Facebook and Zalo, whose
     reporter is answered through the platform (the caller stores the platform's sender id).
     `declined_channels` ("sms", "email") are not used to tell the reporter of this receipt;
     the caller records the choice (feedback.Consent) for the later events.
 
-    Runs inside the caller's transaction (receive_case is the same in one of its own).
+    Runs inside the caller's transaction and raises IntegrityError on a repeated key or a
+    tracking code already taken: receive_case, or receive_once for a caller that writes
+    more in the same transaction, handles both.
     """
     if channel not in Case.Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
@@ -334,20 +335,9 @@ def record_case(
         phone=case.reporter_phone, email=case.reporter_email
     ).exists()
     _start_stage(case, now, get_calendar().add_working_hours(now, INTAKE_HOURS))
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                case.save()
-            break
-        except IntegrityError:
-            # The key's unique index answers for a repeat: no lookup before the insert.
-            existing = (Case.objects.filter(idempotency_key=idempotency_key).first()
-                        if idempotency_key else None)
-            if existing is not None:
-                return existing
-            case.tracking_code = new_tracking_code()  # a collision of 50 random bits
-    else:  # pragma: no cover — would need five collisions in a row
-        raise RuntimeError("Could not allocate a tracking code")
+    # A repeated idempotency key or a tracking code already taken is told by their unique
+    # indexes: the IntegrityError ends the transaction, and receive_once decides.
+    case.save()
     # A citizen's own submission is the reporter's act; the hotline is typed in by staff.
     event = _log(case, "received", by or REPORTER, now, ("", case.state),
                  data={"channel": channel, "on_hold": case.on_hold})
@@ -362,7 +352,31 @@ def record_case(
     return case
 
 
-receive_case = transaction.atomic(record_case)
+def receive_once(work: Callable[[], Case], idempotency_key: str | None) -> tuple[Case, bool]:
+    """Run `work` (a record_case and what goes with it) in a transaction of its own (a
+    savepoint inside the caller's) and return (case, True); or, when its insert met the
+    first case of the same `idempotency_key` (a double submit, a retry, a second worker),
+    that case and False. A tracking code already taken (a collision of 50 random bits)
+    runs `work` again with a new one. No look-up and no savepoint before the insert: the
+    unique indexes answer.
+    """
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return work(), True
+        except IntegrityError as error:
+            existing = (Case.objects.filter(idempotency_key=idempotency_key).first()
+                        if idempotency_key else None)
+            if existing is not None:
+                return existing, False
+            if "tracking_code" not in str(error):
+                raise
+    raise RuntimeError("Could not allocate a tracking code")  # pragma: no cover
+
+
+def receive_case(**fields: Any) -> Case:
+    """Record a new case from any channel (record_case), once per idempotency key."""
+    return receive_once(lambda: record_case(**fields), fields.get("idempotency_key"))[0]
 
 
 @transaction.atomic

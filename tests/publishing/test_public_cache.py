@@ -228,7 +228,7 @@ def test_a_visitor_with_a_session_is_neither_served_nor_stored(client, province,
 def test_the_pages_are_served_when_the_cache_is_down(client, province, settings):
     case = drive.published(province, MONDAY, title="Ngập nước sau mưa")
     settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }}

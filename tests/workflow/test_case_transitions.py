@@ -33,6 +33,22 @@ def test_receiving_writes_one_sms_and_one_email_to_the_reporter(province):
     assert to_reporter.first().context == {"code": case.display_code}
 
 
+def test_a_tracking_code_already_taken_is_drawn_again_and_nothing_is_lost(province,
+                                                                          monkeypatch):
+    first = province.receive()
+    # The next draw repeats the first case's code (a 1 in 2^50 chance), the one after not.
+    draws = iter([first.tracking_code, "7KQ2M4XH9P"])
+    field = Case._meta.get_field("tracking_code")
+    monkeypatch.setattr(field, "_get_default", lambda: next(draws))  # Django reads it here
+
+    second = province.receive(idempotency_key="k-2")
+
+    assert second.tracking_code == "7KQ2M4XH9P"
+    assert Case.objects.count() == 2
+    assert second.events.get().kind == "received"
+    assert OutboxMessage.objects.filter(case=second, to_reporter=True).count() == 2
+
+
 def test_the_same_idempotency_key_makes_one_case(province):
     first = province.receive(idempotency_key="k-1")
     second = province.receive(idempotency_key="k-1")

@@ -1,0 +1,34 @@
+"""Django's Redis cache, keeping one client per connection pool.
+
+Django's RedisCacheClient builds a new redis.Redis object for every cache call, and each
+one fills a table of several hundred response callbacks: about a millisecond a page on
+the public pages and the submission, which ask the cache two or three times. A
+redis.Redis object holds nothing but its pool and is safe to share between threads, so one
+per pool is kept (the pool itself notices a fork and opens new connections).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient

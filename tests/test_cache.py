@@ -1,0 +1,33 @@
+"""The Redis cache keeps one client per connection pool (config/cache.py)."""
+
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
+
+pytestmark = pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {"default": {
+        "BACKEND": "config.cache.RedisCache", "LOCATION": django_settings.REDIS_URL,
+        "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }}
+    return caches["default"]
+
+
+def test_the_production_settings_use_the_shared_client_cache():
+    assert django_settings.CACHES["default"]["BACKEND"] == "config.cache.RedisCache"
+
+
+def test_every_call_reuses_the_same_client_and_still_reaches_redis(redis_cache):
+    client = redis_cache._cache.get_client(write=True)
+
+    redis_cache.set("answer", "Đã thay bóng đèn.", 60)
+
+    assert redis_cache._cache.get_client(write=True) is client
+    assert redis_cache.get("answer") == "Đã thay bóng đèn."
+    assert redis_cache.get_many(["answer", "none"]) == {"answer": "Đã thay bóng đèn."}
+    assert redis_cache.add("count", 1, 60) and redis_cache.incr("count") == 2
