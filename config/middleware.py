@@ -1,6 +1,7 @@
 """Project middleware: the visitor's language, and a friendly 503 on a database outage."""
 
 import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -87,4 +88,33 @@ class ContentSecurityPolicyMiddleware:
             response.headers["Content-Security-Policy"] = (
                 self.admin_policy if admin else self.policy
             )
+        return response
+
+
+class IdleTimeoutMiddleware:
+    """The staff idle time-out (SECURITY AC5): a session expires SESSION_COOKIE_AGE after
+    its last refresh, and a request refreshes it once SESSION_REFRESH_SECONDS have passed
+    since the last. Saving the session on every request (a write and a commit per page)
+    would make the time-out exact to the second; this makes it end between
+    SESSION_COOKIE_AGE minus the refresh interval and SESSION_COOKIE_AGE after the last
+    request: never later.
+
+    Place it after SessionMiddleware, so SessionMiddleware saves what it marks.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session this request read (every staff page reads it, for the user): a
+        # visitor without one, or a page that did not need it, loads nothing here.
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(time.time())
+        if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now  # modified: SessionMiddleware saves it, expiry anew
         return response

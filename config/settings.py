@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleTimeoutMiddleware",
     "config.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,7 +151,9 @@ LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "staff:login"
 SESSION_COOKIE_AGE = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=15 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# A request pushes the idle time-out ahead once this many seconds have passed since the
+# last push, not at every request (config.middleware.IdleTimeoutMiddleware).
+SESSION_REFRESH_SECONDS = env.int("STAFF_IDLE_REFRESH_SECONDS", default=60)
 # Keys that encrypt secrets at rest (two-factor secrets): Fernet keys, comma-separated; the
 # first encrypts, all decrypt (rotation: put the new key first, run `manage.py
 # rotate_field_keys`, then drop the old one). Empty: one key derived from SECRET_KEY

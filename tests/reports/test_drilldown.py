@@ -100,6 +100,7 @@ def test_a_state_secrets_title_is_for_the_coordination_centre_only(scenario, cli
 @pytest.mark.django_db
 def test_a_list_costs_the_same_queries_for_two_cases_as_for_six(scenario, client_of):
     client = client_of(scenario.p.supervisor_user)
+    client.get(reverse("reports:cases"))  # the first request after the log-in saves the session
 
     def count(period: str, metric: str, basis: str = "") -> int:
         with CaptureQueriesContext(connection) as ctx:

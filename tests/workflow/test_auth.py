@@ -3,13 +3,18 @@
 import base64
 import json
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from config.middleware import IdleTimeoutMiddleware
 from routing.models import AuditEvent, TwoFactorDevice, TwoFactorEnrolment
 from tests.factories import UserFactory
 from tests.workflow.conftest import T0
@@ -348,6 +353,29 @@ def test_each_request_pushes_the_idle_time_out_fifteen_minutes_ahead(client, pro
     assert logged_in(client)
     session = Session.objects.get(pk=client.session.session_key)
     left = session.expire_date - timezone.now()
+    assert timedelta(minutes=14) < left <= timedelta(minutes=15)
+
+
+def test_a_request_within_a_minute_of_the_last_push_writes_nothing(client, province):
+    log_in(client, "roads-staff")
+    client.get(HOME)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(HOME)
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+
+
+def test_a_request_a_minute_after_the_last_push_pushes_the_time_out_ahead(client, province):
+    log_in(client, "roads-staff")
+    key = client.session.session_key
+    # The last push was two minutes ago, and the session ends in thirteen.
+    session = SessionStore(session_key=key)
+    session[IdleTimeoutMiddleware.KEY] = int(time.time()) - 120
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=13))
+
+    assert client.get(HOME).status_code == 200
+
+    left = Session.objects.get(pk=key).expire_date - timezone.now()
     assert timedelta(minutes=14) < left <= timedelta(minutes=15)
 
 

@@ -145,6 +145,7 @@ def test_the_dispatch_page_runs_the_same_queries_with_few_or_many_units(
     get_calendar()
     possible_duplicates(case)  # as at intake (tests/workflow/test_staff_actions.py)
     client.force_login(province.coordinator_user)
+    client.get(reverse("staff:home"))  # the first request after the log-in saves the session
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(case_url(case) + "?find_units=phuong").status_code == 200
     assert len(ctx.captured_queries) == COORDINATOR_DISPATCH_PAGE_QUERIES
