@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -72,15 +73,30 @@ def _link(assignment: Assignment, url: str, upload_url: str = "") -> LetterLink:
     )
 
 
-def staff_letter_links(actor: Actor, case_id: int) -> list[LetterLink]:
-    """The letters of a case that `actor` may read on the staff case page (two queries)."""
-    qs = Assignment.objects.filter(case_id=case_id, state=Assignment.State.APPROVED)
-    if not actor.is_coordinator:
-        qs = qs.filter(unit_id__in=actor.units)
+def staff_letter_links(actor: Actor, case_id: int,
+                       assignments: Sequence[Assignment] | None = None) -> list[LetterLink]:
+    """The letters of a case that `actor` may read on the staff case page. `assignments`,
+    the case's assignments as the page already read them (with their units), saves reading
+    them again: one query then, for the newest signed letter of each approved one."""
+    if assignments is None:
+        qs = Assignment.objects.filter(case_id=case_id, state=Assignment.State.APPROVED)
+        if not actor.is_coordinator:
+            qs = qs.filter(unit_id__in=actor.units)
+        approved = list(_with_latest_signed(qs))
+    else:
+        approved = sorted((a for a in assignments if a.state == Assignment.State.APPROVED
+                           and may_read_staff_letter(actor, a)),
+                          key=lambda a: (a.unit.name, a.pk))
+        newest: dict[int, SignedLetter] = {}
+        for letter in (SignedLetter.objects.filter(assignment__in=approved)
+                       .order_by("assignment_id", "-uploaded_at", "-pk")):
+            newest.setdefault(letter.assignment_id, letter)
+        for a in approved:
+            a.latest_signed = [newest[a.pk]] if a.pk in newest else []
     return [
         _link(a, reverse("reports:reply_letter", args=[a.pk]),
               reverse("reports:signed_letter", args=[a.pk]) if may_upload(actor, a) else "")
-        for a in _with_latest_signed(qs)
+        for a in approved
     ]
 
 

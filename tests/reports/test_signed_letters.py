@@ -6,6 +6,8 @@ import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.letters import public_letter_links, staff_letter_links
@@ -15,6 +17,7 @@ from routing.models import AuditEvent, Membership
 from tests.conftest import at
 from tests.factories import member
 from tests.workflow import drive
+from workflow.views.case import case_assignments
 
 SIGNED = (
     b"%PDF-1.7\n1 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached"
@@ -136,6 +139,24 @@ def test_the_case_pages_links_show_the_signed_letter_and_its_hash(approved, prov
     [staff_view] = staff_letter_links(province.roads_staff, approved.case_id)
     assert staff_view.signed and staff_view.upload_url == ""
     assert staff_letter_links(province.power_staff, approved.case_id) == []
+
+
+@pytest.mark.django_db
+def test_the_case_page_reads_the_same_links_from_the_assignments_it_already_has(
+        approved, province, client_of):
+    upload(client_of(province.roads_leader_user), approved, UNSIGNED)
+    upload(client_of(province.roads_leader_user), approved, SIGNED)  # the newer one counts
+    case = approved.case
+    for actor in (province.coordinator, province.roads_leader, province.roads_staff,
+                  province.power_staff, province.supervisor):
+        assignments = case_assignments(actor, case)
+        with CaptureQueriesContext(connection) as queries:
+            from_page = staff_letter_links(actor, case.pk, assignments)
+        assert from_page == staff_letter_links(actor, case.pk)
+        assert len(queries) <= 1
+    [link] = staff_letter_links(province.roads_leader, case.pk,
+                                case_assignments(province.roads_leader, case))
+    assert link.sha256 == hashlib.sha256(SIGNED).hexdigest()
 
 
 @pytest.mark.django_db

@@ -620,7 +620,7 @@ def letter_links(actor: Actor, case: Case, assignments: Sequence[Assignment]) ->
         return []
     from reports.letters import staff_letter_links  # reports builds on workflow
 
-    return staff_letter_links(actor, case.pk)
+    return staff_letter_links(actor, case.pk, assignments)
 
 
 def delivery_views(case: Case) -> list[DeliveryView]:
