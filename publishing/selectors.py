@@ -275,17 +275,25 @@ def public_answers(ids: Iterable[int], language: str) -> list[PublicAnswer]:
 
 
 def _matching_documents(filters: AnswerFilters) -> QuerySet | None:
-    """For a search on PostgreSQL with no category, unit or area: the ids of the matching
-    public cases, newest first, read from the search documents alone (they exist for public
-    cases only, with their publication time), so that the newest-first read follows the
-    documents' own index and stops at the page's last match. None otherwise."""
+    """For a search on PostgreSQL: the ids of the matching public cases, newest first, read
+    from the search documents (they exist for public cases only, with their publication
+    time) and ordered by the documents' own index, so that a newest-first read follows it
+    and stops at the page's last match; a category, area or unit is checked on each
+    document's case on the way. None otherwise."""
     words = search_words(filters.q)
-    if (not words or connection.vendor != "postgresql"
-            or any(f is not None for f in (filters.category, filters.unit, filters.area))):
+    if not words or connection.vendor != "postgresql":
         return None
     documents = SearchDocument.objects.filter(document=SearchQuery(
         words_query(words), search_type="raw", config="simple",
     ))
+    if filters.category is not None:
+        documents = documents.filter(case__category=filters.category)
+    if filters.area is not None:
+        documents = documents.filter(case__area=filters.area)
+    if filters.unit is not None:
+        documents = documents.filter(Exists(Assignment.objects.filter(
+            case=OuterRef("case_id"), unit=filters.unit, state=Assignment.State.APPROVED
+        )))
     if filters.published_from is not None:
         documents = documents.filter(published_at__date__gte=filters.published_from)
     if filters.published_to is not None:
@@ -306,7 +314,10 @@ def _count_key(filters: AnswerFilters) -> str:
 # workers, which cost more than these short queries; and which way to read the documents.
 SEARCH_COUNT = {"jit": "off", "max_parallel_workers_per_gather": "0", "enable_seqscan": "off",
                 "enable_indexscan": "off", "enable_bitmapscan": "on"}
-SEARCH_NEWEST_FIRST = {**SEARCH_COUNT, "enable_indexscan": "on", "enable_bitmapscan": "off"}
+# Newest first, with no sort at all: with a category, unit or area to check on each case,
+# PostgreSQL would otherwise read every match by case id and sort them.
+SEARCH_NEWEST_FIRST = {**SEARCH_COUNT, "enable_indexscan": "on", "enable_bitmapscan": "off",
+                       "enable_sort": "off"}
 
 
 @contextmanager
