@@ -268,13 +268,13 @@ def submission_form() -> Callable[[random.Random], dict[str, str]]:
 def public_paths() -> dict[str, list[str]]:
     """The public pages: answers of public cases, list pages and filters, searches."""
     answer_ids = list(public_cases().order_by("?").values_list("pk", flat=True)[:PUBLIC_CASES])
-    busiest = (Assignment.objects.filter(state=Assignment.State.APPROVED).values("unit_id")
-               .annotate(n=Count("pk")).order_by("-n").values_list("unit_id", flat=True)[:3])
+    busiest = list(Assignment.objects.filter(state=Assignment.State.APPROVED).values("unit_id")
+                   .annotate(n=Count("pk")).order_by("-n").values_list("unit_id", flat=True)[:3])
+    categories = list(Category.objects.order_by("pk").values_list("pk", flat=True)[:4])
     lists = [reverse("publishing:answers")] + [
         f"{reverse('publishing:answers')}?{query}" for query in
         ["page=2", "page=3", "page=10"]
-        + [f"category={pk}" for pk in Category.objects.order_by("pk")
-           .values_list("pk", flat=True)[:4]]
+        + [f"category={pk}" for pk in categories]
         + [f"area={pk}" for pk in Area.objects.filter(level=Area.Level.DISTRICT)
            .order_by("pk").values_list("pk", flat=True)[:3]]
         + [f"unit={pk}" for pk in busiest]
@@ -285,8 +285,14 @@ def public_paths() -> dict[str, list[str]]:
         "answers_uncached": [f"{reverse('publishing:answer', args=[pk])}?utm_source=bench"
                              for pk in answer_ids],
         "lists": lists,
-        "searches": [f"{reverse('publishing:answers')}?{urlencode({'q': q})}"
-                     for q in SEARCHES],
+        "searches": [f"{reverse('publishing:answers')}?{urlencode(query)}"
+                     for query in [{"q": q} for q in SEARCHES] + [
+                         # Some citizens narrow a search to a category or a unit.
+                         {"q": "giay phep xay dung", "category": categories[0]},
+                         {"q": "duong ngap", "category": categories[-1]},
+                         {"q": "mat dien", "unit": busiest[0]},
+                         {"q": "rac thai", "unit": busiest[-1]},
+                     ]],
     }
 
 
