@@ -176,19 +176,7 @@ def filter_public_cases(filters: AnswerFilters, *, newest_first_scan: bool = Fal
     reads every public case. How PostgreSQL reads them is chosen by answer_page from the
     count; `newest_first_scan` is kept for callers that name it and changes nothing.
     """
-    qs = public_cases()
-    if filters.category is not None:
-        qs = qs.filter(category=filters.category)
-    if filters.area is not None:
-        qs = qs.filter(area=filters.area)
-    if filters.unit is not None:
-        qs = qs.filter(Exists(Assignment.objects.filter(
-            case=OuterRef("pk"), unit=filters.unit, state=Assignment.State.APPROVED
-        )))
-    if filters.published_from is not None:
-        qs = qs.filter(published_at__date__gte=filters.published_from)
-    if filters.published_to is not None:
-        qs = qs.filter(published_at__date__lte=filters.published_to)
+    qs = _narrowed(public_cases(), filters)
     words = search_words(filters.q)
     if not words:
         return qs.order_by("-published_at", "-pk")
@@ -203,6 +191,26 @@ def filter_public_cases(filters: AnswerFilters, *, newest_first_scan: bool = Fal
     for word in words:
         qs = qs.filter(search_words__contains=f" {word} ")
     return qs.order_by("-published_at", "-pk")
+
+
+def _narrowed(qs: QuerySet, filters: AnswerFilters, *, case: str = "",
+              case_id: str = "pk") -> QuerySet:
+    """`qs` narrowed by every filter but the words. Its rows are cases, or rows reaching
+    their case by `case` (e.g. "case__") and naming it by `case_id`; each has its own
+    `published_at`."""
+    if filters.category is not None:
+        qs = qs.filter(**{f"{case}category": filters.category})
+    if filters.area is not None:
+        qs = qs.filter(**{f"{case}area": filters.area})
+    if filters.unit is not None:
+        qs = qs.filter(Exists(Assignment.objects.filter(
+            case=OuterRef(case_id), unit=filters.unit, state=Assignment.State.APPROVED
+        )))
+    if filters.published_from is not None:
+        qs = qs.filter(published_at__date__gte=filters.published_from)
+    if filters.published_to is not None:
+        qs = qs.filter(published_at__date__lte=filters.published_to)
+    return qs
 
 
 class BoundedPaginator(Paginator):
@@ -283,21 +291,9 @@ def _matching_documents(filters: AnswerFilters) -> QuerySet | None:
     words = search_words(filters.q)
     if not words or connection.vendor != "postgresql":
         return None
-    documents = SearchDocument.objects.filter(document=SearchQuery(
+    documents = _narrowed(SearchDocument.objects.filter(document=SearchQuery(
         words_query(words), search_type="raw", config="simple",
-    ))
-    if filters.category is not None:
-        documents = documents.filter(case__category=filters.category)
-    if filters.area is not None:
-        documents = documents.filter(case__area=filters.area)
-    if filters.unit is not None:
-        documents = documents.filter(Exists(Assignment.objects.filter(
-            case=OuterRef("case_id"), unit=filters.unit, state=Assignment.State.APPROVED
-        )))
-    if filters.published_from is not None:
-        documents = documents.filter(published_at__date__gte=filters.published_from)
-    if filters.published_to is not None:
-        documents = documents.filter(published_at__date__lte=filters.published_to)
+    )), filters, case="case__", case_id="case_id")
     return documents.order_by("-published_at", "-case_id").values_list("case_id", flat=True)
 
 
