@@ -167,14 +167,13 @@ class AnswerFilters:
     published_to: date | None = None
 
 
-def filter_public_cases(filters: AnswerFilters, *, newest_first_scan: bool = False
-                        ) -> QuerySet[Case]:
+def filter_public_cases(filters: AnswerFilters) -> QuerySet[Case]:
     """The public cases the filters select, newest first.
 
     A search finds the answers that hold every word typed, diacritics or not ("duong ngap"
     finds "Đường ngập"). PostgreSQL reads the search documents of migration 0003; SQLite
-    reads every public case. How PostgreSQL reads them is chosen by answer_page from the
-    count; `newest_first_scan` is kept for callers that name it and changes nothing.
+    reads every public case. The answers pages page a PostgreSQL search through
+    matching_documents instead, in the documents' own order (see answer_id_page).
     """
     qs = _narrowed(public_cases(), filters)
     words = search_words(filters.q)
@@ -250,7 +249,7 @@ def answer_page(filters: AnswerFilters, page_number: str | int | None, language:
 def answer_id_page(filters: AnswerFilters, page_number: str | int | None) -> Page:
     """One page of the ids of published answers, newest first; a constant number of
     queries. The paginator's `is_capped` says whether more matched than it counted."""
-    documents = _matching_documents(filters)
+    documents = matching_documents(filters)
     # A search's count is what it costs (the page itself reads a few rows): kept a few
     # minutes or until a list changes, for the next page and the next person asking the
     # same. Only a number is kept, so searches cannot fill the cache.
@@ -282,7 +281,7 @@ def public_answers(ids: Iterable[int], language: str) -> list[PublicAnswer]:
     return _answer_list([found[pk] for pk in ids if pk in found], language)
 
 
-def _matching_documents(filters: AnswerFilters) -> QuerySet | None:
+def matching_documents(filters: AnswerFilters) -> QuerySet | None:
     """For a search on PostgreSQL: the ids of the matching public cases, newest first, read
     from the search documents (they exist for public cases only, with their publication
     time) and ordered by the documents' own index, so that a newest-first read follows it

@@ -11,8 +11,8 @@ from publishing.models import SearchDocument
 from publishing.selectors import (
     SEARCH_NEWEST_FIRST,
     AnswerFilters,
-    _matching_documents,
     filter_public_cases,
+    matching_documents,
 )
 from publishing.text import search_words, search_words_text, words_query
 from routing.selectors import REPORTER
@@ -141,7 +141,7 @@ def test_the_documents_are_emptied_with_the_cases_when_a_test_database_is_flushe
 def test_a_search_page_of_common_words_reads_the_newest_documents_in_their_index_order(
         province):
     drive.published(province, MONDAY, title="Giấy phép xây dựng")
-    documents = _matching_documents(AnswerFilters(q="giay phep xay dung"))
+    documents = matching_documents(AnswerFilters(q="giay phep xay dung"))
     with connection.cursor() as cursor:
         for name, value in SEARCH_NEWEST_FIRST.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
@@ -167,7 +167,7 @@ def test_a_search_between_dates_finds_only_the_answers_published_between_them(
 @postgresql_only
 def test_a_search_within_a_unit_also_reads_the_newest_documents_without_a_sort(province):
     drive.published(province, MONDAY, title="Giấy phép xây dựng")
-    documents = _matching_documents(AnswerFilters(q="giay phep", unit=province.roads))
+    documents = matching_documents(AnswerFilters(q="giay phep", unit=province.roads))
     with connection.cursor() as cursor:
         for name, value in SEARCH_NEWEST_FIRST.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
