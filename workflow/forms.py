@@ -18,8 +18,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 from config.text import normalize_line
@@ -27,6 +27,7 @@ from routing.models import Category, Unit
 from routing.text import fold, matches, vietnamese_sort_key
 
 from .models import AbuseListEntry, Assignment, Case, RejectionReason, Visibility
+from .rendered import frozen
 
 MAX_PHOTOS = 5  # per draft (SECURITY IN2)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -54,6 +55,21 @@ class ActionForm(forms.Form):
         kwargs.setdefault("auto_id", f"id_{key}_%s")
         super().__init__(*args, **kwargs)
         self.key = key
+
+    def html_key(self) -> tuple[Any, ...] | None:
+        """Everything this form's fields' HTML depends on, or None when it must be rendered
+        afresh: an unbound form renders the same for the same class, element ids, language,
+        initial values and choices (views.rendered). A bound form shows what was typed and
+        its errors, so it is never kept."""
+        if self.is_bound:
+            return None
+        return (
+            type(self), self.auto_id, get_language(), frozen(self.initial),
+            tuple((name, frozen(field.initial), frozen(getattr(field, "choices", ())),
+                   frozen(getattr(field.widget, "choices", ())))
+                  for name, field in self.fields.items()),
+            getattr(self, "unit_query", ""),
+        )
 
     def add_service_error(self, error: ValidationError) -> None:
         """Place a service's refusal next to its field; other keys become a form error."""

@@ -8,6 +8,7 @@ Availability is django-fsm's own answer (can_proceed, has_transition_perm) for t
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,9 +21,11 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
@@ -32,6 +35,7 @@ from routing.selectors import Actor, actor_for
 
 from .. import forms
 from ..models import Assignment, Case, CaseEvent, Draft, DraftPhoto, OutboxMessage, Visibility
+from ..rendered import RenderedHtml
 from ..selectors import (
     PossibleDuplicate,
     case_deliveries,
@@ -245,6 +249,7 @@ class ActionView:
     danger: bool = False
     multipart: bool = False
     collapsed: bool = False  # a side action: folded until opened (or sent back with errors)
+    fields_html: str = ""  # the form's fields (partials/form_fields.html)
 
 
 @dataclass(frozen=True)
@@ -491,7 +496,35 @@ def action_view(
         danger=spec.danger,
         multipart=spec.key == "draft",
         collapsed=not is_next and key not in bound,
+        fields_html=fields_html(form) if form is not None else "",
     )
+
+
+# An unbound form's fields render the same for the same key (forms.ActionForm.html_key).
+_FIELDS_HTML = RenderedHtml(size=512)
+# Stands for an assignment's id in its forms' element ids while they are kept: unguessable,
+# so nothing typed in a form can contain it, and never sent (it is replaced on the way out).
+_ID_MARK = f"a{secrets.token_hex(8)}"
+
+
+def fields_html(form: forms.ActionForm) -> str:
+    """The form's fields as partials/form_fields.html renders them, kept per process while
+    the form is unbound; a form sent back with errors is rendered afresh.
+
+    An assignment's forms (key "accept-12") differ from one assignment to the next only by
+    the id in their element ids: they are kept once, with a mark in the id's place."""
+    base, _, number = form.key.partition("-")
+    if form.is_bound or not number.isdigit():
+        return _FIELDS_HTML.get(form.html_key(), lambda: render_to_string(
+            "partials/form_fields.html", {"form": form}))
+    own_ids = form.auto_id
+    form.auto_id = own_ids.replace(form.key, f"{base}-{_ID_MARK}")
+    try:
+        html = _FIELDS_HTML.get(form.html_key(), lambda: render_to_string(
+            "partials/form_fields.html", {"form": form}))
+    finally:
+        form.auto_id = own_ids
+    return mark_safe(html.replace(_ID_MARK, number))  # noqa: S308 — digits in escaped HTML
 
 
 def page_actions(

@@ -33,6 +33,7 @@ from routing.selectors import Actor, actor_for
 
 from .. import forms
 from ..models import Assignment, Case
+from ..rendered import RenderedHtml
 from ..selectors import (
     coordinator_queue,
     escalated_cases,
@@ -243,23 +244,15 @@ def filter_form(
     return form
 
 
-_FILTERS_HTML: dict[tuple[Any, ...], str] = {}
-_FILTERS_HTML_SIZE = 256
+_FILTERS_HTML = RenderedHtml(size=256)
 
 
 def filters_html(form: forms.QueueFilterForm) -> str:
     """partials/queue_filters.html for `form`, kept per process for the same language,
     query string and choices: its widgets are the page's slowest template. (A change of
     the categories or units changes the key, so a stale form is never shown.)"""
-    key = getattr(form, "html_key", None)
-    html = _FILTERS_HTML.get(key) if key is not None else None
-    if html is None:
-        html = render_to_string("partials/queue_filters.html", {"form": form})
-        if key is not None:
-            if len(_FILTERS_HTML) >= _FILTERS_HTML_SIZE:
-                _FILTERS_HTML.clear()
-            _FILTERS_HTML[key] = html
-    return html
+    return _FILTERS_HTML.get(getattr(form, "html_key", None), lambda: render_to_string(
+        "partials/queue_filters.html", {"form": form}))
 
 
 def start_of(day: date) -> datetime:
