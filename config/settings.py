@@ -107,6 +107,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Django's model backend, reading a person's roles with them (one query a page, not three).
+AUTHENTICATION_BACKENDS = ["routing.auth.RolesBackend"]
+
 # Sessions live in the database: a Redis outage logs nobody out (SECURITY RE6).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -44,14 +44,22 @@ REPORTER = Actor(is_reporter=True)
 
 
 def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
-    """Every role `user` holds, in two queries."""
+    """Every role `user` holds: read with the user by the log-in backend (routing.auth),
+    or here in two queries."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Actor()
-    roles = set(ProvinceRole.objects.filter(user=user).values_list("role", flat=True))
+    province_roles = getattr(user, "held_roles", None)
+    unit_roles = getattr(user, "held_unit_roles", None)
+    if province_roles is None or unit_roles is None:
+        roles = set(ProvinceRole.objects.filter(user=user).values_list("role", flat=True))
+        memberships = list(Membership.objects.filter(user=user, unit__is_active=True)
+                           .values_list("unit_id", "role"))
+    else:
+        roles = set(province_roles)
+        memberships = [(int(unit_id), role) for unit_id, _, role in
+                       (pair.partition(":") for pair in unit_roles)]
     staff, leader = set(), set()
-    for unit_id, role in Membership.objects.filter(user=user, unit__is_active=True).values_list(
-        "unit_id", "role"
-    ):
+    for unit_id, role in memberships:
         (leader if role == Membership.Role.LEADER else staff).add(unit_id)
     return Actor(
         user=user,

@@ -148,8 +148,8 @@ def test_the_drafts_page_lists_them_for_a_supervisor(march, province, client_of,
     client = client_of(province.supervisor_user)
     client.get(reverse("reports:drafts"))  # sessions and the like, once
     prepare(date(2026, 12, 14))  # three more rows cost no more queries
-    # session, user, roles (2), count, page (the session is not saved again within a minute)
-    with django_assert_num_queries(6):
+    # session, user with roles, count, page (the session is not saved again within a minute)
+    with django_assert_num_queries(4):
         response = client.get(reverse("reports:drafts"))
     assert response.status_code == 200
     body = response.content.decode()

@@ -585,14 +585,14 @@ def test_the_supervisor_is_offered_no_form(client, province):
 
 
 # --- Query counts ------------------------------------------------------------------------------
-# The case page: session, user, the actor's two role queries, the case, its assignments and
+# The case page: session, the user with their roles (routing.auth), the case, its assignments and
 # their newest drafts, the reporter's photos and videos, the log (the session is saved
 # again only a minute after its last push); the coordinator also reads the possible
 # duplicates. A case not yet dispatched has no assignment, so no drafts to fetch;
 # its dispatch form reads the unit list instead.
-COORDINATOR_CASE_PAGE_QUERIES = 10
-COORDINATOR_DISPATCH_PAGE_QUERIES = 10
-UNIT_CASE_PAGE_QUERIES = 9
+COORDINATOR_CASE_PAGE_QUERIES = 8
+COORDINATOR_DISPATCH_PAGE_QUERIES = 8
+UNIT_CASE_PAGE_QUERIES = 7
 # The first opening also looks for the duplicates: same phone, the neighbours in time on
 # each side, the similar titles among them, the insert and the mark, in a savepoint.
 FIRST_OPENING_EXTRA_QUERIES = 8

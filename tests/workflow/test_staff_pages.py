@@ -20,15 +20,15 @@ from workflow.worktime import get_calendar
 
 HOME = reverse("staff:home")
 
-# The queries of one queue page, whatever its length: session, user, the actor's two role
-# queries, the filters' choices, the list's COUNT and SELECT. The filters read the
+# The queries of one queue page, whatever its length: session, the user with their roles
+# (routing.auth), the filters' choices, the list's COUNT and SELECT. The filters read the
 # categories, and the units where there is a choice: all units for the coordinator and the
 # supervisor, none for a member of a single unit. The session is not saved again within a
 # minute of its last push of the idle time-out (config.middleware.IdleTimeoutMiddleware).
-COORDINATOR_QUEUE_QUERIES = 8
-UNIT_INBOX_QUERIES = 7
-LEADER_QUEUES_QUERIES = 9  # the approval queue adds its COUNT and SELECT
-SUPERVISOR_LIST_QUERIES = 8
+COORDINATOR_QUEUE_QUERIES = 6
+UNIT_INBOX_QUERIES = 5
+LEADER_QUEUES_QUERIES = 7  # the approval queue adds its COUNT and SELECT
+SUPERVISOR_LIST_QUERIES = 6
 
 
 def case_url(case) -> str:

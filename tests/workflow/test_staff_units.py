@@ -96,8 +96,8 @@ def test_the_list_of_units_runs_the_same_queries_whatever_its_length(client, pro
     client.get(UNITS)  # the first request after the log-in pushes the idle time-out ahead
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(UNITS).status_code == 200
-    # session, user, the two role queries, the units' names, their figures (one aggregate).
-    assert len(ctx.captured_queries) == 6
+    # session, the user with their roles, the units' names, their figures (one aggregate).
+    assert len(ctx.captured_queries) == 4
 
 
 def test_the_figures_of_a_page_of_units_are_one_query(province, django_assert_num_queries):

@@ -225,7 +225,7 @@ def staff_session(user: models.Model) -> str:
     """A logged-in session row for `user`, as the login view would leave it."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

@@ -1,0 +1,167 @@
+"""What the staff pages keep and read once: action forms rendered once per process while
+unbound (workflow.rendered), and a person's roles read with the person (routing.auth)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from routing.models import Membership, ProvinceRole
+from routing.selectors import actor_for
+from tests.conftest import MONDAY
+from tests.workflow import drive
+from workflow import forms
+from workflow.views import case as case_views
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("staff:home")
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    case_views._FIELDS_HTML.clear()
+    yield
+    case_views._FIELDS_HTML.clear()
+
+
+def case_page(client, user, case) -> str:
+    client.force_login(user)
+    response = client.get(reverse("staff:case", args=[case.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- Action forms ------------------------------------------------------------------------------
+def test_an_unbound_form_is_rendered_once_and_then_served_as_it_was(client, province):
+    case = province.receive()
+    first = case_page(client, province.coordinator_user, case)
+    kept = dict(case_views._FIELDS_HTML._kept)
+    assert kept  # classify, reject, send back for verification...
+    second = case_page(client, province.coordinator_user, case)
+    assert case_views._FIELDS_HTML._kept == kept  # nothing rendered anew
+    assert first.split('name="csrfmiddlewaretoken"')[0] == \
+        second.split('name="csrfmiddlewaretoken"')[0]
+    for html in kept.values():
+        assert "csrfmiddlewaretoken" not in html  # each person's token is added outside
+
+
+def test_a_kept_form_renders_exactly_as_a_fresh_one(province):
+    form = forms.RejectForm(key="reject")
+    fresh = case_views.fields_html(form)
+    kept = case_views.fields_html(forms.RejectForm(key="reject"))
+    assert kept is fresh
+    case_views._FIELDS_HTML.clear()
+    assert case_views.fields_html(forms.RejectForm(key="reject")) == fresh
+
+
+def test_a_form_sent_back_with_errors_is_never_kept_nor_served_from_the_store(province):
+    unbound = forms.NoteForm(key="keep_result")
+    case_views.fields_html(unbound)
+    bound = forms.NoteForm({"note": ""}, key="keep_result")
+    assert bound.html_key() is None
+    assert not bound.is_valid()
+    html = case_views.fields_html(bound)
+    assert "field-error" in html
+    assert len(case_views._FIELDS_HTML._kept) == 1
+
+
+def test_the_key_holds_the_choices_the_initial_values_and_the_language(province):
+    categories = [(1, "Giao thông"), (2, "Chiếu sáng")]
+    base = forms.ClassifyForm(key="classify", categories=categories, initial={"category": 1})
+    renamed = forms.ClassifyForm(key="classify", categories=[(1, "Giao thông đô thị"),
+                                                             (2, "Chiếu sáng")],
+                                 initial={"category": 1})
+    other_initial = forms.ClassifyForm(key="classify", categories=categories,
+                                       initial={"category": 2})
+    assert len({base.html_key(), renamed.html_key(), other_initial.html_key()}) == 3
+    from django.utils import translation
+    with translation.override("en"):
+        english = forms.ClassifyForm(key="classify", categories=categories,
+                                     initial={"category": 1}).html_key()
+    assert english != base.html_key()
+
+
+def test_a_renamed_category_shows_its_new_name_on_the_next_page(client, province):
+    case = province.receive()
+    assert province.lighting.name in case_page(client, province.coordinator_user, case)
+    province.lighting.name = "Chiếu sáng đô thị"
+    province.lighting.save()
+    assert "Chiếu sáng đô thị" in case_page(client, province.coordinator_user, case)
+
+
+def test_two_units_forms_keep_their_own_element_ids(client, province):
+    case = drive.assigned(province, MONDAY, units=[province.roads, province.power])
+    html = case_page(client, province.coordinator_user, case)
+    for assignment in case.assignments.all():
+        assert f'id="id_reveal-{assignment.pk}_reason"' in html
+        assert f'for="id_reveal-{assignment.pk}_reason"' in html
+    assert len(case_views._FIELDS_HTML._kept) < html.count("<form")  # one kept for both
+    assert case_views._ID_MARK not in html
+
+
+def test_each_units_forms_carry_its_own_assignments_ids(client, province):
+    roads = drive.processing(province, MONDAY, units=[province.roads, province.power])
+    power = roads.case.assignments.get(unit=province.power)
+    for html in (case_page(client, province.roads_staff_user, roads.case),
+                 case_page(client, province.power_staff_user, power.case)):
+        assert case_views._ID_MARK not in html
+    roads_html = case_page(client, province.roads_staff_user, roads.case)
+    assert f'id="id_draft-{roads.pk}_body"' in roads_html
+    assert f'id="id_extend-{roads.pk}_reason"' in roads_html
+    power_html = case_page(client, province.power_staff_user, power.case)
+    assert f'id="id_return-{power.pk}_reason"' in power_html
+    assert f"-{roads.pk}_" not in power_html
+
+
+# --- Roles read with the person ----------------------------------------------------------------
+def test_a_staff_page_reads_the_person_and_their_roles_in_one_query(client, province):
+    client.force_login(province.roads_leader_user)
+    client.get(HOME)  # the idle time-out's first push saves the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any('FROM "routing_provincerole"' in s.split("ARRAY")[0] for s in sql)
+    assert sum("routing_membership" in s for s in sql) == 1
+
+
+def test_the_roles_read_with_the_person_are_those_actor_for_reads(client, province):
+    for user in (province.coordinator_user, province.supervisor_user,
+                 province.roads_staff_user, province.roads_leader_user):
+        client.force_login(user)
+        response = client.get(HOME)
+        loaded = response.wsgi_request.user
+        assert hasattr(loaded, "held_roles")
+        fresh = actor_for(type(user).objects.get(pk=user.pk))
+        assert actor_for(loaded) == fresh
+
+
+def test_a_role_taken_away_takes_effect_on_the_next_page(client, province):
+    case = drive.assigned(province, MONDAY, units=[province.roads])
+    url = reverse("staff:case", args=[case.pk])
+    client.force_login(province.roads_staff_user)
+    assert client.get(url).status_code == 200
+    Membership.objects.filter(user=province.roads_staff_user).delete()
+    assert client.get(url).status_code == 404
+
+    client.force_login(province.coordinator_user)
+    assert client.get(url).status_code == 200
+    ProvinceRole.objects.filter(user=province.coordinator_user).delete()
+    assert client.get(url).status_code == 404
+
+
+def test_a_unit_made_inactive_gives_its_members_nothing(client, province):
+    case = drive.assigned(province, MONDAY, units=[province.roads])
+    client.force_login(province.roads_staff_user)
+    province.roads.is_active = False
+    province.roads.save()
+    assert client.get(reverse("staff:case", args=[case.pk])).status_code == 404
+
+
+def test_a_deactivated_person_is_logged_out(client, province):
+    client.force_login(province.coordinator_user)
+    province.coordinator_user.is_active = False
+    province.coordinator_user.save()
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert reverse("staff:login") in response["Location"]
