@@ -10,6 +10,7 @@ computed in Python rather than relying on the database's collations.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # The Vietnamese alphabet's letters in order; f, j, w and z follow for foreign names.
@@ -39,6 +40,7 @@ def _letters(text: str) -> list[tuple[str, int, bool]]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # names are sorted again on every page that lists them
 def vietnamese_sort_key(text: str) -> SortKey:
     """A key that sorts names in Vietnamese dictionary order (see the module's docstring).
 
