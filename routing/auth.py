@@ -20,14 +20,15 @@ from .models import Membership, ProvinceRole, Unit
 
 def _user_with_roles_sql() -> str:
     users = get_user_model()._meta
+    pk = f"u.{users.pk.column}"
     return (
         f"SELECT u.*, "  # noqa: S608 — table and column names from the models, no input
-        f"ARRAY(SELECT r.role FROM {ProvinceRole._meta.db_table} r WHERE r.user_id = u.id) "
+        f"ARRAY(SELECT r.role FROM {ProvinceRole._meta.db_table} r WHERE r.user_id = {pk}) "
         f"AS held_roles, "
         f"ARRAY(SELECT m.unit_id || ':' || m.role FROM {Membership._meta.db_table} m "
         f"JOIN {Unit._meta.db_table} un ON un.id = m.unit_id "
-        f"WHERE m.user_id = u.id AND un.is_active) AS held_unit_roles "
-        f"FROM {users.db_table} u WHERE u.{users.pk.column} = %s"
+        f"WHERE m.user_id = {pk} AND un.is_active) AS held_unit_roles "
+        f"FROM {users.db_table} u WHERE {pk} = %s"
     )
 
 

@@ -59,7 +59,7 @@ class ActionForm(forms.Form):
     def html_key(self) -> tuple[Any, ...] | None:
         """Everything this form's fields' HTML depends on, or None when it must be rendered
         afresh: an unbound form renders the same for the same class, element ids, language,
-        initial values and choices (views.rendered). A bound form shows what was typed and
+        initial values and choices (workflow.rendered). A bound form shows what was typed and
         its errors, so it is never kept."""
         if self.is_bound:
             return None
