@@ -42,11 +42,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+
+from config import generations
+from config.generations import bump_generation, set_quietly
+from config.generations import remember as remember  # re-exported for the pages
 
 logger = logging.getLogger(__name__)
 
@@ -83,51 +86,11 @@ def list_is_cacheable(request: HttpRequest) -> bool:
     return int(query.get("page", "1")) <= CACHED_LIST_PAGES
 
 
-# --- Generations ------------------------------------------------------------------------------
-def _bump(key: str) -> None:
-    try:
-        if not cache.add(key, 1, timeout=None):
-            cache.incr(key)
-    except ValueError:  # evicted between add() and incr()
-        _set_quietly(key, 1, timeout=None)
-    except Exception:  # noqa: BLE001 — a cache outage must not fail the change that caused it
-        logger.warning("Cache unavailable: public pages may show %s for up to %d s",
-                       key, CACHE_SECONDS)
-
-
+# --- Generations (config/generations.py) ---------------------------------------------------------
 def remembered(key: str, generation_key: str = LISTS_KEY) -> tuple[Any, Any]:
-    """A value kept with `remember` while nothing changed since (no list, or no name with
-    `generation_key=NAMES_KEY`), or None; and the generation now, to keep a new value
-    under (None when the cache is down)."""
-    try:
-        found = cache.get_many([key, generation_key])
-    except Exception:  # noqa: BLE001
-        logger.warning("Cache unavailable: %s recomputed", key)
-        return None, None
-    generation = found.get(generation_key, 0)
-    kept = found.get(key)
-    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == generation:
-        return kept[1], generation
-    return None, generation
-
-
-def remember(key: str, value: Any, generation: Any, timeout: int) -> None:
-    if generation is not None:
-        _set_quietly(key, (generation, value), timeout)
-
-
-def _set_quietly(key: str, value: Any, timeout: int | None) -> None:
-    try:
-        cache.set(key, value, timeout=timeout)
-    except Exception:  # noqa: BLE001
-        logger.warning("Cache unavailable: %s not stored", key)
-
-
-def bump_generation(key: str) -> None:
-    """Now, so the rest of this transaction (and a test) sees it, and again once the change
-    is committed, so a page rendered meanwhile from the old rows is not kept."""
-    _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+    """A value kept with `remember` while no list changed since (or no name, with
+    `generation_key=NAMES_KEY`), or None; and the generation now (None: the cache is down)."""
+    return generations.remembered(key, generation_key)
 
 
 def names_changed() -> None:
@@ -261,5 +224,5 @@ def cached_page(
     entry = Entry(html=html, mark=mark, generations=generations or (),
                   case_ids=tuple(case_ids(data)))
     if generations is not None and not touched and keep(data):
-        _set_quietly(key, entry.stored(), timeout)
+        set_quietly(key, entry.stored(), timeout)
     return _respond(request, entry)

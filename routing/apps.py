@@ -7,4 +7,6 @@ class RoutingConfig(AppConfig):
     verbose_name = _("Units and categories")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import choices, signals  # noqa: F401
+
+        choices.connect()

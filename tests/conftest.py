@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from config.generations import bump
+from routing import choices
 from routing.models import Membership, ProvinceRole
 from routing.selectors import actor_for
 from tests.factories import CategoryFactory, UnitFactory, member, province_user
@@ -100,6 +102,16 @@ def fresh_working_calendar():
     invalidate_calendar()
     yield
     invalidate_calendar()
+
+
+@pytest.fixture(autouse=True)
+def fresh_choices():
+    """The staff forms' lists of categories and units are kept in the cache under a
+    generation (routing.choices); a test's rows vanish with its transaction, which no
+    signal announces, so each test starts a new generation."""
+    bump(choices.GENERATION_KEY)
+    yield
+    bump(choices.GENERATION_KEY)
 
 
 @pytest.fixture(autouse=True)

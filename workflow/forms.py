@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from config.text import normalize_line
+from routing.choices import category_choices as category_choices  # the forms' lists
+from routing.choices import unit_choices as unit_choices
 from routing.models import Category, Unit
-from routing.text import fold, matches, vietnamese_sort_key
+from routing.text import fold, matches
 
 from .models import AbuseListEntry, Assignment, Case, RejectionReason, Visibility
 from .rendered import frozen
@@ -34,18 +36,6 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 Choices = Sequence[tuple[Any, str]]
-
-
-def category_choices() -> list[tuple[int, str]]:
-    """The active categories, in the administrator's order: one query."""
-    return list(Category.objects.filter(is_active=True).values_list("pk", "name"))
-
-
-def unit_choices() -> list[tuple[int, str]]:
-    """The active units in Vietnamese alphabetical order: one query of two columns (the
-    units are tens to a few hundred; the order is Vietnamese, not the code points')."""
-    return sorted(Unit.objects.filter(is_active=True).values_list("pk", "name"),
-                  key=lambda choice: vietnamese_sort_key(choice[1]))
 
 
 class ActionForm(forms.Form):

@@ -588,10 +588,10 @@ def test_the_supervisor_is_offered_no_form(client, province):
 # The case page: session, the user with their roles (routing.auth), the case, its assignments and
 # their newest drafts, the reporter's photos and videos, the log (the session is saved
 # again only a minute after its last push); the coordinator also reads the possible
-# duplicates. A case not yet dispatched has no assignment, so no drafts to fetch;
-# its dispatch form reads the unit list instead.
+# duplicates. A case not yet dispatched has no assignment, so no drafts to fetch; its
+# dispatch form's unit list comes from the cache (routing.choices).
 COORDINATOR_CASE_PAGE_QUERIES = 8
-COORDINATOR_DISPATCH_PAGE_QUERIES = 8
+COORDINATOR_DISPATCH_PAGE_QUERIES = 7
 UNIT_CASE_PAGE_QUERIES = 7
 # The first opening also looks for the duplicates: same phone, the neighbours in time on
 # each side, the similar titles among them, the insert and the mark, in a savepoint.

@@ -1,14 +1,17 @@
 """What the staff pages keep and read once: action forms rendered once per process while
-unbound (workflow.rendered), and a person's roles read with the person (routing.auth)."""
+unbound (workflow.rendered), a person's roles read with the person (routing.auth), the
+lists of categories and units kept in the cache (routing.choices), and a queue's rows
+written once each (workflow.views.queues.Row)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from routing.models import Membership, ProvinceRole
+from routing.models import Category, Membership, ProvinceRole
 from routing.selectors import actor_for
 from tests.conftest import MONDAY
+from tests.factories import CategoryFactory
 from tests.workflow import drive
 from workflow import forms
 from workflow.views import case as case_views
@@ -165,3 +168,92 @@ def test_a_deactivated_person_is_logged_out(client, province):
     response = client.get(HOME)
     assert response.status_code == 302
     assert reverse("staff:login") in response["Location"]
+
+
+# --- The lists of categories and units ---------------------------------------------------------
+def queries_of(client, url: str = HOME) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in ctx.captured_queries]
+
+
+def reads_choices(sql: list[str]) -> set[str]:
+    return {table for table in ("routing_category", "routing_unit")
+            if any(f'FROM "{table}"' in query for query in sql)}
+
+
+def test_after_a_change_the_filters_lists_are_read_once_then_come_from_the_cache(client,
+                                                                                 province):
+    client.force_login(province.coordinator_user)
+    client.get(HOME)  # the first request after the log-in pushes the idle time-out ahead
+    assert reads_choices(queries_of(client)) == set()
+    province.power.save()
+    assert reads_choices(queries_of(client)) == {"routing_category", "routing_unit"}
+    assert reads_choices(queries_of(client)) == set()
+
+
+def test_a_changed_category_or_unit_shows_in_the_filters_on_the_next_page(client, province):
+    client.force_login(province.coordinator_user)
+    assert province.other.name in page_html(client)
+    CategoryFactory(name="Môi trường đô thị", code="environment")
+    province.permits.name = "Thủ tục hành chính công"
+    province.permits.save()
+    province.other.is_active = False
+    province.other.save()
+    html = page_html(client)
+    assert "Môi trường đô thị" in html and "Thủ tục hành chính công" in html
+    assert province.other.name not in html
+    Category.objects.filter(pk=province.permits.pk).delete()
+    assert "Thủ tục hành chính công" not in page_html(client)
+
+
+def test_with_the_cache_down_the_lists_are_read_from_the_database(client, province, settings):
+    settings.CACHES = {"default": {
+        "BACKEND": "config.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }}
+    client.force_login(province.coordinator_user)
+    for _ in range(2):
+        html = page_html(client)
+        assert province.permits.name in html and province.power.name in html
+
+
+def test_a_form_sent_to_an_action_is_checked_against_the_database_not_the_cache(client,
+                                                                                province):
+    case = province.receive()
+    client.force_login(province.coordinator_user)
+    assert province.permits.name in case_page(client, province.coordinator_user, case)
+    Category.objects.filter(pk=province.permits.pk).update(is_active=False)  # no signal
+    response = client.post(reverse("staff:classify", args=[case.pk]),
+                           {"classify-category": province.permits.pk})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.category_id is None
+
+
+# --- A queue's rows ----------------------------------------------------------------------------
+def page_html(client, url: str = HOME) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_queue_row_shows_each_cell_of_its_case(client, province):
+    case = province.receive(title="Cống thoát nước bị tắc & tràn")
+    client.force_login(province.coordinator_user)
+    html = page_html(client)
+    url = reverse("staff:case", args=[case.pk])
+    assert f'<a href="{url}">{case.display_code}</a></td>' in html
+    assert "<td>Cống thoát nước bị tắc &amp; tràn</td><td>—</td><td>Đã tiếp nhận</td>" in html
+
+
+def test_an_overdue_row_is_marked_and_a_units_row_names_its_unit(client, province):
+    assignment = drive.processing(province, MONDAY)  # its deadline is long past
+    client.force_login(province.roads_staff_user)
+    html = page_html(client)
+    row = html[html.index('<tr class="is-overdue">'):]
+    row = row[:row.index("</tr>")]
+    assert assignment.case.display_code in row
+    assert f"<td>{province.roads.name}</td>" in row
+    assert '<strong class="badge badge--overdue">Quá hạn</strong>' in row

@@ -29,6 +29,11 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
 
 
+def display_code(code: str) -> str:
+    """The tracking code in two groups of five, as it is read out on the phone."""
+    return f"{code[:5]}-{code[5:]}" if len(code) == TRACKING_CODE_LENGTH else code
+
+
 def clean_tracking_code(value: str) -> str:
     """What a citizen types (any case, dashes, spaces, O for 0) as the stored code."""
     value = "".join(ch for ch in (value or "").upper() if ch.isalnum())
@@ -224,9 +229,7 @@ class Case(FSMModelMixin, Stage):
 
     @property
     def display_code(self) -> str:
-        """The tracking code in two groups of five, as it is read out on the phone."""
-        code = self.tracking_code
-        return f"{code[:5]}-{code[5:]}" if len(code) == TRACKING_CODE_LENGTH else code
+        return display_code(self.tracking_code)
 
     @property
     def visibility(self) -> str:

@@ -435,11 +435,11 @@ class FormMaker:
 
     @cached_property
     def categories(self) -> list[tuple[int, str]]:
-        return forms.category_choices()
+        return forms.category_choices(cached=True)
 
     @cached_property
     def units(self) -> list[tuple[int, str]]:
-        return forms.unit_choices()
+        return forms.unit_choices(cached=True)
 
     def __call__(self, spec: Spec, key: str, assignment: Assignment | None) -> forms.ActionForm:
         case = self.case

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +33,7 @@ from routing.selectors import Actor, actor_for
 
 from .. import forms
 from ..models import Assignment, Case
+from ..models.cases import display_code
 from ..rendered import RenderedHtml
 from ..selectors import (
     coordinator_queue,
@@ -77,6 +78,20 @@ class Row:
     received_iso: str = ""
     received_text: str = ""
     deadline_html: str = ""
+    show_unit: bool = False  # the unit's cell is part of the row (a unit's queue)
+
+    @cached_property
+    def html(self) -> SafeString:
+        """The row's <tr>, every value escaped: what partials/queue.html wrote cell by cell,
+        written here once (the template no longer resolves seven cells per row)."""
+        overdue = ' class="is-overdue"' if self.deadline.is_overdue else ""
+        unit = f"<td>{escape(self.unit)}</td>" if self.show_unit else ""
+        return mark_safe(  # noqa: S308 - every value is escaped; the URL is built from an id
+            f'<tr{overdue}><td class="nowrap"><a href="{self.url}">{escape(self.code)}</a></td>'
+            f"<td>{escape(self.title)}</td><td>{escape(self.category) or '—'}</td>{unit}"
+            f'<td>{escape(self.state)}</td><td class="nowrap"><time '
+            f'datetime="{self.received_iso}">{self.received_text}</time></td>'
+            f'<td class="nowrap">{self.deadline_html}</td></tr>\n')
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,10 @@ class Queue:
     rows: list[Row]
     pager: Pager
     show_unit: bool = False
+
+    @property
+    def rows_html(self) -> SafeString:
+        return mark_safe("".join(row.html for row in self.rows))  # noqa: S308 - RowMaker.html
 
 
 @dataclass(frozen=True)
@@ -161,17 +180,18 @@ class Clock:
         ]
 
 
-def moment(value: datetime) -> tuple[str, str]:
-    """`value` as the templates write it: |date:'c' and |date:"d/m/Y H:i" (local time)."""
-    local = timezone.localtime(value)
+def moment(value: datetime, zone: tzinfo | None = None) -> tuple[str, str]:
+    """`value` as the templates write it: |date:'c' and |date:"d/m/Y H:i" (local time, or
+    in `zone` when the caller has read the current time zone once for many values)."""
+    local = value.astimezone(zone) if zone is not None else timezone.localtime(value)
     return local.isoformat(), local.strftime("%d/%m/%Y %H:%M")
 
 
-def deadline_html(deadline: Deadline) -> SafeString:
+def deadline_html(deadline: Deadline, zone: tzinfo | None = None) -> SafeString:
     """The deadline cell, exactly as partials/deadline.html renders it."""
     overdue = f'<strong class="badge badge--overdue">{escape(_("Overdue"))}</strong>'
     if deadline.due_at:
-        iso, text = moment(deadline.due_at)
+        iso, text = moment(deadline.due_at, zone)
         if deadline.is_overdue:
             state = overdue
         else:
@@ -217,18 +237,19 @@ def filter_form(
     *, units: bool = True,
 ) -> forms.QueueFilterForm:
     """The lists' filters from the query string; what does not clean is left out, with a
-    message. Reads the categories and, when there is a choice, the units: one query each."""
+    message. The categories and the units to choose from come from the cache (a person of
+    several units reads their own: one query)."""
     if not units:
         unit_choices: list[tuple[int, str]] = []
     elif actor.is_coordinator or actor.is_supervisor:
-        unit_choices = forms.unit_choices()
+        unit_choices = forms.unit_choices(cached=True)
     elif len(actor.units) > 1:
         unit_choices = list(Unit.objects.filter(pk__in=actor.units).order_by("name")
                             .values_list("pk", "name"))
     else:
         unit_choices = []
     state_choices = [(value, str(labels[value])) for value in states]
-    category_choices = forms.category_choices()
+    category_choices = forms.category_choices(cached=True)
     form = forms.QueueFilterForm(
         request.GET or None,
         states=state_choices,
@@ -303,10 +324,14 @@ class BoundedPaginator(Paginator):
     """A Paginator whose COUNT stops after `limit` rows (at least up to the page asked
     for and the one after it), so a long list costs no exact count of a huge set."""
 
-    def __init__(self, object_list: Any, per_page: int, *, limit: int, **kwargs: Any) -> None:
+    def __init__(self, object_list: Any, per_page: int, *, limit: int,
+                 counted: QuerySet[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.limit = -(-limit // per_page) * per_page  # whole pages: the last one is full
         self.is_capped = False
+        # What to count when the list reads values: the same rows without the joins the
+        # values need (a model query's COUNT leaves its select_related out).
+        self.counted = counted
 
     def wanted(self, number: Any) -> None:
         """Count at least far enough to show page `number` and to know whether one follows."""
@@ -319,18 +344,21 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if not isinstance(self.object_list, QuerySet):
+        rows = self.counted if self.counted is not None else self.object_list
+        if not isinstance(rows, QuerySet):
             return super().count
-        counted = self.object_list.order_by()[: self.limit + 1].count()
+        counted = rows.order_by()[: self.limit + 1].count()
         self.is_capped = counted > self.limit
         return min(counted, self.limit)
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], param: str) -> tuple[Page, Pager]:
+def paginate(request: HttpRequest, queryset: QuerySet[Any], param: str,
+             fields: tuple[str, ...] = ()) -> tuple[Page, Pager]:
     """One page of `queryset` (a COUNT of at most COUNT_LIMIT rows and one SELECT; a bad
-    `?page=` gives the nearest page) and the links around it, which keep the other
-    parameters (the state filter)."""
-    paginator = BoundedPaginator(queryset, PAGE_SIZE, limit=COUNT_LIMIT)
+    `?page=` gives the nearest page), read as tuples of `fields` when they are given, and
+    the links around it, which keep the other parameters (the state filter)."""
+    paginator = BoundedPaginator(queryset.values_list(*fields) if fields else queryset,
+                                 PAGE_SIZE, limit=COUNT_LIMIT, counted=queryset)
     paginator.wanted(request.GET.get(param))
     page = paginator.get_page(request.GET.get(param))
     has_next = page.has_next() or (paginator.is_capped and page.number == paginator.num_pages)
@@ -347,83 +375,73 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], param: str) -> tuple
 
 
 class RowMaker:
-    """Turns a page of cases or assignments into rows: the labels, the case URL and the
-    deadlines are worked out once for the page, not once per row."""
+    """Turns a page of rows read as values into queue rows: the labels, the case URL, the
+    time zone and the deadlines are worked out once for the page, not once per row."""
 
-    def __init__(self, clock: Clock, states: dict[str, str]) -> None:
+    def __init__(self, clock: Clock, states: dict[str, str], *, show_unit: bool = False,
+                 ) -> None:
         self.clock = clock
         self.states = {value: str(label) for value, label in states.items()}
         self.english = (get_language() or "").startswith("en")
+        self.zone = timezone.get_current_timezone()
+        self.show_unit = show_unit
         # reverse() once: the case URL with a placeholder pk, filled in per row.
         self.url_head, self.url_tail = reverse("staff:case", args=[_URL_PK]).split(
             str(_URL_PK))
 
-    def category(self, category: Category | None) -> str:
-        if category is None:
-            return ""
-        return category.name_en if category.name_en and self.english else category.name
-
-    def rows(self, cases: list[Case], states: list[str], due: list[tuple[Any, Any]],
-             units: list[str] | None = None) -> list[Row]:
+    def rows(self, values: list[tuple[Any, ...]]) -> list[Row]:
+        """`values` in the order of ROW_FIELDS (CASE_ROW_FIELDS or ASSIGNMENT_ROW_FIELDS)."""
+        deadlines = self.clock.deadlines([(value[5], value[6]) for value in values])
         rows = []
-        for index, (case, deadline) in enumerate(zip(cases, self.clock.deadlines(due),
-                                                      strict=True)):
-            iso, text = moment(case.received_at)
-            state = states[index]
+        for value, deadline in zip(values, deadlines, strict=True):
+            pk, code, title, state, received_at, _due, _overdue, name, name_en, *unit = value
+            iso, text = moment(received_at, self.zone)
             rows.append(Row(
-                url=f"{self.url_head}{case.pk}{self.url_tail}",
-                code=case.display_code,
-                title=case.title,
-                category=self.category(case.category),
+                url=f"{self.url_head}{pk}{self.url_tail}",
+                code=display_code(code),
+                title=title,
+                category=(name_en if name_en and self.english else name) or "",
                 state=self.states.get(state, state),
-                received_at=case.received_at,
+                received_at=received_at,
                 deadline=deadline,
-                unit=units[index] if units else "",
+                unit=unit[0] if unit else "",
                 received_iso=iso,
                 received_text=text,
-                deadline_html=deadline_html(deadline),
+                deadline_html=deadline_html(deadline, self.zone),
+                show_unit=self.show_unit,
             ))
         return rows
 
 
 _URL_PK = 987654321
-# The columns a row shows: a list reads these, not the case's text and reporter.
-CASE_ROW_FIELDS = ("tracking_code", "title", "state", "received_at", "due_at", "overdue_at",
-                   "category__name", "category__name_en")
-ASSIGNMENT_ROW_FIELDS = ("state", "due_at", "overdue_at", "unit__name", "case__tracking_code",
-                         "case__title", "case__received_at", "case__category__name",
-                         "case__category__name_en")
-
-
-def case_rows(cases: list[Case], clock: Clock) -> list[Row]:
-    return RowMaker(clock, CASE_STATES).rows(
-        cases, [c.state for c in cases], [(c.due_at, c.overdue_at) for c in cases])
-
-
-def assignment_rows(assignments: list[Assignment], clock: Clock) -> list[Row]:
-    return RowMaker(clock, ASSIGNMENT_STATES).rows(
-        [a.case for a in assignments], [a.state for a in assignments],
-        [(a.due_at, a.overdue_at) for a in assignments], [a.unit.name for a in assignments])
+# The columns a row shows, read as values (not the case's text and reporter, not model
+# instances): the case's id, code, title, the row's state, received, due and overdue times,
+# the category's names, and for an assignment its unit's name.
+CASE_ROW_FIELDS = ("pk", "tracking_code", "title", "state", "received_at", "due_at",
+                   "overdue_at", "category__name", "category__name_en")
+ASSIGNMENT_ROW_FIELDS = ("case_id", "case__tracking_code", "case__title", "state",
+                         "case__received_at", "due_at", "overdue_at", "case__category__name",
+                         "case__category__name_en", "unit__name")
 
 
 def case_queue(
     request: HttpRequest, key: str, title: str, queryset: QuerySet[Case], clock: Clock,
     filters: forms.QueueFilterForm,
 ) -> Queue:
-    queryset = apply_filters(queryset, filters, clock.now).only(*CASE_ROW_FIELDS)
-    page, pager = paginate(request, queryset, "page")
-    return Queue(key=key, title=title, rows=case_rows(list(page), clock), pager=pager)
+    queryset = apply_filters(queryset, filters, clock.now)
+    page, pager = paginate(request, queryset, "page", CASE_ROW_FIELDS)
+    return Queue(key=key, title=title, rows=RowMaker(clock, CASE_STATES).rows(list(page)),
+                 pager=pager)
 
 
 def assignment_queue(
     request: HttpRequest, key: str, title: str, queryset: QuerySet[Assignment], clock: Clock,
     filters: forms.QueueFilterForm, param: str = "page",
 ) -> Queue:
-    queryset = apply_filters(queryset, filters, clock.now, via_case="case__").only(
-        *ASSIGNMENT_ROW_FIELDS)
-    page, pager = paginate(request, queryset, param)
-    return Queue(key=key, title=title, rows=assignment_rows(list(page), clock),
-                 pager=pager, show_unit=True)
+    queryset = apply_filters(queryset, filters, clock.now, via_case="case__")
+    page, pager = paginate(request, queryset, param, ASSIGNMENT_ROW_FIELDS)
+    rows = RowMaker(clock, ASSIGNMENT_STATES, show_unit=True).rows(list(page))
+    return Queue(key=key, title=title, rows=rows, pager=pager, show_unit=True)
 
 
 def render_lists(

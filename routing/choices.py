@@ -1,0 +1,58 @@
+"""The active categories and units as (id, name) choices for the staff pages' forms.
+
+Every staff list shows them in its filters, and the coordinator's case page in its forms:
+read from the database they are two queries a page. Pages that only show them ask for
+`cached=True`: the lists are then kept in the cache until a category or unit is saved or
+deleted (the receivers below, connected in apps.ready()), and every process sees a change
+on its next page. What a form accepts is checked against fresh lists (the action views).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from config.generations import bump_generation, kept
+
+from .models import Category, Unit
+from .text import vietnamese_sort_key
+
+GENERATION_KEY = "routing:generation:choices"
+KEEP_SECONDS = 10 * 60  # an upper bound for a change no signal announced (a bulk update)
+
+
+def _categories() -> list[tuple[int, str]]:
+    return list(Category.objects.filter(is_active=True).values_list("pk", "name"))
+
+
+def _units() -> list[tuple[int, str]]:
+    return sorted(Unit.objects.filter(is_active=True).values_list("pk", "name"),
+                  key=lambda choice: vietnamese_sort_key(choice[1]))
+
+
+def category_choices(*, cached: bool = False) -> list[tuple[int, str]]:
+    """The active categories, in the administrator's order (one query, or the cache)."""
+    if cached:
+        return kept("routing:choices:categories", GENERATION_KEY, _categories, KEEP_SECONDS)
+    return _categories()
+
+
+def unit_choices(*, cached: bool = False) -> list[tuple[int, str]]:
+    """The active units in Vietnamese alphabetical order: one query of two columns (the
+    units are tens to a few hundred; the order is Vietnamese, not the code points'), or
+    the cache."""
+    if cached:
+        return kept("routing:choices:units", GENERATION_KEY, _units, KEEP_SECONDS)
+    return _units()
+
+
+def choices_changed(sender: type, **kwargs: Any) -> None:
+    bump_generation(GENERATION_KEY)
+
+
+def connect() -> None:
+    for signal in (post_save, post_delete):
+        for model in (Category, Unit):
+            signal.connect(choices_changed, sender=model,
+                           dispatch_uid=f"routing_choices_{model.__name__}_{signal is post_save}")
