@@ -3,7 +3,7 @@ another role's or another unit's POST changes nothing (AC1, AC6), and every refu
 back next to its field, translated, with what was typed kept (IN5)."""
 
 import html as html_lib
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -358,6 +358,25 @@ def test_unit_staff_submit_a_draft_in_the_appendix_1_form_with_photos(client, pr
             assert dict(image.getexif()) == {}  # re-encoded without its metadata (DP5)
 
 
+def test_a_draft_returned_to_staff_opens_with_its_newest_version_in_the_form(client, province):
+    assignment = drive.awaiting_approval(province, MONDAY)
+    services.return_to_staff(assignment_id=assignment.pk, note="Bổ sung số văn bản.",
+                             actor=province.roads_leader, now=MONDAY + timedelta(hours=2))
+    services.submit_draft(assignment_id=assignment.pk, actor=province.roads_staff,
+                          now=MONDAY + timedelta(hours=3), body="Bản thứ hai.",
+                          number="45/SGTVT", date=date(2026, 3, 9), signer_title="Phó Giám đốc")
+    services.return_to_staff(assignment_id=assignment.pk, note="Sửa lời chào.",
+                             actor=province.roads_leader, now=MONDAY + timedelta(hours=4))
+    client.force_login(province.roads_staff_user)
+    page_ = client.get(reverse("staff:case", args=[assignment.case_id])).context["page"]
+    assert [(d.version, d.body) for d in page_.drafts] == [(2, "Bản thứ hai.")]
+    form = [a.form for unit in page_.unit_actions for a in unit.actions
+            if a.key == f"draft-{assignment.pk}"][0]
+    assert (form.initial["number"], form.initial["date"], form.initial["signer_title"],
+            form.initial["body"]) == ("45/SGTVT", date(2026, 3, 9), "Phó Giám đốc",
+                                      "Bản thứ hai.")
+
+
 def test_a_text_file_named_jpg_is_refused_as_a_photo(client, province):
     assignment = drive.processing(province, MONDAY)
     english(client)
@@ -585,14 +604,14 @@ def test_the_supervisor_is_offered_no_form(client, province):
 
 
 # --- Query counts ------------------------------------------------------------------------------
-# The case page: session, the user with their roles (routing.auth), the case, its assignments and
-# their newest drafts, the reporter's photos and videos, the log (the session is saved
-# again only a minute after its last push); the coordinator also reads the possible
-# duplicates. A case not yet dispatched has no assignment, so no drafts to fetch; its
-# dispatch form's unit list comes from the cache (routing.choices).
-COORDINATOR_CASE_PAGE_QUERIES = 8
+# The case page: session, the user with their roles (routing.auth), the case, its assignments
+# with their newest drafts (one query), the reporter's photos and videos, the log (the
+# session is saved again only a minute after its last push); the coordinator also reads the
+# possible duplicates. A case not yet dispatched has no assignment; its dispatch form's unit
+# list comes from the cache (routing.choices).
+COORDINATOR_CASE_PAGE_QUERIES = 7
 COORDINATOR_DISPATCH_PAGE_QUERIES = 7
-UNIT_CASE_PAGE_QUERIES = 7
+UNIT_CASE_PAGE_QUERIES = 6
 # The first opening also looks for the duplicates: same phone, the neighbours in time on
 # each side, the similar titles among them, the insert and the mark, in a savepoint.
 FIRST_OPENING_EXTRA_QUERIES = 8

@@ -13,19 +13,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
@@ -43,7 +49,7 @@ from ..selectors import (
     possible_duplicates,
     visible_assignments,
 )
-from .queues import ASSIGNMENT_STATES, CASE_STATES, Clock, Deadline, category_name
+from .queues import ASSIGNMENT_STATES, CASE_STATES, Clock, Deadline, category_name, moment
 
 # What each logged event means, in words (services._log and the deadline sweep write them).
 EVENT_KINDS: dict[str, Promise] = {
@@ -233,6 +239,20 @@ class EventView:
     from_state: str
     to_state: str
     note: str
+    at_iso: str = ""  # |date:'c' and |date:"d/m/Y H:i" of `at` (queues.moment)
+    at_text: str = ""
+
+    @cached_property
+    def html(self) -> SafeString:
+        """The log's row, every value escaped: the history has a row per step of the case,
+        written here once rather than cell by cell in the template."""
+        states = ""
+        if self.from_state or self.to_state:
+            states = f"{escape(self.from_state or '—')} → {escape(self.to_state or '—')}"
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<tr><td class="nowrap"><time datetime="{self.at_iso}">{self.at_text}</time></td>'
+            f"<td>{escape(self.who or '—')}</td><td>{escape(self.kind)}</td><td>{states}</td>"
+            f'<td class="citizen-text">{linebreaksbr(self.note, autoescape=True)}</td></tr>\n')
 
 
 @dataclass(frozen=True)
@@ -315,16 +335,14 @@ class CasePage:
 
 # --- Reads -------------------------------------------------------------------------------------
 def latest_drafts() -> QuerySet[Draft]:
-    """Each assignment's newest draft, with its evidence photos' ids as `photo_ids` (read
-    in the same query: the page's query count does not grow with the photos)."""
+    """Each assignment's newest draft, with its evidence photos' ids as `photo_ids`, as
+    "1,2,3" (read in the same query: the count does not grow with the photos). For the
+    first run's SQLite; PostgreSQL reads them with the assignments (newest_draft_json)."""
     newest = Draft.objects.filter(assignment=OuterRef("assignment")).order_by("-version")
     drafts = Draft.objects.filter(version=Subquery(newest.values("version")[:1]))
-    if connection.vendor != "postgresql":  # the first run's SQLite: the ids as "1,2,3"
-        return drafts.annotate(photo_ids=RawSQL(
-            "(SELECT group_concat(id) FROM (SELECT p.id FROM workflow_draftphoto p "
-            "WHERE p.draft_id = workflow_draft.id ORDER BY p.id))", []))
-    photos = DraftPhoto.objects.filter(draft=OuterRef("pk")).order_by("pk").values("pk")
-    return drafts.annotate(photo_ids=ArraySubquery(photos))
+    return drafts.annotate(photo_ids=RawSQL(
+        "(SELECT group_concat(id) FROM (SELECT p.id FROM workflow_draftphoto p "
+        "WHERE p.draft_id = workflow_draft.id ORDER BY p.id))", []))
 
 
 def photo_id_list(ids: list[int] | str | None) -> list[int]:
@@ -334,43 +352,85 @@ def photo_id_list(ids: list[int] | str | None) -> list[int]:
     return list(ids or ())
 
 
+# The newest draft's columns that the page shows or puts in its forms.
+DRAFT_FIELDS = ("id", "version", "number", "date", "addressee", "body", "signer",
+                "signer_title", "recipients", "created_at")
+
+
+def newest_draft_json() -> Subquery:
+    """An assignment's newest draft as one JSON object, with its evidence photos' ids as
+    `photo_ids`: read with the assignment, not by a query of its own (PostgreSQL)."""
+    photos = DraftPhoto.objects.filter(draft=OuterRef("pk")).order_by("pk").values("pk")
+    newest = (Draft.objects.filter(assignment=OuterRef("pk")).order_by("-version")
+              .values(json=JSONObject(**{name: name for name in DRAFT_FIELDS},
+                                      photo_ids=ArraySubquery(photos))))
+    return Subquery(newest[:1], output_field=JSONField())
+
+
+def draft_from_json(assignment: Assignment, row: dict[str, Any]) -> Draft:
+    draft = Draft(assignment_id=assignment.pk, **{name: row[name] for name in DRAFT_FIELDS})
+    draft.date = parse_date(row["date"]) if row["date"] else None
+    draft.created_at = parse_datetime(row["created_at"])
+    draft.photo_ids = row["photo_ids"]
+    return draft
+
+
 def case_assignments(actor: Actor, case: Case) -> list[Assignment]:
     """The case's assignments this actor may see (a unit sees only its own), with their
-    newest draft as `latest_drafts`."""
-    assignments = list(
-        visible_assignments(actor)
-        .filter(case=case)
-        .select_related("unit")
-        .prefetch_related(Prefetch("drafts", queryset=latest_drafts(), to_attr="latest_drafts"))
-        .order_by("assigned_at", "pk")
-    )
+    newest draft as `latest_drafts` (an empty list or one draft): in one query on
+    PostgreSQL, with a second for the drafts on the first run's SQLite."""
+    assignments = (visible_assignments(actor).filter(case=case).select_related("unit")
+                   .order_by("assigned_at", "pk"))
+    if connection.vendor == "postgresql":
+        assignments = list(assignments.annotate(newest_draft=newest_draft_json()))
+        for assignment in assignments:
+            row = assignment.newest_draft
+            assignment.latest_drafts = [draft_from_json(assignment, row)] if row else []
+    else:
+        assignments = list(assignments.prefetch_related(
+            Prefetch("drafts", queryset=latest_drafts(), to_attr="latest_drafts")))
     for assignment in assignments:
         assignment.case = case  # the transitions' checks read it; no query per row
     return assignments
 
 
-def case_events(actor: Actor, case: Case) -> list[CaseEvent]:
-    """The log, oldest first; a unit does not read other units' assignment events."""
-    events = case.events.select_related("actor").order_by("at", "pk")
+# The log's columns, read as values: when, the person's user name or the actor's label, what
+# happened, the states before and after, the note, and whether it is an assignment's step.
+EVENT_FIELDS = ("at", f"actor__{get_user_model().USERNAME_FIELD}", "actor_label", "kind",
+                "from_state", "to_state", "note", "assignment_id")
+
+
+def case_events(actor: Actor, case: Case) -> list[tuple]:
+    """The log, oldest first, as tuples of EVENT_FIELDS; a unit does not read other units'
+    assignment events."""
+    events = CaseEvent.objects.filter(case=case).order_by("at", "pk")
     if not (actor.is_coordinator or actor.is_supervisor):
         events = events.filter(Q(unit__isnull=True) | Q(unit_id__in=actor.units))
-    return list(events)
+    return list(events.values_list(*EVENT_FIELDS))
 
 
-def event_view(event: CaseEvent, show_note: bool) -> EventView:
-    states = ASSIGNMENT_STATES if event.assignment_id else CASE_STATES
-    if event.actor is not None:
-        who = event.actor.get_username()
-    else:
-        who = str(ACTOR_LABELS.get(event.actor_label, event.actor_label))
-    return EventView(
-        at=event.at,
-        who=who,
-        kind=str(EVENT_KINDS.get(event.kind, event.kind)),
-        from_state=str(states.get(event.from_state, event.from_state)),
-        to_state=str(states.get(event.to_state, event.to_state)),
-        note=event.note if show_note else "",
-    )
+def event_views(events: list[tuple], show_note: bool) -> list[EventView]:
+    """The log as shown, the labels translated once per page."""
+    zone = timezone.get_current_timezone()
+    labels = {key: str(label) for key, label in EVENT_KINDS.items()}
+    actors = {key: str(label) for key, label in ACTOR_LABELS.items()}
+    case_states = {key: str(label) for key, label in CASE_STATES.items()}
+    assignment_states = {key: str(label) for key, label in ASSIGNMENT_STATES.items()}
+    views = []
+    for at, username, actor_label, kind, from_state, to_state, note, assignment_id in events:
+        states = assignment_states if assignment_id else case_states
+        iso, text = moment(at, zone)
+        views.append(EventView(
+            at=at,
+            who=username if username is not None else actors.get(actor_label, actor_label),
+            kind=labels.get(kind, kind),
+            from_state=states.get(from_state, from_state),
+            to_state=states.get(to_state, to_state),
+            note=note if show_note else "",
+            at_iso=iso,
+            at_text=text,
+        ))
+    return views
 
 
 def may_see_reporter(actor: Actor, own_assignments: Sequence[Assignment]) -> bool:
@@ -624,7 +684,7 @@ def case_page(
             for a in assignments
         ],
         drafts=drafts,
-        events=[event_view(e, content_visible) for e in case_events(actor, case)],
+        events=event_views(case_events(actor, case), content_visible),
         actions=actions,
         unit_actions=unit_actions,
         error=error,
