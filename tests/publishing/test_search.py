@@ -137,15 +137,20 @@ def test_the_documents_are_emptied_with_the_cases_when_a_test_database_is_flushe
     assert found("via he") == ["Vỉa hè bị lấn chiếm"]
 
 
+def newest_first_plan(documents) -> str:
+    """The plan of a search page's documents query under the settings the page runs it with
+    when a search has many matches (SEARCH_NEWEST_FIRST)."""
+    with connection.cursor() as cursor:
+        for name, value in SEARCH_NEWEST_FIRST.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        return documents[:20].explain()
+
+
 @postgresql_only
 def test_a_search_page_of_common_words_reads_the_newest_documents_in_their_index_order(
         province):
     drive.published(province, MONDAY, title="Giấy phép xây dựng")
-    documents = matching_documents(AnswerFilters(q="giay phep xay dung"))
-    with connection.cursor() as cursor:
-        for name, value in SEARCH_NEWEST_FIRST.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-        plan = documents[:20].explain()
+    plan = newest_first_plan(matching_documents(AnswerFilters(q="giay phep xay dung")))
     # In order, stopping at the page's last match: no sort of every match, as a query
     # ordered by the case's own id needed (1.2 s for 71,405 matches at a million cases).
     assert "publishing_searchdocument_newest" in plan
@@ -167,11 +172,7 @@ def test_a_search_between_dates_finds_only_the_answers_published_between_them(
 @postgresql_only
 def test_a_search_within_a_unit_also_reads_the_newest_documents_without_a_sort(province):
     drive.published(province, MONDAY, title="Giấy phép xây dựng")
-    documents = matching_documents(AnswerFilters(q="giay phep", unit=province.roads))
-    with connection.cursor() as cursor:
-        for name, value in SEARCH_NEWEST_FIRST.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-        plan = documents[:20].explain()
+    plan = newest_first_plan(matching_documents(AnswerFilters(q="giay phep", unit=province.roads)))
     # 1.0-1.3 s at a million cases for a category when the matches were sorted; 20 ms now.
     assert "publishing_searchdocument_newest" in plan
     assert "Sort" not in plan

@@ -573,15 +573,16 @@ def fields_html(form: forms.ActionForm) -> str:
 
     An assignment's forms (key "accept-12") differ from one assignment to the next only by
     the id in their element ids: they are kept once, with a mark in the id's place."""
+    def render() -> str:
+        return render_to_string("partials/form_fields.html", {"form": form})
+
     base, _, number = form.key.partition("-")
     if form.is_bound or not number.isdigit():
-        return _FIELDS_HTML.get(form.html_key(), lambda: render_to_string(
-            "partials/form_fields.html", {"form": form}))
+        return _FIELDS_HTML.get(form.html_key(), render)
     own_ids = form.auto_id
     form.auto_id = own_ids.replace(form.key, f"{base}-{_ID_MARK}")
     try:
-        html = _FIELDS_HTML.get(form.html_key(), lambda: render_to_string(
-            "partials/form_fields.html", {"form": form}))
+        html = _FIELDS_HTML.get(form.html_key(), render)
     finally:
         form.auto_id = own_ids
     return mark_safe(html.replace(_ID_MARK, number))  # noqa: S308 — digits in escaped HTML
