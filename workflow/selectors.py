@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
@@ -36,6 +37,7 @@ from .models import (
     DuplicateCandidate,
     OutboxMessage,
 )
+from .models.cases import display_code
 from .worktime import get_calendar
 
 
@@ -57,14 +59,17 @@ def visible_cases(actor: Actor) -> QuerySet[Case]:
     return Case.objects.filter(visible)
 
 
-def get_case_for(actor: Actor, pk: int) -> Case:
+def get_case_for(actor: Actor, pk: int, **read_with: Any) -> Case:
     """The case, or 404 when `actor` may not see it (the same answer as "no such case").
 
     For the coordinator the case carries `delivery_rows`, its outgoing messages, read in
-    the same query (see case_deliveries)."""
+    the same query (see case_deliveries); `read_with` names more annotations of that one
+    query (the case page's lists, on PostgreSQL)."""
     cases = visible_cases(actor).select_related("category", "area")
     if actor.is_coordinator and connection.vendor == "postgresql":
         cases = cases.annotate(delivery_rows=_delivery_rows())
+    if read_with:
+        cases = cases.annotate(**read_with)
     try:
         return cases.get(pk=pk)
     except Case.DoesNotExist:
@@ -314,6 +319,15 @@ def possible_duplicates(case: Case, now: datetime | None = None) -> list[Possibl
     """
     if case.duplicates_checked_at is None:
         find_duplicates(case, now or timezone.now())
+    elif (kept := getattr(case, "duplicate_rows", None)) is not None:
+        states = dict(Case.State.choices)
+        return [
+            PossibleDuplicate(pk=row["pk"], code=display_code(row["code"]), title=row["title"],
+                              state=str(states.get(row["state"], row["state"])),
+                              received_at=parse_datetime(row["received_at"]),
+                              same_phone=row["same_phone"])
+            for row in kept
+        ]
     rows = (DuplicateCandidate.objects.filter(case=case)
             .select_related("other").order_by("-same_phone", "-similarity", "-other_id")
             .only("same_phone", "other__tracking_code", "other__title", "other__state",
@@ -324,6 +338,19 @@ def possible_duplicates(case: Case, now: datetime | None = None) -> list[Possibl
                           received_at=row.other.received_at, same_phone=row.same_phone)
         for row in rows
     ]
+
+
+def duplicate_rows() -> ArraySubquery:
+    """The case's stored possible duplicates as JSON objects, in possible_duplicates' order,
+    to read with the case (get_case_for(..., duplicate_rows=duplicate_rows())); the case's
+    `duplicates_checked_at` says whether they were looked for."""
+    return ArraySubquery(
+        DuplicateCandidate.objects.filter(case=OuterRef("pk"))
+        .order_by("-same_phone", "-similarity", "-other_id")
+        .values(json=JSONObject(pk="other_id", code="other__tracking_code", title="other__title",
+                                state="other__state", received_at="other__received_at",
+                                same_phone="same_phone"))[:DUPLICATE_LIMIT]
+    )
 
 
 @transaction.atomic

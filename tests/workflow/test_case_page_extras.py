@@ -108,3 +108,22 @@ def test_a_later_duplicate_found_at_its_intake_is_listed_on_the_earlier_case_too
         earlier.display_code]
     assert duplicate_codes(page_of(client, province.coordinator_user, earlier)) == [
         later.display_code]
+
+
+def test_a_later_opening_lists_the_same_duplicates_as_the_first_read_with_the_case(client,
+                                                                                  province):
+    case = province.receive(title=TITLE)
+    province.receive(now=MONDAY - timedelta(days=2), title="Cống thoát nước nghẹt")
+    province.receive(now=MONDAY + timedelta(days=1), title=TITLE + " (lần 2)",
+                     reporter_phone="0987654321")
+
+    first = page_of(client, province.coordinator_user, case).context["page"].duplicates
+    later_response = page_of(client, province.coordinator_user, case)
+    later = later_response.context["page"].duplicates
+
+    assert later == first and len(later) == 2
+    assert [(d.same_phone, d.state) for d in later] == [(True, "Đã tiếp nhận"),
+                                                        (False, "Đã tiếp nhận")]
+    html = later_response.content.decode()
+    for duplicate in later:
+        assert f"{duplicate.code}</a> {duplicate.title}" in html

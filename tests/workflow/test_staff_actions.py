@@ -604,17 +604,18 @@ def test_the_supervisor_is_offered_no_form(client, province):
 
 
 # --- Query counts ------------------------------------------------------------------------------
-# The case page: session, the user with their roles (routing.auth), the case, its assignments
-# with their newest drafts (one query), the reporter's photos and videos, the log (the
-# session is saved again only a minute after its last push); the coordinator also reads the
-# possible duplicates. A case not yet dispatched has no assignment; its dispatch form's unit
-# list comes from the cache (routing.choices).
-COORDINATOR_CASE_PAGE_QUERIES = 7
-COORDINATOR_DISPATCH_PAGE_QUERIES = 7
-UNIT_CASE_PAGE_QUERIES = 6
+# The case page: session, the user with their roles (routing.auth), the case with the
+# reporter's photos and videos (and for the coordinator its messages and stored possible
+# duplicates), its assignments with their newest drafts, the log (the session is saved again
+# only a minute after its last push). A case not yet dispatched has no assignment; its
+# dispatch form's unit list comes from the cache (routing.choices).
+COORDINATOR_CASE_PAGE_QUERIES = 5
+COORDINATOR_DISPATCH_PAGE_QUERIES = 5
+UNIT_CASE_PAGE_QUERIES = 5
 # The first opening also looks for the duplicates: same phone, the neighbours in time on
-# each side, the similar titles among them, the insert and the mark, in a savepoint.
-FIRST_OPENING_EXTRA_QUERIES = 8
+# each side, the similar titles among them, the insert and the mark, in a savepoint; then
+# reads what it found.
+FIRST_OPENING_EXTRA_QUERIES = 9
 
 
 def count_queries(client, user, case) -> int:

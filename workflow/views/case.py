@@ -45,6 +45,7 @@ from ..rendered import RenderedHtml
 from ..selectors import (
     PossibleDuplicate,
     case_deliveries,
+    duplicate_rows,
     get_case_for,
     possible_duplicates,
     visible_assignments,
@@ -700,12 +701,37 @@ def case_page(
     )
 
 
-def case_attachments(case: Case) -> list:
-    """The reporter's photos and videos (one query), served by the permission-checked view."""
+ATTACHMENT_FIELDS = ("pk", "kind", "content_type", "size")
+
+
+def attachment_rows() -> ArraySubquery:
+    """The reporter's photos and videos as JSON objects, to read with the case."""
     from feedback.models import Attachment  # feedback builds on workflow, not the reverse
 
-    return list(Attachment.objects.filter(case=case).order_by("pk")
-                .only("pk", "kind", "content_type", "size"))
+    return ArraySubquery(Attachment.objects.filter(case=OuterRef("pk")).order_by("pk").values(
+        json=JSONObject(**{name: name for name in ATTACHMENT_FIELDS})))
+
+
+def case_attachments(case: Case) -> list:
+    """The reporter's photos and videos, served by the permission-checked view: read with
+    the case (`attachment_rows`) on PostgreSQL, else one query."""
+    from feedback.models import Attachment
+
+    rows = getattr(case, "attachment_rows", None)
+    if rows is not None:
+        return [Attachment(**{name: row[name] for name in ATTACHMENT_FIELDS}) for row in rows]
+    return list(Attachment.objects.filter(case=case).order_by("pk").only(*ATTACHMENT_FIELDS))
+
+
+def page_lists(actor: Actor) -> dict[str, Any]:
+    """What the case page reads with the case on PostgreSQL: its photos and videos and, for
+    the coordinator, its stored possible duplicates."""
+    if connection.vendor != "postgresql":
+        return {}
+    read_with = {"attachment_rows": attachment_rows()}
+    if actor.is_coordinator:
+        read_with["duplicate_rows"] = duplicate_rows()
+    return read_with
 
 
 def letter_links(actor: Actor, case: Case, assignments: Sequence[Assignment]) -> list:
@@ -752,7 +778,7 @@ def render_case(
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request.user)
-    case = get_case_for(actor, pk)  # 404 if not theirs
+    case = get_case_for(actor, pk, **page_lists(actor))  # 404 if not theirs
     # The unit picker's "find unit" box works without JavaScript: it reloads the page.
     unit_query = normalize_line(request.GET.get(forms.FIND_UNITS, ""))[:MAX_UNIT_QUERY]
     return render_case(request, actor, case, unit_query=unit_query)
