@@ -17,11 +17,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import linebreaksbr
@@ -47,6 +45,7 @@ from ..selectors import (
     case_deliveries,
     duplicate_rows,
     get_case_for,
+    json_rows,
     possible_duplicates,
     visible_assignments,
 )
@@ -358,14 +357,15 @@ DRAFT_FIELDS = ("id", "version", "number", "date", "addressee", "body", "signer"
                 "signer_title", "recipients", "created_at")
 
 
-def newest_draft_json() -> Subquery:
+def newest_draft_json() -> RawSQL:
     """An assignment's newest draft as one JSON object, with its evidence photos' ids as
     `photo_ids`: read with the assignment, not by a query of its own (PostgreSQL)."""
-    photos = DraftPhoto.objects.filter(draft=OuterRef("pk")).order_by("pk").values("pk")
-    newest = (Draft.objects.filter(assignment=OuterRef("pk")).order_by("-version")
-              .values(json=JSONObject(**{name: name for name in DRAFT_FIELDS},
-                                      photo_ids=ArraySubquery(photos))))
-    return Subquery(newest[:1], output_field=JSONField())
+    columns = ", ".join(f"'{name}', d.{name}" for name in DRAFT_FIELDS)
+    return json_rows(  # constants and table names only
+        f"(SELECT jsonb_build_object({columns}, 'photo_ids', ARRAY(SELECT p.id FROM "  # noqa: S608
+        f"{DraftPhoto._meta.db_table} p WHERE p.draft_id = d.id ORDER BY p.id)) "
+        f"FROM {Draft._meta.db_table} d WHERE d.assignment_id = {Assignment._meta.db_table}.id "
+        "ORDER BY d.version DESC LIMIT 1)")
 
 
 def draft_from_json(assignment: Assignment, row: dict[str, Any]) -> Draft:
@@ -704,12 +704,15 @@ def case_page(
 ATTACHMENT_FIELDS = ("pk", "kind", "content_type", "size")
 
 
-def attachment_rows() -> ArraySubquery:
+def attachment_rows() -> RawSQL:
     """The reporter's photos and videos as JSON objects, to read with the case."""
     from feedback.models import Attachment  # feedback builds on workflow, not the reverse
 
-    return ArraySubquery(Attachment.objects.filter(case=OuterRef("pk")).order_by("pk").values(
-        json=JSONObject(**{name: name for name in ATTACHMENT_FIELDS})))
+    columns = ", ".join(f"'{name}', a.{'id' if name == 'pk' else name}"
+                        for name in ATTACHMENT_FIELDS)
+    return json_rows(  # constants and table names only
+        f"(SELECT COALESCE(jsonb_agg(jsonb_build_object({columns}) ORDER BY a.id), '[]'::jsonb) "  # noqa: S608
+        f"FROM {Attachment._meta.db_table} a WHERE a.case_id = {Case._meta.db_table}.id)")
 
 
 def case_attachments(case: Case) -> list:
