@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from config.generations import kept
 from routing.models import Area, Category, Unit
 
-from .caching import CACHE_SECONDS, NAMES_KEY, remember, remembered
+from .caching import CACHE_SECONDS, NAMES_KEY
 from .selectors import AnswerFilters
 
 CHOICE_FIELDS = ("category", "unit", "area")
@@ -47,12 +48,9 @@ class AnswerFilterForm(forms.Form):
         # and reading them is three queries. A chosen value is still checked against the
         # database by the field itself.
         key = f"publishing:choices:{get_language()}"
-        choices, generation = remembered(key, NAMES_KEY)
-        if choices is None:
-            choices = {name: [(str(value), str(label))
-                              for value, label in self.fields[name].choices]
-                       for name in CHOICE_FIELDS}
-            remember(key, choices, generation, CACHE_SECONDS)
+        choices = kept(key, NAMES_KEY, lambda: {
+            name: [(str(value), str(label)) for value, label in self.fields[name].choices]
+            for name in CHOICE_FIELDS}, CACHE_SECONDS)
         for name in CHOICE_FIELDS:
             self.fields[name].choices = choices[name]
 

@@ -122,7 +122,7 @@ class Queue:
 
     @property
     def rows_html(self) -> SafeString:
-        return mark_safe("".join(row.html for row in self.rows))  # noqa: S308 - RowMaker.html
+        return mark_safe("".join(row.html for row in self.rows))  # noqa: S308 - Row.html escapes
 
 
 @dataclass(frozen=True)
