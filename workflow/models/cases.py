@@ -201,6 +201,12 @@ class Case(FSMModelMixin, Stage):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["state", "due_at"], name="case_state_due"),
+            # The coordinator's queue (selectors.coordinator_queue, COORDINATOR_STATES) in
+            # its deadline order, and counted, from the index alone: a page reads its 50
+            # rows, not every open case's.
+            models.Index(fields=["due_at", "received_at", "id"], name="case_coordinator_queue",
+                         condition=Q(state__in=["received", "classified", "approved",
+                                                "reopened"], on_hold=False)),
             models.Index(fields=["-received_at"], name="case_received"),
             models.Index(fields=["category", "-received_at"], name="case_category_received"),
             models.Index(fields=["channel", "-received_at"], name="case_channel_received"),
