@@ -110,8 +110,9 @@ else:
 # Django's model backend, reading a person's roles with them (one query a page, not three).
 AUTHENTICATION_BACKENDS = ["routing.auth.RolesBackend"]
 
-# Sessions live in the database: a Redis outage logs nobody out (SECURITY RE6).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, Django's table read with one plain statement (config/sessions.py):
+# a Redis outage logs nobody out (SECURITY RE6).
+SESSION_ENGINE = "config.sessions"
 
 # --- Celery ----------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

@@ -7,7 +7,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.middleware import IdleTimeoutMiddleware
+from config.sessions import SessionStore
 from routing.models import AuditEvent, TwoFactorDevice, TwoFactorEnrolment
 from tests.factories import UserFactory
 from tests.workflow.conftest import T0
@@ -391,6 +391,30 @@ def test_a_session_idle_for_more_than_fifteen_minutes_is_logged_out(client, prov
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
 
+
+
+# --- The session store (config.sessions) --------------------------------------------------------
+def test_a_staff_session_is_read_back_with_one_statement(client, province):
+    log_in(client, "roads-staff")
+    with CaptureQueriesContext(connection) as queries:
+        data = SessionStore(session_key=client.session.session_key).load()
+    assert data["_auth_user_id"] == str(province.roads_staff_user.pk)
+    assert len(queries) == 1
+
+
+def test_a_logged_out_session_is_never_read_again(client, province):
+    log_in(client, "roads-staff")
+    key = client.session.session_key
+    client.post(reverse("staff:logout"))
+    store = SessionStore(session_key=key)
+    assert store.load() == {}
+    assert store.session_key is None  # saving it would make a new key, never this one
+
+
+def test_an_unknown_or_malformed_session_key_reads_as_no_session(db):
+    assert SessionStore(session_key="k" * 32).load() == {}
+    assert SessionStore(session_key="short").load() == {}
+    assert not Session.objects.exists()
 
 # --- No open redirect (AC6) ---------------------------------------------------------------------
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
