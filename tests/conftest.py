@@ -8,7 +8,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from config.generations import bump
-from routing import choices
+from routing import choices, recipients
 from routing.models import Membership, ProvinceRole
 from routing.selectors import actor_for
 from tests.factories import CategoryFactory, UnitFactory, member, province_user
@@ -106,12 +106,15 @@ def fresh_working_calendar():
 
 @pytest.fixture(autouse=True)
 def fresh_choices():
-    """The staff forms' lists of categories and units are kept in the cache under a
-    generation (routing.choices); a test's rows vanish with its transaction, which no
-    signal announces, so each test starts a new generation."""
-    bump(choices.GENERATION_KEY)
+    """The staff forms' lists of categories and units (routing.choices) and the coordinators
+    told of new cases (routing.recipients) are kept in the cache under generations; a test's
+    rows vanish with its transaction, which no signal announces, so each test starts new
+    generations."""
+    for key in (choices.GENERATION_KEY, recipients.GENERATION_KEY):
+        bump(key)
     yield
-    bump(choices.GENERATION_KEY)
+    for key in (choices.GENERATION_KEY, recipients.GENERATION_KEY):
+        bump(key)
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from config.text import normalize_line, normalize_text
-from routing.models import Area, Category, ProvinceRole, Unit
+from routing.models import Area, Category, Unit
+from routing.recipients import coordinators_to_mail
 from routing.selectors import REPORTER, SYSTEM, Actor, coordinator_ids, unit_member_ids
 
 from .errors import TransitionRefused
@@ -204,37 +205,32 @@ def _reporter_messages(case: Case, event: CaseEvent, template: str,
     return rows
 
 
-def coordinators() -> QuerySet:
-    """The active coordinators' user ids, unevaluated: notify_staff reads them in its own
-    query instead of a query of their own."""
-    return ProvinceRole.objects.filter(
-        role=ProvinceRole.Role.COORDINATOR, user__is_active=True
-    ).values("user_id")
-
-
 def notify_staff(
     case: Case, key: str, user_ids: Iterable[int] | QuerySet, template: str, at: datetime,
     *, event: CaseEvent | None = None, context: dict | None = None,
 ) -> None:
     """One e-mail per staff member for this event or alert (`key` makes it once only).
-    `user_ids` may be a query of ids (e.g. coordinators()): it then runs as a subquery."""
+    `user_ids` may be a query of ids: it then runs as a subquery."""
     send_outbox(_staff_messages(case, key, user_ids, template, at, event=event,
                                 context=context))
 
 
 def _staff_messages(
     case: Case, key: str, user_ids: Iterable[int] | QuerySet, template: str, at: datetime,
-    *, event: CaseEvent | None = None, context: dict | None = None,
+    *, event: CaseEvent | None = None, context: dict | None = None, checked: bool = False,
 ) -> list[OutboxMessage]:
-    ids = user_ids if isinstance(user_ids, QuerySet) else set(user_ids)
-    users = get_user_model().objects.filter(pk__in=ids, is_active=True).exclude(email="")
+    """`checked`: `user_ids` are already the active users who have an address."""
+    if not checked:
+        ids = user_ids if isinstance(user_ids, QuerySet) else set(user_ids)
+        users = get_user_model().objects.filter(pk__in=ids, is_active=True).exclude(email="")
+        user_ids = users.values_list("pk", flat=True)
     return [
         OutboxMessage(
             key=f"{key}:email:{user_id}", case=case, event=event,
             channel=OutboxMessage.Channel.EMAIL, recipient_user_id=user_id,
             template=template, context=context or {}, created_at=at, next_attempt_at=at,
         )
-        for user_id in users.values_list("pk", flat=True)
+        for user_id in user_ids
     ]
 
 
@@ -345,8 +341,8 @@ def record_case(
     send_outbox(
         _reporter_messages(case, event, "case_received", {"code": case.display_code},
                            declined=declined_channels)
-        + _staff_messages(case, f"event:{event.pk}", coordinators(), "staff_case_received",
-                          now, event=event),
+        + _staff_messages(case, f"event:{event.pk}", coordinators_to_mail(),
+                          "staff_case_received", now, event=event, checked=True),
         new_event=True,
     )
     return case

@@ -108,10 +108,10 @@ def test_a_submission_costs_a_fixed_number_of_queries(client, province,
     client.post(SUBMIT, submission())  # a first one warms the calendar and the categories
     # The transaction (a savepoint inside the test's own, begun and released), the abuse
     # list, the case (a repeated key or tracking code is told by its unique index), its
-    # event, the coordinators' addresses, one insert of every outbox row, and the consents:
-    # no session, no look-up of the key before the insert, no savepoint around it, no
-    # query for the coordinators alone.
-    with django_assert_num_queries(8):
+    # event, one insert of every outbox row, and the consents: no session, no look-up of
+    # the key before the insert, no savepoint around it, and the coordinators to tell from
+    # the cache (routing.recipients).
+    with django_assert_num_queries(7):
         response = client.post(SUBMIT, submission(reporter_phone="0912000222"))
     assert response.status_code == 302
     case = Case.objects.get(reporter_phone="0912000222")

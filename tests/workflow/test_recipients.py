@@ -1,0 +1,68 @@
+"""The coordinators told of every new case, kept in the cache (routing.recipients)."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from routing.models import ProvinceRole
+from routing.recipients import coordinators_to_mail
+from tests.factories import UserFactory, province_user
+from workflow.models import OutboxMessage
+
+
+def told_of(province, **case) -> set[int]:
+    """The staff told by e-mail of a new case."""
+    received = province.receive(**case)
+    return set(OutboxMessage.objects.filter(case=received, to_reporter=False)
+               .values_list("recipient_user_id", flat=True))
+
+
+def test_a_new_case_is_mailed_to_every_active_coordinator(province):
+    second = province_user(ProvinceRole.Role.COORDINATOR, username="coord-2")
+    assert told_of(province) == {province.coordinator_user.pk, second.pk}
+
+
+def test_a_coordinator_given_the_role_is_told_of_the_next_case(province):
+    told_of(province)  # the list is kept
+    newcomer = UserFactory(username="newcomer")
+    ProvinceRole.objects.create(user=newcomer, role=ProvinceRole.Role.COORDINATOR)
+    assert newcomer.pk in told_of(province)
+
+
+def test_a_coordinator_who_left_or_lost_the_role_is_not_told_of_the_next_case(province):
+    leaving = province_user(ProvinceRole.Role.COORDINATOR, username="leaving")
+    moving = province_user(ProvinceRole.Role.COORDINATOR, username="moving")
+    assert {leaving.pk, moving.pk} <= told_of(province)
+    leaving.is_active = False
+    leaving.save()
+    ProvinceRole.objects.filter(user=moving).delete()
+    assert told_of(province) == {province.coordinator_user.pk}
+
+
+def test_a_coordinator_without_an_address_is_told_once_they_give_one(province):
+    user = province.coordinator_user
+    user.email = ""
+    user.save()
+    assert told_of(province) == set()
+    user.email = "dieu-phoi@example.gov.vn"
+    user.save()
+    assert told_of(province) == {user.pk}
+
+
+def test_the_list_is_read_once_then_comes_from_the_cache(province):
+    province.coordinator_user.save()  # a change: the next reading is afresh
+    with CaptureQueriesContext(connection) as first:
+        assert coordinators_to_mail() == [province.coordinator_user.pk]
+    with CaptureQueriesContext(connection) as second:
+        assert coordinators_to_mail() == [province.coordinator_user.pk]
+    assert len(first) == 1
+    assert len(second) == 0
+
+
+def test_with_the_cache_down_the_list_is_read_from_the_database(province, settings):
+    settings.CACHES = {"default": {
+        "BACKEND": "config.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }}
+    for _ in range(2):
+        assert told_of(province) == {province.coordinator_user.pk}
