@@ -117,6 +117,18 @@ def test_each_units_forms_carry_its_own_assignments_ids(client, province):
     assert f"-{roads.pk}_" not in power_html
 
 
+
+def test_an_action_not_available_now_says_who_may_and_why_every_value_escaped():
+    action = case_views.ActionView(
+        key="approve-7", title="Duyệt <b>kết quả</b>", who="Lãnh đạo đơn vị", url="/x/",
+        button="Duyệt", form=None, reason="Chờ <script>alert(1)</script>",
+    )
+    html = action.html("token")
+    assert 'id="action-approve-7"' in html
+    assert "Duyệt &lt;b&gt;kết quả&lt;/b&gt;" in html
+    assert "Chờ &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html and "<form" not in html
+
 # --- Roles read with the person ----------------------------------------------------------------
 def test_a_staff_page_reads_the_person_and_their_roles_in_one_query(client, province):
     client.force_login(province.roads_leader_user)
