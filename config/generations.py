@@ -16,7 +16,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,12 @@ T = TypeVar("T")
 
 def bump(key: str) -> None:
     try:
-        if not cache.add(key, 1, timeout=None):
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        if isinstance(backend, RedisCache):
+            # One INCR, which starts a missing counter at 1 (Django's add() then incr() are
+            # three round trips: every saved case bumps the staff queues' generation).
+            backend._cache.get_client(key, write=True).incr(backend.make_and_validate_key(key))
+        elif not cache.add(key, 1, timeout=None):
             cache.incr(key)
     except ValueError:  # evicted between add() and incr()
         set_quietly(key, 1, timeout=None)
