@@ -12,7 +12,7 @@ from routing import choices, recipients
 from routing.models import Membership, ProvinceRole
 from routing.selectors import actor_for
 from tests.factories import CategoryFactory, UnitFactory, member, province_user
-from workflow import services
+from workflow import queue_cache, services
 from workflow.models import Case
 from workflow.worktime import invalidate_calendar
 
@@ -104,16 +104,20 @@ def fresh_working_calendar():
     invalidate_calendar()
 
 
+KEPT_GENERATIONS = (choices.GENERATION_KEY, recipients.GENERATION_KEY,
+                    queue_cache.GENERATION_KEY)
+
+
 @pytest.fixture(autouse=True)
 def fresh_choices():
-    """The staff forms' lists of categories and units (routing.choices) and the coordinators
-    told of new cases (routing.recipients) are kept in the cache under generations; a test's
-    rows vanish with its transaction, which no signal announces, so each test starts new
-    generations."""
-    for key in (choices.GENERATION_KEY, recipients.GENERATION_KEY):
+    """The staff forms' lists of categories and units (routing.choices), the coordinators
+    told of new cases (routing.recipients) and the staff's home queues (workflow.queue_cache)
+    are kept in the cache under generations; a test's rows vanish with its transaction,
+    which no signal announces, so each test starts new generations."""
+    for key in KEPT_GENERATIONS:
         bump(key)
     yield
-    for key in (choices.GENERATION_KEY, recipients.GENERATION_KEY):
+    for key in KEPT_GENERATIONS:
         bump(key)
 
 

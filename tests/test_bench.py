@@ -33,6 +33,7 @@ CEILINGS = ["ceiling_read", "ceiling_insert"]
 PUBLIC_PAGES = ["public_home", "public_case", "public_case_uncached", "public_list",
                 "public_search", "public_submit"]
 PAGES = ["healthz", *PUBLIC_PAGES, "staff_coordinator_queue", "staff_unit_inbox",
+         "staff_coordinator_queue_uncached", "staff_unit_inbox_uncached",
          "staff_case_unit", "staff_case_coordinator", "staff_case_coordinator_first"]
 # Staff pages are reported even when they fail, so their figures may be null.
 ALWAYS_NUMERIC = ["requests", "errors", "rps"]

@@ -7,4 +7,6 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Case handling")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import queue_cache, signals  # noqa: F401
+
+        queue_cache.connect()

@@ -296,6 +296,7 @@ def public_paths() -> dict[str, list[str]]:
     }
 
 
+FRESH_QUEUES = 20_000  # more than a scenario's requests: none is served from the cache
 OPENED_SHARE = 30  # per cent of the coordinator's sample cases, opened before the run
 
 
@@ -324,6 +325,7 @@ def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
                        [CEILING_ROWS])
         rows = [pk for (pk,) in cursor.fetchall()]
     submit = reverse("public:submit")
+    fresh_queues = [f"/staff/?fresh={n}" for n in range(FRESH_QUEUES)]
     return [
         Scenario("ceiling_read", [f"/bench/read/{pk}" for pk in rows]),
         Scenario("ceiling_insert", ["/bench/insert"], method="POST", expect=frozenset({201}),
@@ -341,6 +343,10 @@ def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
         # A redirect to the login page means the session was refused: an error, not a page.
         Scenario("staff_coordinator_queue", ["/staff/"], cookies=coordinator_cookies),
         Scenario("staff_unit_inbox", ["/staff/"], cookies=staff_cookies),
+        # The home queues are kept for their minute until a case changes; a query string
+        # of its own makes each request a queue written afresh, as after every change.
+        Scenario("staff_coordinator_queue_uncached", fresh_queues, cookies=coordinator_cookies),
+        Scenario("staff_unit_inbox_uncached", fresh_queues, cookies=staff_cookies),
         Scenario("staff_case_unit", [f"/staff/cases/{pk}/" for pk in unit_cases],
                  cookies=staff_cookies),
         Scenario("staff_case_coordinator", [f"/staff/cases/{pk}/" for pk in opened],

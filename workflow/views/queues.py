@@ -34,6 +34,7 @@ from routing.selectors import Actor, actor_for
 from .. import forms
 from ..models import Assignment, Case
 from ..models.cases import display_code
+from ..queue_cache import kept_queues, queues_key
 from ..rendered import RenderedHtml
 from ..selectors import (
     coordinator_queue,
@@ -256,9 +257,11 @@ def filter_form(
         categories=category_choices,
         units=unit_choices,
     )
-    # Everything its HTML depends on: see filters_html.
+    # Everything its HTML depends on (its own fields' values, not the page number): see
+    # filters_html.
     form.html_key = (get_language(),
-                     tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())),
+                     tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()
+                                  if name in form.fields)),
                      tuple(state_choices), tuple(category_choices), tuple(unit_choices))
     if form.is_bound and not form.is_valid():
         messages.warning(request, _("Some filters were not understood and were left out."))
@@ -444,13 +447,19 @@ def assignment_queue(
     return Queue(key=key, title=title, rows=rows, pager=pager, show_unit=True)
 
 
+def write_queues(queues: list[Queue]) -> SafeString:
+    return mark_safe("".join(  # noqa: S308 - rendered templates
+        render_to_string("partials/queue.html", {"queue": queue}) for queue in queues))
+
+
 def render_lists(
-    request: HttpRequest, actor: Actor, current: str, heading: str, queues: list[Queue],
+    request: HttpRequest, actor: Actor, current: str, heading: str, queues_html: str,
     filters: forms.QueueFilterForm | None, **extra: Any,
 ) -> HttpResponse:
     return render(request, "workflow/home.html", {
-        "heading": heading, "queues": queues, "filters": filters,
-        "filters_html": filters_html(filters) if filters and queues else "",
+        "heading": heading, "queues_html": mark_safe(queues_html),  # noqa: S308 - as written
+        "filters": filters,
+        "filters_html": filters_html(filters) if filters and queues_html else "",
         "nav": staff_nav(actor, current), "can_record_call": actor.is_coordinator, **extra,
     })
 
@@ -461,16 +470,30 @@ def home(request: HttpRequest) -> HttpResponse:
     """The queue of the person's role: coordinator, unit (leaders also approve), supervisor."""
     actor = actor_for(request.user)
     clock = Clock(timezone.now())
-    queues: list[Queue] = []
     filters = None
     if actor.is_coordinator:
         filters = filter_form(request, actor, Case.COORDINATOR_STATES, CASE_STATES)
+    elif actor.units:
+        filters = filter_form(request, actor, Assignment.UNIT_WORK_STATES, ASSIGNMENT_STATES)
+    elif actor.is_supervisor:
+        filters = filter_form(request, actor, Case.State.values, CASE_STATES)
+    # The same for every coordinator, every member of the same units: kept for the minute.
+    html = kept_queues(queues_key(actor, request.GET.urlencode(), clock.now),
+                       lambda: write_queues(home_queues(request, actor, clock, filters)))
+    return render_lists(request, actor, "home", _("My cases"), html, filters)
+
+
+def home_queues(request: HttpRequest, actor: Actor, clock: Clock,
+                filters: forms.QueueFilterForm | None) -> list[Queue]:
+    queues: list[Queue] = []
+    if filters is None:
+        return queues
+    if actor.is_coordinator:
         queues.append(case_queue(
             request, "coordinator", _("Cases waiting for the coordination centre"),
             coordinator_queue(), clock, filters,
         ))
     elif actor.units:
-        filters = filter_form(request, actor, Assignment.UNIT_WORK_STATES, ASSIGNMENT_STATES)
         if actor.leader_units:
             queues.append(assignment_queue(
                 request, "approval", _("Drafts waiting for your approval"),
@@ -481,13 +504,12 @@ def home(request: HttpRequest) -> HttpResponse:
             request, "inbox", _("Your unit's cases"), unit_inbox(actor.units), clock, filters,
         ))
     elif actor.is_supervisor:
-        filters = filter_form(request, actor, Case.State.values, CASE_STATES)
         queues.append(case_queue(
             request, "all", _("All cases"),
             visible_cases(actor).select_related("category").order_by("-received_at", "-pk"),
             clock, filters,
         ))
-    return render_lists(request, actor, "home", _("My cases"), queues, filters)
+    return queues
 
 
 def forbidden_list(request: HttpRequest) -> HttpResponse:
@@ -505,7 +527,8 @@ def escalated(request: HttpRequest) -> HttpResponse:
     filters = filter_form(request, actor, Case.State.values, CASE_STATES)
     queue = case_queue(request, "escalated", _("Escalated cases"), escalated_cases(actor),
                        Clock(timezone.now()), filters)
-    return render_lists(request, actor, "escalated", _("Escalated cases"), [queue], filters)
+    return render_lists(request, actor, "escalated", _("Escalated cases"),
+                        write_queues([queue]), filters)
 
 
 @login_required
@@ -517,7 +540,8 @@ def hold(request: HttpRequest) -> HttpResponse:
     filters = filter_form(request, actor, (), CASE_STATES, units=False)
     queue = case_queue(request, "hold", _("Moderation hold"), held_cases(),
                        Clock(timezone.now()), filters)
-    return render_lists(request, actor, "hold", _("Moderation hold"), [queue], filters)
+    return render_lists(request, actor, "hold", _("Moderation hold"), write_queues([queue]),
+                        filters)
 
 
 @login_required
