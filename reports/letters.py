@@ -77,7 +77,8 @@ def staff_letter_links(actor: Actor, case_id: int,
                        assignments: Sequence[Assignment] | None = None) -> list[LetterLink]:
     """The letters of a case that `actor` may read on the staff case page. `assignments`,
     the case's assignments as the page already read them (with their units), saves reading
-    them again: one query then, for the newest signed letter of each approved one."""
+    them again: one query then, for the newest signed letter of each approved one, or none
+    when they were read with it (`latest_signed`)."""
     if assignments is None:
         qs = Assignment.objects.filter(case_id=case_id, state=Assignment.State.APPROVED)
         if not actor.is_coordinator:
@@ -87,12 +88,14 @@ def staff_letter_links(actor: Actor, case_id: int,
         approved = sorted((a for a in assignments if a.state == Assignment.State.APPROVED
                            and may_read_staff_letter(actor, a)),
                           key=lambda a: (a.unit.name, a.pk))
-        newest: dict[int, SignedLetter] = {}
-        for letter in (SignedLetter.objects.filter(assignment__in=approved)
-                       .order_by("assignment_id", "-uploaded_at", "-pk")):
-            newest.setdefault(letter.assignment_id, letter)
-        for a in approved:
-            a.latest_signed = [newest[a.pk]] if a.pk in newest else []
+        # Read with the assignments on PostgreSQL (workflow.views.case.case_assignments).
+        if any(not hasattr(a, "latest_signed") for a in approved):
+            newest: dict[int, SignedLetter] = {}
+            for letter in (SignedLetter.objects.filter(assignment__in=approved)
+                           .order_by("assignment_id", "-uploaded_at", "-pk")):
+                newest.setdefault(letter.assignment_id, letter)
+            for a in approved:
+                a.latest_signed = [newest[a.pk]] if a.pk in newest else []
     return [
         _link(a, reverse("reports:reply_letter", args=[a.pk]),
               reverse("reports:signed_letter", args=[a.pk]) if may_upload(actor, a) else "")

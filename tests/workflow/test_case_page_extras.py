@@ -10,6 +10,10 @@ from django.urls import reverse
 from feedback.models import Attachment
 from tests.conftest import MONDAY
 from tests.workflow import drive
+from workflow import services
+from workflow.models import Case
+from workflow.selectors import get_case_for
+from workflow.views.case import case_events, page_lists
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +131,22 @@ def test_a_later_opening_lists_the_same_duplicates_as_the_first_read_with_the_ca
     html = later_response.content.decode()
     for duplicate in later:
         assert f"{duplicate.code}</a> {duplicate.title}" in html
+
+
+def test_the_log_read_with_the_case_is_the_log_read_on_its_own(province):
+    case = drive.assigned(province, MONDAY, units=[province.roads, province.power])
+    for unit, staff in ((province.roads, province.roads_staff),
+                        (province.power, province.power_staff)):
+        services.accept_assignment(assignment_id=drive.assignment_of(case, unit).pk,
+                                   actor=staff, now=MONDAY + 3 * drive.STEP)
+    for actor in (province.coordinator, province.supervisor, province.roads_staff,
+                  province.power_staff):
+        with_case = get_case_for(actor, case.pk, **page_lists(actor))
+        on_its_own = case_events(actor, Case.objects.get(pk=case.pk))
+        assert case_events(actor, with_case) == on_its_own
+    # Each unit reads its own acceptance, not the other's.
+    roads_log = case_events(province.roads_staff, Case.objects.get(pk=case.pk))
+    everything = case_events(province.coordinator, Case.objects.get(pk=case.pk))
+    assert len(roads_log) == len(everything) - 1
+    assert [row[1] for row in everything].count("roads-staff") == 1
+    assert [row[1] for row in roads_log].count("power-staff") == 0

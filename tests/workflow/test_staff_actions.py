@@ -608,13 +608,13 @@ def test_the_supervisor_is_offered_no_form(client, province):
 
 # --- Query counts ------------------------------------------------------------------------------
 # The case page: session, the user with their roles (routing.auth), the case with the
-# reporter's photos and videos (and for the coordinator its messages and stored possible
-# duplicates), its assignments with their newest drafts, the log (the session is saved again
-# only a minute after its last push). A case not yet dispatched has no assignment; its
-# dispatch form's unit list comes from the cache (routing.choices).
-COORDINATOR_CASE_PAGE_QUERIES = 5
-COORDINATOR_DISPATCH_PAGE_QUERIES = 5
-UNIT_CASE_PAGE_QUERIES = 5
+# reporter's photos and videos and its log (and for the coordinator its messages and stored
+# possible duplicates), its assignments with their newest drafts and signed letters (the
+# session is saved again only a minute after its last push). A case not yet dispatched has
+# no assignment; its dispatch form's unit list comes from the cache (routing.choices).
+COORDINATOR_CASE_PAGE_QUERIES = 4
+COORDINATOR_DISPATCH_PAGE_QUERIES = 4
+UNIT_CASE_PAGE_QUERIES = 4
 # The first opening also looks for the duplicates: same phone, the neighbours in time on
 # each side, the similar titles among them, the insert and the mark, in a savepoint; then
 # reads what it found.

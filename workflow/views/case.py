@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -409,17 +409,41 @@ def draft_from_json(assignment: Assignment, row: dict[str, Any]) -> Draft:
     return draft
 
 
+def newest_signed_json() -> RawSQL:
+    """An assignment's newest signed reply letter as one JSON object (PostgreSQL)."""
+    from reports.models import SignedLetter  # reports builds on workflow
+
+    return json_rows(  # constants and table names only
+        "(SELECT jsonb_build_object('id', s.id, 'sha256', s.sha256, "  # noqa: S608
+        "'uploaded_at', s.uploaded_at, 'has_signature', s.has_signature) "
+        f"FROM {SignedLetter._meta.db_table} s "
+        f"WHERE s.assignment_id = {Assignment._meta.db_table}.id "
+        "ORDER BY s.uploaded_at DESC, s.id DESC LIMIT 1)")
+
+
+def signed_from_json(assignment: Assignment, row: dict[str, Any]) -> Any:
+    from reports.models import SignedLetter
+
+    return SignedLetter(pk=row["id"], assignment_id=assignment.pk, sha256=row["sha256"],
+                        uploaded_at=parse_datetime(row["uploaded_at"]),
+                        has_signature=row["has_signature"])
+
+
 def case_assignments(actor: Actor, case: Case) -> list[Assignment]:
     """The case's assignments this actor may see (a unit sees only its own), with their
-    newest draft as `latest_drafts` (an empty list or one draft): in one query on
+    newest draft as `latest_drafts` (an empty list or one draft) and, on PostgreSQL, their
+    newest signed letter as `latest_signed` (reports.letters): in one query on
     PostgreSQL, with a second for the drafts on the first run's SQLite."""
     assignments = (visible_assignments(actor).filter(case=case).select_related("unit")
                    .order_by("assigned_at", "pk"))
     if connection.vendor == "postgresql":
-        assignments = list(assignments.annotate(newest_draft=newest_draft_json()))
+        assignments = list(assignments.annotate(newest_draft=newest_draft_json(),
+                                                newest_signed=newest_signed_json()))
         for assignment in assignments:
             row = assignment.newest_draft
             assignment.latest_drafts = [draft_from_json(assignment, row)] if row else []
+            signed = assignment.newest_signed
+            assignment.latest_signed = [signed_from_json(assignment, signed)] if signed else []
     else:
         assignments = list(assignments.prefetch_related(
             Prefetch("drafts", queryset=latest_drafts(), to_attr="latest_drafts")))
@@ -434,9 +458,28 @@ EVENT_FIELDS = ("at", f"actor__{get_user_model().USERNAME_FIELD}", "actor_label"
                 "from_state", "to_state", "note", "assignment_id")
 
 
+def event_rows(actor: Actor) -> RawSQL:
+    """The log as JSON arrays in EVENT_FIELDS' order, oldest first, read with the case
+    (get_case_for(..., event_rows=event_rows(actor)), PostgreSQL): a query and its
+    compilation fewer. A unit does not read other units' assignment events."""
+    users = get_user_model()._meta
+    username = users.get_field(users.model.USERNAME_FIELD).column
+    own, params = "", []
+    if not (actor.is_coordinator or actor.is_supervisor):
+        own, params = " AND (e.unit_id IS NULL OR e.unit_id = ANY(%s))", [sorted(actor.units)]
+    return RawSQL(  # noqa: S611 - table and column names from the models; the units bound
+        "(SELECT COALESCE(jsonb_agg(jsonb_build_array(e.at, u." + username + ", "  # noqa: S608
+        "e.actor_label, e.kind, e.from_state, e.to_state, e.note, e.assignment_id) "
+        f"ORDER BY e.at, e.id), '[]'::jsonb) FROM {CaseEvent._meta.db_table} e "
+        f"LEFT JOIN {users.db_table} u ON u.{users.pk.column} = e.actor_id "
+        f"WHERE e.case_id = {Case._meta.db_table}.id{own})", params, output_field=JSONField())
+
+
 def case_events(actor: Actor, case: Case) -> list[tuple]:
     """The log, oldest first, as tuples of EVENT_FIELDS; a unit does not read other units'
-    assignment events."""
+    assignment events. Read with the case when it carries `event_rows` (page_lists)."""
+    if (rows := getattr(case, "event_rows", None)) is not None:
+        return [(parse_datetime(at), *rest) for at, *rest in rows]
     events = CaseEvent.objects.filter(case=case).order_by("at", "pk")
     if not (actor.is_coordinator or actor.is_supervisor):
         events = events.filter(Q(unit__isnull=True) | Q(unit_id__in=actor.units))
@@ -760,11 +803,11 @@ def case_attachments(case: Case) -> list:
 
 
 def page_lists(actor: Actor) -> dict[str, Any]:
-    """What the case page reads with the case on PostgreSQL: its photos and videos and, for
-    the coordinator, its stored possible duplicates."""
+    """What the case page reads with the case on PostgreSQL: its photos and videos, its log
+    and, for the coordinator, its stored possible duplicates."""
     if connection.vendor != "postgresql":
         return {}
-    read_with = {"attachment_rows": attachment_rows()}
+    read_with = {"attachment_rows": attachment_rows(), "event_rows": event_rows(actor)}
     if actor.is_coordinator:
         read_with["duplicate_rows"] = duplicate_rows()
     return read_with
