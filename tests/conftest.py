@@ -104,6 +104,16 @@ def fresh_working_calendar():
     invalidate_calendar()
 
 
+
+def cache_down(settings) -> None:
+    """The cache pointed at a port nothing listens on, failing fast: what a Redis outage
+    looks like to the pages (SECURITY RE1)."""
+    settings.CACHES = {"default": {
+        "BACKEND": "config.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }}
+
 KEPT_GENERATIONS = (choices.GENERATION_KEY, recipients.GENERATION_KEY,
                     queue_cache.GENERATION_KEY)
 

@@ -14,6 +14,7 @@ from django.core import signing
 from django.urls import reverse
 
 from feedback.views import SUBMITTED_COOKIE, SUBMITTED_MAX_AGE
+from tests.conftest import cache_down
 from tests.feedback.support import SUBMIT, submission
 from workflow.models import Case, OutboxMessage
 
@@ -142,11 +143,7 @@ def test_the_limits_count_in_redis_in_one_round_trip_each(client, settings, redi
 
 
 def test_with_the_cache_down_a_citizen_can_still_submit(client, settings):
-    settings.CACHES = {"default": {
-        "BACKEND": "config.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }}
+    cache_down(settings)
     response = client.post(SUBMIT, submission())
     assert response.status_code == 302
     assert Case.objects.count() == 1

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from publishing.selectors import BoundedPaginator, public_cases
 from routing.selectors import REPORTER
-from tests.conftest import MONDAY
+from tests.conftest import MONDAY, cache_down
 from tests.workflow import drive
 from workflow import services
 from workflow.models import Case
@@ -227,11 +227,7 @@ def test_a_visitor_with_a_session_is_neither_served_nor_stored(client, province,
 
 def test_the_pages_are_served_when_the_cache_is_down(client, province, settings):
     case = drive.published(province, MONDAY, title="Ngập nước sau mưa")
-    settings.CACHES = {"default": {
-        "BACKEND": "config.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }}
+    cache_down(settings)
 
     for url in (page_of(case), page_of(case), ANSWERS, HOME, f"{ANSWERS}?q=ngap"):
         assert "Ngập nước sau mưa" in html(client, url)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from routing.models import ProvinceRole
-from tests.conftest import MONDAY
+from tests.conftest import MONDAY, cache_down
 from tests.factories import province_user
 from tests.workflow import drive, listed
 from workflow import services
@@ -97,11 +97,7 @@ def test_the_english_page_is_kept_apart_from_the_vietnamese(client, province):
 
 
 def test_with_the_cache_down_the_queue_is_read_from_the_database(client, province, settings):
-    settings.CACHES = {"default": {
-        "BACKEND": "config.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }}
+    cache_down(settings)
     case = province.receive()
     for _ in range(2):
         assert listed.codes(home(client, province.coordinator_user)) == [case.display_code]

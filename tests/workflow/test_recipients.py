@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from routing.models import ProvinceRole
 from routing.recipients import coordinators_to_mail
+from tests.conftest import cache_down
 from tests.factories import UserFactory, province_user
 from workflow.models import OutboxMessage
 
@@ -59,10 +60,6 @@ def test_the_list_is_read_once_then_comes_from_the_cache(province):
 
 
 def test_with_the_cache_down_the_list_is_read_from_the_database(province, settings):
-    settings.CACHES = {"default": {
-        "BACKEND": "config.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }}
+    cache_down(settings)
     for _ in range(2):
         assert told_of(province) == {province.coordinator_user.pk}

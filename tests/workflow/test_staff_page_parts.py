@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from routing.models import Category, Membership, ProvinceRole
 from routing.selectors import actor_for
-from tests.conftest import MONDAY
+from tests.conftest import MONDAY, cache_down
 from tests.factories import CategoryFactory
 from tests.workflow import drive
 from workflow import forms
@@ -220,11 +220,7 @@ def test_a_changed_category_or_unit_shows_in_the_filters_on_the_next_page(client
 
 
 def test_with_the_cache_down_the_lists_are_read_from_the_database(client, province, settings):
-    settings.CACHES = {"default": {
-        "BACKEND": "config.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }}
+    cache_down(settings)
     client.force_login(province.coordinator_user)
     for _ in range(2):
         html = page_html(client)
