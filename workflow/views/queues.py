@@ -485,6 +485,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def home_queues(request: HttpRequest, actor: Actor, clock: Clock,
                 filters: forms.QueueFilterForm | None) -> list[Queue]:
+    """The lists of the person's role, read and counted: what the home page keeps."""
     queues: list[Queue] = []
     if filters is None:
         return queues
