@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,8 +17,18 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env(DEBUG=(bool, False))
 environ.Env.read_env(BASE_DIR / ".env")
 
+
+def secret(name: str, default: str | None = None) -> str:
+    """A secret as it was given. django-environ reads a value that starts with "$" as the
+    name of another variable, and Django's own generator puts "$" first in one key of 50."""
+    value = env.ENVIRON.get(name, default)
+    if value is None:
+        raise ImproperlyConfigured(f"Set the {name} environment variable")
+    return value
+
+
 DEBUG = env("DEBUG")
-SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY = secret("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -293,8 +304,8 @@ SMS_GATEWAY = {
     "BODY": env("SMS_GATEWAY_BODY", default="json"),  # "json" or "form"
     "AUTH": env("SMS_GATEWAY_AUTH", default="none"),  # "none", "basic" or "token"
     "USERNAME": env("SMS_GATEWAY_USERNAME", default=""),
-    "PASSWORD": env("SMS_GATEWAY_PASSWORD", default=""),
-    "TOKEN": env("SMS_GATEWAY_TOKEN", default=""),
+    "PASSWORD": secret("SMS_GATEWAY_PASSWORD", default=""),
+    "TOKEN": secret("SMS_GATEWAY_TOKEN", default=""),
     "TOKEN_HEADER": env("SMS_GATEWAY_TOKEN_HEADER", default="Authorization"),
     "TOKEN_PREFIX": env("SMS_GATEWAY_TOKEN_PREFIX", default="Bearer "),
     "SENDER": env("SMS_BRANDNAME", default=""),
@@ -322,7 +333,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_HOST_PASSWORD = secret("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env(
@@ -369,14 +380,14 @@ CELERY_BEAT_SCHEDULE["retention"] = {
 # --- Facebook page and Zalo official account (feedback/channels) --------------------------------
 # The webhooks accept a delivery on its signature alone: with an empty secret every delivery
 # is refused (403), never accepted unsigned.
-FACEBOOK_APP_SECRET = env("FACEBOOK_APP_SECRET", default="")
-FACEBOOK_VERIFY_TOKEN = env("FACEBOOK_VERIFY_TOKEN", default="")  # the subscription handshake
-FACEBOOK_PAGE_ACCESS_TOKEN = env("FACEBOOK_PAGE_ACCESS_TOKEN", default="")
+FACEBOOK_APP_SECRET = secret("FACEBOOK_APP_SECRET", default="")
+FACEBOOK_VERIFY_TOKEN = secret("FACEBOOK_VERIFY_TOKEN", default="")  # the subscription handshake
+FACEBOOK_PAGE_ACCESS_TOKEN = secret("FACEBOOK_PAGE_ACCESS_TOKEN", default="")
 FACEBOOK_GRAPH_URL = env("FACEBOOK_GRAPH_URL", default="")  # e.g. https://graph.facebook.com/v21.0
-ZALO_OA_SECRET_KEY = env("ZALO_OA_SECRET_KEY", default="")
+ZALO_OA_SECRET_KEY = secret("ZALO_OA_SECRET_KEY", default="")
 ZALO_APP_ID = env("ZALO_APP_ID", default="")  # set: deliveries for another app are refused
 ZALO_API_URL = env("ZALO_API_URL", default="")  # e.g. https://openapi.zalo.me/v3.0/oa/message/cs
-ZALO_OA_ACCESS_TOKEN = env("ZALO_OA_ACCESS_TOKEN", default="")
+ZALO_OA_ACCESS_TOKEN = secret("ZALO_OA_ACCESS_TOKEN", default="")
 # ConsoleChannelBackend, LocmemChannelBackend, or PlatformBackend for the platforms' APIs.
 CHANNEL_REPLY_BACKEND = env(
     "CHANNEL_REPLY_BACKEND", default="feedback.channels.backends.ConsoleChannelBackend"
@@ -409,7 +420,7 @@ EMAIL_INTAKE_SSL = env.bool("EMAIL_INTAKE_SSL", default=True)  # IMAPS, usually 
 EMAIL_INTAKE_STARTTLS = env.bool("EMAIL_INTAKE_STARTTLS", default=False)  # plain port + STARTTLS
 EMAIL_INTAKE_PORT = env.int("EMAIL_INTAKE_PORT", default=993 if EMAIL_INTAKE_SSL else 143)
 EMAIL_INTAKE_USER = env("EMAIL_INTAKE_USER", default="")
-EMAIL_INTAKE_PASSWORD = env("EMAIL_INTAKE_PASSWORD", default="")
+EMAIL_INTAKE_PASSWORD = secret("EMAIL_INTAKE_PASSWORD", default="")
 EMAIL_INTAKE_MAILBOX = env("EMAIL_INTAKE_MAILBOX", default="INBOX")
 EMAIL_INTAKE_TIMEOUT = env.float("EMAIL_INTAKE_TIMEOUT", default=30.0)
 EMAIL_INTAKE_BATCH = env.int("EMAIL_INTAKE_BATCH", default=50)  # messages per run at most
