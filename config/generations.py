@@ -1,7 +1,7 @@
 """Values kept in the cache (Redis in production) under a generation.
 
 A generation is a counter in the cache, bumped whenever what a kept value was computed from
-changes (a model's post_save and post_delete signals call `bump_generation`). A value is
+changes (the models' post_save and post_delete signals: `bump_on_change`). A value is
 kept together with the generation it was computed under and read back only while the
 counter still holds that number, so a change anywhere is seen by every process at once.
 
@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,18 @@ def bump(key: str) -> None:
     except Exception:  # noqa: BLE001 — a cache outage must not fail the change that caused it
         logger.warning("Cache unavailable: values kept under %s may be stale until they "
                        "expire", key)
+
+
+def bump_on_change(generation_key: str, *models: type[Model]) -> None:
+    """Bump `generation_key` (bump_generation) whenever one of `models` is saved or deleted:
+    their post_save and post_delete signals. Called from an AppConfig's ready()."""
+    def changed(sender: type[Model], **kwargs: Any) -> None:
+        bump_generation(generation_key)
+
+    for signal in (post_save, post_delete):
+        for model in models:
+            signal.connect(changed, sender=model, weak=False,
+                           dispatch_uid=f"bump:{generation_key}:{model._meta.label_lower}")
 
 
 def bump_generation(key: str) -> None:

@@ -3,17 +3,13 @@
 Every staff list shows them in its filters, and the coordinator's case page in its forms:
 read from the database they are two queries a page. Pages that only show them ask for
 `cached=True`: the lists are then kept in the cache until a category or unit is saved or
-deleted (the receivers below, connected in apps.ready()), and every process sees a change
+deleted (connect(), called from apps.ready()), and every process sees a change
 on its next page. What a form accepts is checked against fresh lists (the action views).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models.signals import post_delete, post_save
-
-from config.generations import bump_generation, kept
+from config.generations import bump_on_change, kept
 
 from .models import Category, Unit
 from .text import vietnamese_sort_key
@@ -47,12 +43,5 @@ def unit_choices(*, cached: bool = False) -> list[tuple[int, str]]:
     return _units()
 
 
-def choices_changed(sender: type, **kwargs: Any) -> None:
-    bump_generation(GENERATION_KEY)
-
-
 def connect() -> None:
-    for signal in (post_save, post_delete):
-        for model in (Category, Unit):
-            signal.connect(choices_changed, sender=model,
-                           dispatch_uid=f"routing_choices_{model.__name__}_{signal is post_save}")
+    bump_on_change(GENERATION_KEY, Category, Unit)

@@ -3,19 +3,16 @@
 Every submission writes one e-mail to each of them in the outbox (Art. 7: the coordination
 centre checks new cases within its working hours). Read from the database that is a query
 of the users and their roles on every submission; it is kept in the cache instead, until a
-user or a province role is saved or deleted (the receivers below, connected in
+user or a province role is saved or deleted (connect(), called from
 apps.ready()). A list that is a moment stale costs nothing: the delivery reads the address
 at send time and skips a person who has left (workflow.notifications.delivery).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
 
-from config.generations import bump_generation, kept
+from config.generations import bump_on_change, kept
 
 from .models import ProvinceRole
 
@@ -38,13 +35,5 @@ def coordinators_to_mail() -> list[int]:
                 KEEP_SECONDS)
 
 
-def coordinators_changed(sender: type, **kwargs: Any) -> None:
-    bump_generation(GENERATION_KEY)
-
-
 def connect() -> None:
-    for signal in (post_save, post_delete):
-        for model in (get_user_model(), ProvinceRole):
-            signal.connect(coordinators_changed, sender=model,
-                           dispatch_uid=f"routing_recipients_{model.__name__}_"
-                                        f"{signal is post_save}")
+    bump_on_change(GENERATION_KEY, get_user_model(), ProvinceRole)

@@ -5,7 +5,7 @@ each of them refreshes it all day: each refresh counted the queue, read its page
 its rows. The queues' HTML is kept instead, under a key of whom they were written for (the
 roles and units that decide what they hold), the query string, the language and the
 minute, and under a generation that saving or deleting a case, an assignment, a category
-or a unit bumps (the receivers below, connected in apps.ready()): a change shows on the
+or a unit bumps (connect(), called from apps.ready()): a change shows on the
 next page, for every process. The time left is shown to the minute, which is why a kept
 queue lives for its minute only; a change no signal announces (a bulk update of the
 deadline sweep) shows within it. A cache that is down costs the queues their cache.
@@ -16,13 +16,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from config.generations import bump_generation, kept
+from config.generations import bump_on_change, kept
 from routing.models import Category, Unit
 from routing.selectors import Actor
 
@@ -47,13 +45,5 @@ def kept_queues(key: str, write: Callable[[], str]) -> str:
     return kept(key, GENERATION_KEY, write, KEEP_SECONDS)
 
 
-def queues_changed(sender: type, **kwargs: Any) -> None:
-    bump_generation(GENERATION_KEY)
-
-
 def connect() -> None:
-    for signal in (post_save, post_delete):
-        for model in (Case, Assignment, Category, Unit):
-            signal.connect(queues_changed, sender=model,
-                           dispatch_uid=f"workflow_queues_{model.__name__}_"
-                                        f"{signal is post_save}")
+    bump_on_change(GENERATION_KEY, Case, Assignment, Category, Unit)
