@@ -102,7 +102,8 @@ class Consent(models.Model):
         SMS_UPDATES = "sms_updates", _("SMS updates on the handling")
         EMAIL_UPDATES = "email_updates", _("E-mail updates on the handling")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents",
+                             db_index=False)  # consent_once_per_purpose leads with it
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
     agreed = models.BooleanField(_("agreed"), default=True)
     notice_version = models.CharField(_("privacy notice version"), max_length=32)

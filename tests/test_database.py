@@ -57,3 +57,49 @@ def test_a_pooler_in_transaction_mode_turns_binding_and_preparing_off_together()
     assert settings_in_a_fresh_process(DATABASE_SERVER_SIDE_BINDING="false") == "False None"
     assert settings_in_a_fresh_process(DATABASE_SERVER_SIDE_BINDING="true") == "True 5"
     assert settings_in_a_fresh_process(DATABASE_PREPARE_THRESHOLD="0") == "True 0"
+
+
+# The tables every submission writes (the case, its log, its messages, its consents).
+INTAKE_TABLES = ("workflow_case", "workflow_caseevent", "workflow_outboxmessage",
+                 "feedback_consent")
+
+
+def indexes(table: str) -> list[tuple[str, list[int], bool, bool]]:
+    """(name, key columns, unique, partial) of each index on `table`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, string_to_array(i.indkey::text, ' ')::int[],"
+            " i.indisunique, i.indpred IS NOT NULL FROM pg_index i"
+            " WHERE i.indrelid = %s::regclass AND i.indexprs IS NULL", [table])
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", INTAKE_TABLES)
+def test_the_tables_a_submission_writes_keep_no_index_that_another_covers(table):
+    found = indexes(table)
+    covered = [
+        (name, other)
+        for name, keys, unique, partial in found if not (unique or partial)
+        for other, other_keys, _unique, other_partial in found
+        if other != name and not other_partial and other_keys[:len(keys)] == keys
+    ]
+    assert covered == []
+    assert f"{table}_pkey" in {name for name, *_rest in found}  # read the right table
+
+
+@pytest.mark.django_db
+def test_their_foreign_keys_are_still_checked_by_the_database():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, a.attname FROM pg_constraint c"
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+            " WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)",
+            [list(INTAKE_TABLES)])
+        checked = set(cursor.fetchall())
+    assert {("workflow_case", "category_id"), ("workflow_case", "area_id"),
+            ("workflow_case", "created_by_id"), ("workflow_caseevent", "case_id"),
+            ("workflow_caseevent", "assignment_id"), ("workflow_caseevent", "unit_id"),
+            ("workflow_caseevent", "actor_id"), ("workflow_outboxmessage", "case_id"),
+            ("workflow_outboxmessage", "recipient_user_id"),
+            ("feedback_consent", "case_id")} <= checked

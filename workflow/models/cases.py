@@ -141,15 +141,18 @@ class Case(FSMModelMixin, Stage):
         State.REOPENED,
     )
 
+    # Unique by a constraint (Meta), not unique=True: that would add a second, LIKE-only
+    # index that no query uses and every insert writes. The same for the idempotency key.
     tracking_code = models.CharField(
-        _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
+        _("tracking code"), max_length=16, default=new_tracking_code, editable=False
     )
     state = FSMField(
         _("state"), max_length=16, choices=State.choices, default=State.RECEIVED, protected=True
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
-    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # NULL, not "", for no key: unique (Meta), and the cases without one must not clash.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     reporter_name = models.CharField(_("name"), max_length=200)
     reporter_phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -167,13 +170,14 @@ class Case(FSMModelMixin, Stage):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    # Their lookups use case_category_received and case_area_received, which lead with them.
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="cases",
+        on_delete=models.PROTECT, related_name="cases", db_index=False,
     )
     area = models.ForeignKey(
         Area, verbose_name=_("area"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="cases",
+        on_delete=models.PROTECT, related_name="cases", db_index=False,
     )
 
     rejection_reason = models.CharField(
@@ -187,12 +191,12 @@ class Case(FSMModelMixin, Stage):
     # Art. 18.2: from a phone or e-mail on the abuse list, waiting for the coordinator.
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     marked_valuable_at = models.DateTimeField(_("marked valuable at"), null=True, blank=True)
-    on_hold = models.BooleanField(_("held for moderation"), default=False, db_index=True)
+    on_hold = models.BooleanField(_("held for moderation"), default=False)
     # When the possible duplicates were looked for (workflow/models/duplicates.py).
     duplicates_checked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -223,6 +227,16 @@ class Case(FSMModelMixin, Stage):
             # The periodic report's "published in the period", whatever the state since.
             models.Index(fields=["published_at"], name="case_published_at",
                          condition=Q(published_at__isnull=False)),
+            # Held submissions (selectors.held_cases), a handful among a million.
+            models.Index(fields=["due_at", "received_at"], name="case_held",
+                         condition=Q(on_hold=True, state="received")),
+            # Only the hotline's cases have a creator: a deleted account's are found here.
+            models.Index(fields=["created_by"], name="case_created_by",
+                         condition=Q(created_by__isnull=False)),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="case_tracking_code_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="case_idempotency_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -548,15 +562,19 @@ class DraftPhoto(models.Model):
 class CaseEvent(AppendOnlyModel):
     """The append-only log of every transition: who, when, from → to, and a note (Art. 12)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # The log's largest table: no index of its own for a key that event_case_at leads with,
+    # and partial ones for the keys that the reporter's and the system's events leave empty.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events",
+                             db_index=False)
     assignment = models.ForeignKey(
-        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        db_index=False,
     )
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+                             related_name="+", db_index=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     actor_label = models.CharField(max_length=32, blank=True)
     at = models.DateTimeField(_("at"))
@@ -579,6 +597,10 @@ class CaseEvent(AppendOnlyModel):
                          condition=Q(kind="dispatched")),
             models.Index(fields=["case", "at"], name="event_approved_case",
                          condition=Q(kind="mark_approved")),
+            models.Index(fields=["assignment"], name="event_assignment",
+                         condition=Q(assignment__isnull=False)),
+            models.Index(fields=["unit"], name="event_unit", condition=Q(unit__isnull=False)),
+            models.Index(fields=["actor"], name="event_actor", condition=Q(actor__isnull=False)),
         ]
 
 

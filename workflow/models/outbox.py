@@ -27,9 +27,11 @@ class OutboxMessage(models.Model):
 
     # One message per event and recipient: "event:<id>:<channel>:<recipient>" or
     # "alert:<alert key>:<channel>:<user id>".
-    key = models.CharField(max_length=120, unique=True)
-    case = models.ForeignKey(
-        "workflow.Case", on_delete=models.CASCADE, related_name="outbox_messages"
+    # Unique by a constraint (Meta): unique=True would add a LIKE-only index as well.
+    key = models.CharField(max_length=120)
+    case = models.ForeignKey(  # looked up by outbox_case, which leads with it
+        "workflow.Case", on_delete=models.CASCADE, related_name="outbox_messages",
+        db_index=False,
     )
     event = models.ForeignKey(
         "workflow.CaseEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -37,7 +39,7 @@ class OutboxMessage(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     to_reporter = models.BooleanField(default=False)
     template = models.CharField(max_length=64)
@@ -62,7 +64,11 @@ class OutboxMessage(models.Model):
             models.Index(fields=["next_attempt_at"], name="outbox_pending",
                          condition=Q(status="pending")),
             models.Index(fields=["case", "created_at"], name="outbox_case"),
+            # A reporter's messages have no recipient account.
+            models.Index(fields=["recipient_user"], name="outbox_recipient_user",
+                         condition=Q(recipient_user__isnull=False)),
         ]
+        constraints = [models.UniqueConstraint(fields=["key"], name="outbox_key_unique")]
 
 
 class MessageTemplate(models.Model):
