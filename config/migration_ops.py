@@ -32,8 +32,7 @@ class InPostgreSQL(Operation):
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor == "postgresql":
-            for statement in self.sql:
-                schema_editor.execute(statement, params=None)
+            self.run(schema_editor, self.sql)
             return
         for operation in self.operations:
             state = from_state.clone()
@@ -43,8 +42,7 @@ class InPostgreSQL(Operation):
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor == "postgresql":
-            for statement in self.reverse_sql:
-                schema_editor.execute(statement, params=None)
+            self.run(schema_editor, self.reverse_sql)
             return
         # Each operation's states before and after it, undone last first.
         states = [to_state]
@@ -55,6 +53,14 @@ class InPostgreSQL(Operation):
         for index in reversed(range(len(self.operations))):
             self.operations[index].database_backwards(app_label, schema_editor,
                                                       states[index + 1], states[index])
+
+    @staticmethod
+    def run(schema_editor, statements: Sequence[str]) -> None:
+        # A table with deferred foreign-key checks pending in this transaction refuses
+        # CREATE and DROP INDEX: check them now, as Django's own field changes do.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
+        for statement in statements:
+            schema_editor.execute(statement, params=None)
 
     def describe(self) -> str:
         return f"{len(self.operations)} field changes, written by hand for PostgreSQL"

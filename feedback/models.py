@@ -44,7 +44,8 @@ class Comment(models.Model):
         UNIT = "unit", _("Handling unit")
         COORDINATOR = "coordinator", _("Coordination centre")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments",
+                             db_index=False)  # comment_case_at leads with it
     author_kind = models.CharField(_("from"), max_length=16, choices=Author.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -71,7 +72,8 @@ class Rating(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings",
+                             db_index=False)  # rating_once_per_publication leads with it
     round = models.PositiveSmallIntegerField(default=0)
     value = models.CharField(_("rating"), max_length=16, choices=Value.choices)
     note = models.TextField(_("note"), blank=True)
@@ -128,7 +130,8 @@ class ApiKey(models.Model):
 
     name = models.CharField(_("name"), max_length=200,
                             help_text=_("Who uses this key, e.g. the app's publisher."))
-    key_hash = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    # Unique by a constraint (Meta), which adds no LIKE-only twin as unique=True would.
+    key_hash = models.CharField(_("key digest"), max_length=64, editable=False)
     prefix = models.CharField(_("key begins with"), max_length=PREFIX_LENGTH, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -138,6 +141,7 @@ class ApiKey(models.Model):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["key_hash"], name="apikey_key_hash_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -202,7 +206,7 @@ class IncomingEmail(models.Model):
         CASE = "case", _("Became a case")
         REFUSED = "refused", _("No case made")
 
-    key = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=64)  # unique by a constraint (Meta): no LIKE twin
     case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="incoming_email")
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
@@ -213,6 +217,7 @@ class IncomingEmail(models.Model):
         verbose_name = _("incoming e-mail")
         verbose_name_plural = _("incoming e-mails")
         indexes = [models.Index(fields=["outcome", "received_at"], name="incomingemail_outcome")]
+        constraints = [models.UniqueConstraint(fields=["key"], name="incomingemail_key_unique")]
 
     def __str__(self) -> str:
         return f"{self.key} ({self.outcome})"

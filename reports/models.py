@@ -77,7 +77,8 @@ class ReportDraftNotice(models.Model):
     so the e-mail state of these notices lives here: `emailed_at` is set once it went out.
     """
 
-    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="notices")
+    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="notices",
+                              db_index=False)  # report_notice_once leads with it
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     created_at = models.DateTimeField()
@@ -105,7 +106,8 @@ class SignedLetter(models.Model):
     """
 
     assignment = models.ForeignKey("workflow.Assignment", on_delete=models.CASCADE,
-                                   related_name="signed_letters")
+                                   related_name="signed_letters",
+                                   db_index=False)  # signed_letter_latest leads with it
     file = models.FileField(_("signed letter"), upload_to=_private_upload_path)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("size in bytes"))

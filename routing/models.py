@@ -28,7 +28,7 @@ class Area(models.Model):
         DISTRICT = "district", _("District, town or city")
         COMMUNE = "commune", _("Commune, ward or township")
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("code"), max_length=40, db_index=False)  # unique: see Meta
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
@@ -40,6 +40,7 @@ class Area(models.Model):
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["code"], name="area_code_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -54,9 +55,9 @@ class Unit(models.Model):
         CENTRAL = "central", _("Central agency in the province")
         ENTERPRISE = "enterprise", _("Public-service enterprise")
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("code"), max_length=40, db_index=False)  # unique: see Meta
     name = models.CharField(_("name"), max_length=255)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     area = models.ForeignKey(
         Area, verbose_name=_("parent area"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="units",
@@ -76,7 +77,9 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
+        indexes = [models.Index(fields=["kind"], name="unit_kind")]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="unit_code_unique"),
             models.CheckConstraint(
                 condition=models.Q(processing_days__gte=1)
                 & models.Q(processing_days__lte=MAX_PROCESSING_DAYS),
@@ -95,7 +98,7 @@ class Unit(models.Model):
 class Category(models.Model):
     """A group of feedback (Art. 7.3b), e.g. roads, lighting, environment."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("code"), max_length=40, db_index=False)  # unique: see Meta
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     needs_photos = models.BooleanField(
@@ -113,6 +116,7 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["position", "name"]
+        constraints = [models.UniqueConstraint(fields=["code"], name="category_code_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -125,12 +129,14 @@ class Membership(models.Model):
         STAFF = "staff", _("Unit staff")
         LEADER = "leader", _("Unit leader")
 
+    # Looked up by membership_once_per_unit and membership_unit_role, which lead with them.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-        related_name="memberships",
+        related_name="memberships", db_index=False,
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships"
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships",
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
@@ -153,9 +159,9 @@ class ProvinceRole(models.Model):
         COORDINATOR = "coordinator", _("Coordinator")
         SUPERVISOR = "supervisor", _("Supervisor")
 
-    user = models.ForeignKey(
+    user = models.ForeignKey(  # looked up by province_role_once, which leads with it
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-        related_name="province_roles",
+        related_name="province_roles", db_index=False,
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
@@ -223,9 +229,9 @@ class AuditEvent(AppendOnlyModel):
         PERSONAL_DATA = "personal_data", _("Personal data request handled")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
+    actor = models.ForeignKey(  # looked up by audit_actor_at, which leads with it
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     username_tried = models.CharField(_("user name tried"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -367,8 +367,9 @@ class Assignment(FSMModelMixin, Stage):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments"
     )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    unit = models.ForeignKey(  # looked up by assignment_inbox, which leads with it
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments",
+        db_index=False,
     )
     state = FSMField(
         _("state"), max_length=24, choices=State.choices, default=State.PENDING, protected=True
@@ -516,7 +517,8 @@ class Extension(models.Model):
 class Draft(models.Model):
     """A unit's reply in the Appendix 1 form. Each edit is a new version; none is overwritten."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="drafts")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="drafts",
+                                   db_index=False)  # draft_version_once leads with it
     version = models.PositiveSmallIntegerField(default=1)
     number = models.CharField(_("document number"), max_length=64, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
@@ -616,14 +618,14 @@ class DeadlineAlert(models.Model):
         REMINDER = "reminder", _("Reminder")
         OVERDUE = "overdue", _("Overdue")
 
-    key = models.CharField(max_length=80, unique=True)
+    key = models.CharField(max_length=80)  # unique by a constraint (Meta): no LIKE twin
     kind = models.CharField(max_length=16, choices=Kind.choices)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_alerts")
     assignment = models.ForeignKey(
         Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="deadline_alerts"
     )
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="deadline_alerts")
+                             related_name="deadline_alerts", db_index=False)  # alert_unit_kind_at
     stage = models.CharField(max_length=24)
     due_at = models.DateTimeField()
     at = models.DateTimeField()
@@ -632,3 +634,4 @@ class DeadlineAlert(models.Model):
         verbose_name = _("deadline alert")
         verbose_name_plural = _("deadline alerts")
         indexes = [models.Index(fields=["unit", "kind", "at"], name="alert_unit_kind_at")]
+        constraints = [models.UniqueConstraint(fields=["key"], name="alert_key_unique")]

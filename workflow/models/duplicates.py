@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DuplicateCandidate(models.Model):
-    case = models.ForeignKey("workflow.Case", on_delete=models.CASCADE,
-                             related_name="duplicate_candidates")
+    case = models.ForeignKey("workflow.Case", on_delete=models.CASCADE,  # duplicate_once_per_pair
+                             related_name="duplicate_candidates", db_index=False)
     other = models.ForeignKey("workflow.Case", on_delete=models.CASCADE, related_name="+")
     # Whether the two were sent from one phone; the phone itself is on the cases only.
     same_phone = models.BooleanField(default=False)
