@@ -152,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.sweep_deadlines_task",
         "schedule": env.float("DEADLINE_SWEEP_SECONDS", default=60.0),
     },
+    # New cases' possible duplicates, before the coordinator first opens them.
+    "find-duplicates": {
+        "task": "workflow.tasks.find_duplicates_task",
+        "schedule": env.float("DUPLICATE_SWEEP_SECONDS", default=60.0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -17,6 +17,14 @@ def sweep_deadlines_task() -> dict[str, int]:
 
 
 @shared_task(acks_late=True)
+def find_duplicates_task() -> int:
+    """The possible duplicates of new cases, looked for before the coordinator opens them."""
+    from .selectors import find_waiting_duplicates
+
+    return find_waiting_duplicates(timezone.now())
+
+
+@shared_task(acks_late=True)
 def deliver_message_task(message_id: int) -> str:
     """Send one outbox row if it is still pending and due; a repeat does nothing."""
     return str(deliver_message(message_id, now=timezone.now()))

@@ -5,14 +5,18 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from config.celery import app
 from feedback.models import Attachment
 from tests.conftest import MONDAY
 from tests.workflow import drive
 from workflow import services
 from workflow.models import Case
-from workflow.selectors import get_case_for
+from workflow.selectors import find_waiting_duplicates, get_case_for
+from workflow.tasks import find_duplicates_task
 from workflow.views.case import case_events, page_lists
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +135,83 @@ def test_a_later_opening_lists_the_same_duplicates_as_the_first_read_with_the_ca
     html = later_response.content.decode()
     for duplicate in later:
         assert f"{duplicate.code}</a> {duplicate.title}" in html
+
+
+def queries_to_open(client, user, case) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("staff:case", args=[case.pk])).status_code == 200
+    return len(queries)
+
+
+def test_the_beat_looks_for_a_new_cases_duplicates_before_the_coordinator_opens_it(client,
+                                                                                  province):
+    earlier = province.receive(now=MONDAY - timedelta(days=2), title="Cống thoát nước nghẹt")
+    case = province.receive(title=TITLE)
+    assert Case.objects.get(pk=case.pk).duplicates_checked_at is None
+
+    assert find_duplicates_task.apply().get() == 2  # both were new to the coordinator
+
+    assert Case.objects.get(pk=case.pk).duplicates_checked_at is not None
+    queries_to_open(client, province.coordinator_user, earlier)  # the page's lists, kept
+    first = queries_to_open(client, province.coordinator_user, case)
+    assert duplicate_codes(page_of(client, province.coordinator_user, case)) == [
+        earlier.display_code]
+    assert first == queries_to_open(client, province.coordinator_user, case)  # no search
+
+
+def test_a_case_opened_before_the_beat_came_is_searched_on_that_opening(client, province):
+    earlier = province.receive(now=MONDAY - timedelta(days=2), title="Cống thoát nước nghẹt")
+    case = province.receive(title=TITLE)
+    other = province.receive(now=MONDAY + timedelta(days=1), reporter_phone="0987654321",
+                             title="Xin cấp lại giấy phép xây dựng")
+    queries_to_open(client, province.coordinator_user, other)  # the page's lists, kept
+
+    first = queries_to_open(client, province.coordinator_user, case)
+
+    assert first > queries_to_open(client, province.coordinator_user, case)
+    assert duplicate_codes(page_of(client, province.coordinator_user, case)) == [
+        earlier.display_code]
+    assert find_waiting_duplicates(MONDAY) == 1  # only the earlier case was left
+
+
+def test_the_beat_takes_the_newest_cases_first_a_bounded_number_each_run(province):
+    oldest, older, newest = (province.receive(now=MONDAY + timedelta(hours=hours),
+                                              reporter_phone=f"09{hours:08d}")
+                             for hours in (1, 2, 3))
+
+    assert find_waiting_duplicates(MONDAY, limit=2) == 2
+
+    checked = dict(Case.objects.filter(pk__in=[oldest.pk, older.pk, newest.pk])
+                   .values_list("pk", "duplicates_checked_at"))
+    assert checked[newest.pk] and checked[older.pk] and checked[oldest.pk] is None
+    assert find_waiting_duplicates(MONDAY, limit=2) == 1
+    assert find_waiting_duplicates(MONDAY, limit=2) == 0
+
+
+def test_the_beat_leaves_cases_that_left_the_coordinators_hands(province):
+    case = drive.assigned(province, MONDAY, units=[province.roads])
+    Case.objects.filter(pk=case.pk).update(duplicates_checked_at=None)
+
+    assert find_waiting_duplicates(MONDAY) == 0  # a unit holds it: not the intake's work
+
+
+def test_the_waiting_index_holds_exactly_the_cases_the_beat_reads(province):
+    index = next(i for i in Case._meta.indexes if i.name == "case_duplicates_waiting")
+    assert sorted(dict(index.condition.children)["state__in"]) == sorted(Case.COORDINATOR_STATES)
+    province.receive()
+    waiting = (Case.objects.filter(duplicates_checked_at__isnull=True,
+                                   state__in=Case.COORDINATOR_STATES).order_by("-received_at"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        assert "case_duplicates_waiting" in waiting[:200].explain()
+
+
+def test_the_beat_looks_for_duplicates_every_minute():
+    entry = app.conf.beat_schedule["find-duplicates"]
+    assert entry["task"] == find_duplicates_task.name
+    assert entry["schedule"] == 60.0
 
 
 def test_the_log_read_with_the_case_is_the_log_read_on_its_own(province):

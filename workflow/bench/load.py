@@ -312,9 +312,10 @@ def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
     unit_cases = list(Assignment.objects.filter(unit_id=unit_id).order_by("?")
                       .values_list("case_id", flat=True)[:1000])
     any_cases = list(Case.objects.order_by("?").values_list("pk", flat=True)[:1000])
-    # The coordinator opens every new case at intake, and that first opening looks for its
-    # possible duplicates; the cases of the "later opening" scenario have had it, as a case
-    # the coordinator comes back to has. The others are opened for the first time.
+    # The beat looks for a new case's possible duplicates within its first minute
+    # (find_duplicates_task), and so does the first opening of a case it has not come to
+    # yet. The cases of the "later opening" scenario have had it, as a new case has when
+    # the coordinator opens it; the others have not (a case opened in its first minute).
     cut = max(1, len(any_cases) * OPENED_SHARE // 100)
     opened, first = any_cases[:cut], any_cases[cut:]
     for case in Case.objects.filter(pk__in=opened, duplicates_checked_at__isnull=True):

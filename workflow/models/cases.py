@@ -227,6 +227,12 @@ class Case(FSMModelMixin, Stage):
             # The periodic report's "published in the period", whatever the state since.
             models.Index(fields=["published_at"], name="case_published_at",
                          condition=Q(published_at__isnull=False)),
+            # The coordinator's cases whose possible duplicates were not looked for yet
+            # (selectors.find_waiting_duplicates), newest first; they leave it once looked at.
+            models.Index(fields=["-received_at"], name="case_duplicates_waiting",
+                         condition=Q(duplicates_checked_at__isnull=True,
+                                     state__in=["received", "classified", "approved",
+                                                "reopened"])),
             # Held submissions (selectors.held_cases), a handful among a million.
             models.Index(fields=["due_at", "received_at"], name="case_held",
                          condition=Q(on_hold=True, state="received")),
