@@ -1,7 +1,8 @@
 """Who is told of every new case: the active coordinators with an e-mail address.
 
 Every submission writes one e-mail to each of them in the outbox (Art. 7: the coordination
-centre checks new cases within its working hours). Read from the database that is a query
+centre checks new cases within its working hours), and so does a case a unit returns, one
+its leaders approve and one a reporter reopens. Read from the database that is a query
 of the users and their roles on every submission; it is kept in the cache instead, until a
 user or a province role is saved or deleted (connect(), called from
 apps.ready()). A list that is a moment stale costs nothing: the delivery reads the address

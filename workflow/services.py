@@ -26,7 +26,7 @@ from django_fsm import can_proceed, has_transition_perm
 from config.text import normalize_line, normalize_text
 from routing.models import Area, Category, Unit
 from routing.recipients import coordinators_to_mail
-from routing.selectors import REPORTER, SYSTEM, Actor, coordinator_ids, unit_member_ids
+from routing.selectors import REPORTER, SYSTEM, Actor, unit_member_ids
 
 from .errors import TransitionRefused
 from .models import (
@@ -207,12 +207,13 @@ def _reporter_messages(case: Case, event: CaseEvent, template: str,
 
 def notify_staff(
     case: Case, key: str, user_ids: Iterable[int] | QuerySet, template: str, at: datetime,
-    *, event: CaseEvent | None = None, context: dict | None = None,
+    *, event: CaseEvent | None = None, context: dict | None = None, checked: bool = False,
 ) -> None:
     """One e-mail per staff member for this event or alert (`key` makes it once only).
-    `user_ids` may be a query of ids: it then runs as a subquery."""
+    `user_ids` may be a query of ids: it then runs as a subquery. `checked`: they are
+    already the active users who have an address (routing.recipients)."""
     send_outbox(_staff_messages(case, key, user_ids, template, at, event=event,
-                                context=context))
+                                context=context, checked=checked))
 
 
 def _staff_messages(
@@ -483,8 +484,8 @@ def return_assignment(
         _start_stage(case, now, get_calendar().add_working_hours(now, INTAKE_HOURS))
         case.save()
         _log(case, "back_to_coordinator", actor, now, case_states, data={"automatic": True})
-    notify_staff(case, f"event:{event.pk}", coordinator_ids(), "staff_case_returned", now,
-                 event=event)
+    notify_staff(case, f"event:{event.pk}", coordinators_to_mail(), "staff_case_returned", now,
+                 event=event, checked=True)
     return assignment
 
 
@@ -662,8 +663,8 @@ def reopen_case(*, case_id: int, actor: Actor, now: datetime, note: str = "") ->
     _start_stage(case, now, get_calendar().add_working_hours(now, INTAKE_HOURS))
     case.save()
     event = _log(case, "reopened", actor, now, states, note=note)
-    notify_staff(case, f"event:{event.pk}", coordinator_ids(), "staff_case_reopened", now,
-                 event=event)
+    notify_staff(case, f"event:{event.pk}", coordinators_to_mail(), "staff_case_reopened", now,
+                 event=event, checked=True)
     return case
 
 
@@ -783,8 +784,8 @@ def _follow_assignments(case: Case, actor: Actor, now: datetime) -> None:
         return
     if case.state == Case.State.APPROVED:
         _start_stage(case, now, get_calendar().add_working_hours(now, PUBLISH_HOURS))
-        notify_staff(case, f"approved:{case.pk}:{case.stage_seq}", coordinator_ids(),
-                     "staff_case_approved", now)
+        notify_staff(case, f"approved:{case.pk}:{case.stage_seq}", coordinators_to_mail(),
+                     "staff_case_approved", now, checked=True)
     else:
         _end_stage(case, now)
     case.save()

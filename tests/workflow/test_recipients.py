@@ -1,12 +1,15 @@
-"""The coordinators told of every new case, kept in the cache (routing.recipients)."""
+"""The coordinators told of every new case, and of a case returned, approved or reopened:
+kept in the cache (routing.recipients)."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from routing.models import ProvinceRole
 from routing.recipients import coordinators_to_mail
-from tests.conftest import cache_down
+from tests.conftest import MONDAY, cache_down
 from tests.factories import UserFactory, province_user
+from tests.workflow import drive
+from workflow import services
 from workflow.models import OutboxMessage
 
 
@@ -63,3 +66,28 @@ def test_with_the_cache_down_the_list_is_read_from_the_database(province, settin
     cache_down(settings)
     for _ in range(2):
         assert told_of(province) == {province.coordinator_user.pk}
+
+
+def told(case, template: str) -> set[int]:
+    return set(OutboxMessage.objects.filter(case=case, template=template)
+               .values_list("recipient_user_id", flat=True))
+
+
+def test_the_coordinators_with_an_address_are_told_of_a_return_an_approval_and_a_reopening(
+        province):
+    second = province_user(ProvinceRole.Role.COORDINATOR, username="coord-2")
+    province_user(ProvinceRole.Role.COORDINATOR, username="no-address", email="")
+    gone = province_user(ProvinceRole.Role.COORDINATOR, username="gone")
+    gone.is_active = False
+    gone.save()
+    coordinators = {province.coordinator_user.pk, second.pk}
+
+    returned = drive.assigned(province, MONDAY)
+    services.return_assignment(assignment_id=drive.assignment_of(returned, province.roads).pk,
+                               reason="Không thuộc thẩm quyền của đơn vị.",
+                               actor=province.roads_staff, now=MONDAY + drive.STEP * 3)
+    assert told(returned, "staff_case_returned") == coordinators
+
+    reopened = drive.reopened(province, MONDAY)
+    assert told(reopened, "staff_case_approved") == coordinators
+    assert told(reopened, "staff_case_reopened") == coordinators
