@@ -94,7 +94,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server, and statements a connection repeats prepared once
     # (from their fifth run; Django turns psycopg's preparing off unless told): PostgreSQL
     # parses and plans the queue's, the case page's and the submission's queries once per
-    # connection instead of every time (a quarter of the case page's time). Set
+    # connection instead of every time (a fifth of the case page's time). Set
     # DATABASE_SERVER_SIDE_BINDING=false to bind in the client and prepare nothing (e.g.
     # behind a pooler in transaction mode, which cannot keep prepared statements).
     server_side_binding = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .notifications.delivery import deliver_message, requeue_pending
+from .selectors import find_waiting_duplicates
 from .sweep import sweep_deadlines
 
 # A queued id that waited longer than this (a worker outage) is dropped; the beat queues
@@ -19,8 +20,6 @@ def sweep_deadlines_task() -> dict[str, int]:
 @shared_task(acks_late=True)
 def find_duplicates_task() -> int:
     """The possible duplicates of new cases, looked for before the coordinator opens them."""
-    from .selectors import find_waiting_duplicates
-
     return find_waiting_duplicates(timezone.now())
 
 
