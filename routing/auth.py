@@ -21,8 +21,12 @@ from .models import Membership, ProvinceRole, Unit
 def _user_with_roles_sql() -> str:
     users = get_user_model()._meta
     pk = f"u.{users.pk.column}"
+    # The columns by name, not u.*: the statement is prepared, and a column a migration adds
+    # would change its result under a process still running ("cached plan must not change
+    # result type").
+    columns = ", ".join(f'u."{field.column}"' for field in users.concrete_fields)
     return (
-        f"SELECT u.*, "  # noqa: S608 — table and column names from the models, no input
+        f"SELECT {columns}, "  # noqa: S608 — table and column names from the models, no input
         f"ARRAY(SELECT r.role FROM {ProvinceRole._meta.db_table} r WHERE r.user_id = {pk}) "
         f"AS held_roles, "
         f"ARRAY(SELECT m.unit_id || ':' || m.role FROM {Membership._meta.db_table} m "

@@ -6,6 +6,7 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -439,3 +440,22 @@ def test_next_on_the_site_is_kept_through_the_code_page(client, province, now):
     device = enrol(province.coordinator_user)
     log_in(client, "coord", next="/staff/hotline/")
     assert client.post(CODE, {"code": code_for(device, T0)})["Location"] == "/staff/hotline/"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+@pytest.mark.django_db(transaction=True)
+def test_a_column_another_process_adds_to_the_user_table_leaves_this_one_logged_in(client,
+                                                                                   province):
+    client.force_login(province.roads_staff_user)
+    for _ in range(6):  # the person's query is prepared from its fifth run
+        assert client.get(reverse("staff:home")).status_code == 200
+    settings = connection.settings_dict
+    # A later release's migration, from its own connection, while this process runs on.
+    with psycopg.connect(dbname=settings["NAME"], user=settings["USER"],
+                         password=settings["PASSWORD"] or None, host=settings["HOST"],
+                         port=settings["PORT"] or 5432, autocommit=True) as migration:
+        migration.execute("ALTER TABLE auth_user ADD COLUMN nickname varchar(30)")
+        try:
+            assert client.get(reverse("staff:home")).status_code == 200
+        finally:
+            migration.execute("ALTER TABLE auth_user DROP COLUMN nickname")
