@@ -157,6 +157,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.find_duplicates_task",
         "schedule": env.float("DUPLICATE_SWEEP_SECONDS", default=60.0),
     },
+    # The web form's submissions are built into cases on commit; this catches any left
+    # behind (the broker down, a task lost, or, without Redis, a wake-up the web process
+    # held back because its own cache said a build was already queued).
+    "build-submissions": {
+        "task": "feedback.tasks.build_submissions_task",
+        "schedule": env.float("SUBMISSION_SWEEP_SECONDS", default=60.0 if REDIS_URL else 10.0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -1,4 +1,5 @@
-"""Read-only admin pages of the reporters' comments and ratings, and the channel API keys.
+"""Read-only admin pages of the reporters' comments and ratings, the web form's submissions
+and the mailbox's messages, and the channel API keys.
 
 Comments and ratings are written by the reporter through the services
 (feedback/services.py); the administrator can look, never add, change or delete. API keys
@@ -18,7 +19,7 @@ from routing.audit import record
 from routing.models import AuditEvent
 from workflow.admin import ReadOnlyAdmin, TrackingCodeSearch
 
-from .models import ApiKey, ChannelSender, Comment, IncomingEmail, Rating
+from .models import ApiKey, ChannelSender, Comment, IncomingEmail, Rating, Submission
 
 
 class CaseRowAdmin(TrackingCodeSearch, ReadOnlyAdmin):
@@ -72,6 +73,26 @@ class IncomingEmailAdmin(ReadOnlyAdmin):
     @admin.display(description=_("case"), ordering="case__tracking_code")
     def case_code(self, obj: IncomingEmail) -> str:
         return obj.case.display_code if obj.case_id else "—"
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    """The web form's submissions: the case each became, and any the worker could not build
+    (attempts); the reporter's details, waiting in them for seconds, are not shown."""
+
+    list_display = ("received_at", "code", "case_code", "attempts")
+    list_select_related = ("case",)
+    search_fields = ("=tracking_code",)
+    ordering = ("-received_at", "-pk")
+    fields = ("code", "case_code", "received_at", "attempts")
+
+    @admin.display(description=_("tracking code"), ordering="tracking_code")
+    def code(self, obj: Submission) -> str:
+        return obj.display_code
+
+    @admin.display(description=_("case"), ordering="case__tracking_code")
+    def case_code(self, obj: Submission) -> str:
+        return obj.case.display_code if obj.case_id else _("not built yet")
 
 
 # Rendered once, right after the key is issued; the key is in no message, log or session.

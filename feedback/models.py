@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models import Case
+from workflow.models.cases import display_code
 
 
 def _private_upload_path(instance: models.Model, filename: str) -> str:
@@ -221,3 +222,42 @@ class IncomingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.outcome})"
+
+
+class Submission(models.Model):
+    """A form sent on the public portal, accepted as it came: one row, written while the
+    citizen waits, with the tracking code they are shown. The worker builds the case from
+    it (feedback.intake), with `received_at` as the case's time of receipt, and then clears
+    `payload`, which is the only place the reporter's details wait meanwhile.
+
+    `idempotency_key` is the form's: a double submit or a retry finds this row and shows
+    the same code (SECURITY IN4).
+    """
+
+    received_at = models.DateTimeField(_("received at"))
+    idempotency_key = models.CharField(max_length=64)  # unique by a constraint (Meta)
+    tracking_code = models.CharField(_("tracking code"), max_length=16)
+    # The answer to "send me SMS updates", kept for the "sent" page once the case is built.
+    sms_updates = models.BooleanField(null=True)
+    language = models.CharField(max_length=8)
+    payload = models.JSONField(default=dict, blank=True)
+    case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="submission")
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("web submission")
+        verbose_name_plural = _("web submissions")
+        indexes = [models.Index(fields=["received_at"], condition=models.Q(case__isnull=True),
+                                name="submission_pending")]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="submission_key_unique"),
+            models.UniqueConstraint(fields=["tracking_code"], name="submission_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def display_code(self) -> str:
+        return display_code(self.tracking_code)

@@ -19,7 +19,7 @@ from workflow.models import Case
 from workflow.services import receive_once, record_case, reopen_case
 
 from .models import Attachment, Comment, Consent, Rating
-from .uploads import CleanPhoto
+from .uploads import CleanPhoto, StoredFile
 from .videos import CleanVideo
 
 
@@ -75,12 +75,14 @@ def submit_case(
     category: Category | None = None,
     photos: Sequence[CleanPhoto] = (),
     videos: Sequence[CleanVideo] = (),
+    stored_files: Sequence[StoredFile] = (),
     notice_version: str | None,
     sms_updates: bool | None = None,
     email_updates: bool | None = None,
     idempotency_key: str | None,
     channel: str = Case.Channel.WEB,
     language: str = "vi",
+    tracking_code: str | None = None,
     now: datetime,
 ) -> tuple[Case, bool]:
     """A citizen's submission (the web portal, the mobile app's API, an Open311 app): the
@@ -94,7 +96,9 @@ def submit_case(
     they gave. A declined channel gets nothing, not even the tracking code.
 
     The photos are already re-encoded (feedback.uploads.clean_photo) and the videos checked
-    and cleaned (feedback.videos.clean_video); no URL is fetched.
+    and cleaned (feedback.videos.clean_video); no URL is fetched. `stored_files` are such
+    files already in storage (the web form's intake), and `tracking_code` the code its
+    reporter was shown: kept unless another case has it (then a new one, sent by SMS).
     """
     answers = {Consent.Purpose.SMS_UPDATES: sms_updates,
                Consent.Purpose.EMAIL_UPDATES: email_updates}
@@ -104,6 +108,8 @@ def submit_case(
                                                  (Consent.Purpose.EMAIL_UPDATES, "email"))
                 if answers.get(purpose) is False]
 
+    codes = iter([tracking_code] if tracking_code else [])
+
     def record() -> Case:
         case = record_case(
             channel=channel, title=title, content=content, reporter_name=reporter_name,
@@ -112,6 +118,7 @@ def submit_case(
             location_text=location_text, latitude=latitude, longitude=longitude,
             occurred_at=occurred_at, category=category, idempotency_key=idempotency_key,
             language=language, now=now, declined_channels=declined,
+            tracking_code=next(codes, None),
         )
         if notice_version:
             Consent.objects.bulk_create([
@@ -137,6 +144,11 @@ def submit_case(
             video.file.seek(0)
             attachment.file.save(f"video.{video.extension}", File(video.file), save=False)
             attachment.save()
+        Attachment.objects.bulk_create([
+            Attachment(case=case, kind=item.kind, file=item.name, content_type=item.content_type,
+                       size=item.size, sha256=item.sha256)
+            for item in stored_files
+        ])
         return case
 
     # A repeated key hands back the first case, and nothing more is stored.

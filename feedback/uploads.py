@@ -43,6 +43,18 @@ class CleanPhoto:
         return len(self.content)
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A photo or video already re-encoded or cleaned, and stored where attachments live
+    (the web form's intake), waiting to become a case's attachment."""
+
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
 def limits_text() -> str:
     """The limits, in words, shown next to the file field before anything is sent."""
     return _("Up to %(count)d photos (JPEG, PNG or WebP), at most %(size)s each.") % {

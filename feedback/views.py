@@ -10,7 +10,6 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import (
     FileResponse,
     Http404,
@@ -31,7 +30,7 @@ from workflow.models import Case
 from workflow.models.cases import clean_tracking_code
 from workflow.selectors import get_case_for, reporter_case
 
-from . import otp, services
+from . import intake, otp, services
 from .forms import (
     CommentForm,
     OtpCheckForm,
@@ -41,7 +40,8 @@ from .forms import (
     TrackForm,
     new_idempotency_key,
 )
-from .models import Attachment, Consent
+from .intake import store_files
+from .models import Attachment, Submission
 from .selectors import reporter_view, tracked_case
 from .throttling import any_limited, client_ip, record_hit, record_hits
 from .uploads import limits_text
@@ -50,6 +50,9 @@ from .videos import limits_text as video_limits_text
 # The "sent" page's signed cookie: the case id, for a few minutes.
 SUBMITTED_COOKIE = "submitted"
 SUBMITTED_MAX_AGE = 10 * 60
+# The id is a submission's (it was a case's before the intake): a salt of its own, so that
+# a cookie signed by the previous release is refused rather than read as another row.
+SUBMITTED_SALT = "submitted:submission"
 TRACKED_KEY = "public:tracked_case"
 # The number a one-time code was asked for, then the number proved by the code.
 OTP_PHONE_KEY = "public:otp_phone"
@@ -102,29 +105,26 @@ def submit(request: HttpRequest) -> HttpResponse:
         confirmed = request.POST.copy()
         confirmed["diacritics_confirmed"] = "1"
         return _submit_page(request, SubmitForm(confirmed), warn_diacritics=True)
-    try:
-        case, created = services.submit_case(
-            title=data["title"], content=data["content"], reporter_name=data["reporter_name"],
-            reporter_phone=data["reporter_phone"], reporter_email=data["reporter_email"],
-            reporter_address=data["reporter_address"], is_confidential=data["is_confidential"],
-            location_text=data["location_text"], occurred_at=data["occurred_at"],
-            category=data["category"], photos=data["photos"], videos=data["videos"],
-            notice_version=settings.PRIVACY_NOTICE_VERSION,
-            sms_updates=data["sms_updates"], email_updates=data["email_updates"],
-            idempotency_key=data["idempotency_key"], language=request.LANGUAGE_CODE,
-            now=timezone.now(),
-        )
-    except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return _submit_page(request, form, status=400)
+    # Stored now, attached by the worker: a duplicate's copies are removed by accept().
+    files = store_files(data["photos"], data["videos"])
+    submission, created = intake.accept(
+        title=data["title"], content=data["content"], reporter_name=data["reporter_name"],
+        reporter_phone=data["reporter_phone"], reporter_email=data["reporter_email"],
+        reporter_address=data["reporter_address"], is_confidential=data["is_confidential"],
+        location_text=data["location_text"], occurred_at=data["occurred_at"],
+        category=data["category"], files=files,
+        notice_version=settings.PRIVACY_NOTICE_VERSION,
+        sms_updates=data["sms_updates"], email_updates=data["email_updates"],
+        idempotency_key=data["idempotency_key"], language=request.LANGUAGE_CODE,
+        now=timezone.now(),
+    )
     if created:
         record_hits(checks)
     response = redirect("public:submitted")
     # No session row for it: a signed, short-lived cookie that only the "sent" page receives,
-    # holding the case's id (never the code or the phone), read back on the server.
+    # holding the submission's id (never the code or the phone), read back on the server.
     response.set_signed_cookie(
-        SUBMITTED_COOKIE, str(case.pk), salt=SUBMITTED_COOKIE, max_age=SUBMITTED_MAX_AGE,
+        SUBMITTED_COOKIE, str(submission.pk), salt=SUBMITTED_SALT, max_age=SUBMITTED_MAX_AGE,
         path=reverse("public:submitted"), secure=settings.SESSION_COOKIE_SECURE,
         httponly=True, samesite="Lax",
     )
@@ -132,34 +132,34 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def _already_sent(idempotency_key: str) -> bool:
-    return Case.objects.filter(idempotency_key=idempotency_key).exists()
+    return Submission.objects.filter(idempotency_key=idempotency_key).exists()
 
 
 @never_cache
 @require_safe
 def submitted(request: HttpRequest) -> HttpResponse:
-    case_id = request.get_signed_cookie(SUBMITTED_COOKIE, default=None, salt=SUBMITTED_COOKIE,
-                                        max_age=SUBMITTED_MAX_AGE)
-    if not (case_id and case_id.isdigit()):
+    submission_id = request.get_signed_cookie(SUBMITTED_COOKIE, default=None,
+                                              salt=SUBMITTED_SALT, max_age=SUBMITTED_MAX_AGE)
+    if not (submission_id and submission_id.isdigit()):
         return redirect("public:submit")
     # The first submission's answer (a retry changes nothing), which is what the outbox
-    # followed; read with the code in one query.
-    declined_sms = Consent.objects.filter(case=OuterRef("pk"), agreed=False,
-                                          purpose=Consent.Purpose.SMS_UPDATES)
-    case = (Case.objects.filter(pk=int(case_id)).only("tracking_code")
-            .annotate(declined_sms=Exists(declined_sms)).first())
-    if case is None:
+    # follows; the code is the case's once it is built.
+    submission = (Submission.objects.filter(pk=int(submission_id))
+                  .only("tracking_code", "sms_updates").first())
+    if submission is None:
         return redirect("public:submit")
     return render(request, "feedback/submitted.html", {
-        "code": case.display_code, "sms_updates": not case.declined_sms,
+        "code": submission.display_code, "sms_updates": submission.sms_updates is not False,
     })
 
 
 # --- Track (AC3, AC4) -------------------------------------------------------------------------
 def _track_page(request: HttpRequest, *, form: TrackForm | None = None,
-                otp_form: OtpRequestForm | None = None, status: int = 200) -> HttpResponse:
+                otp_form: OtpRequestForm | None = None, waiting: Submission | None = None,
+                status: int = 200) -> HttpResponse:
     return render(request, "feedback/track.html", {
         "form": form or TrackForm(), "otp_form": otp_form or OtpRequestForm(),
+        "waiting": waiting,
     }, status=status)
 
 
@@ -177,6 +177,9 @@ def track(request: HttpRequest) -> HttpResponse:
     if any_limited(checks):
         return throttled(request)
     case = reporter_case(code, phone)
+    if case is None and (waiting := intake.waiting_submission(code, phone)):
+        # Sent moments ago, and the worker has not built the case yet.
+        return _track_page(request, waiting=waiting)
     if case is None:
         record_hits(checks)
         # One answer for an unknown code and a wrong phone: neither is confirmed.

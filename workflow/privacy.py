@@ -105,6 +105,11 @@ PERSONAL_DATA: dict[str, PersonalField] = {
         BASIC, gettext_lazy("The message as the platform delivered it, to check the intake."),
         gettext_lazy("Purged after RETENTION_REJECTED_DAYS (DP6)."),
     ),
+    "feedback.Submission.payload": PersonalField(
+        CONFIDENTIAL_IDENTITY,
+        gettext_lazy("The web form as it was sent, until the worker makes it a case."),
+        gettext_lazy("Cleared when the case is built, seconds after the sending."),
+    ),
     "routing.AuditEvent.ip": PersonalField(
         BASIC, gettext_lazy("The security log (AU1)."),
         gettext_lazy("As long as the audit log is kept."),

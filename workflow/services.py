@@ -280,6 +280,7 @@ def record_case(
     now: datetime,
     contact_via_channel: bool = False,
     declined_channels: Iterable[str] = (),
+    tracking_code: str | None = None,
 ) -> Case:
     """Record a new case from any channel and start the coordinator's 4 working hours.
 
@@ -287,6 +288,8 @@ def record_case(
     reporter is answered through the platform (the caller stores the platform's sender id).
     `declined_channels` ("sms", "email") are not used to tell the reporter of this receipt;
     the caller records the choice (feedback.Consent) for the later events.
+    `tracking_code`: the one the reporter was already given (the web form's intake);
+    otherwise a new one.
 
     Runs inside the caller's transaction and raises IntegrityError on a repeated key or a
     tracking code already taken: receive_case, or receive_once for a caller that writes
@@ -314,6 +317,8 @@ def record_case(
         area=area,
         created_by=by.user if by and by.user else None,
     )
+    if tracking_code:
+        case.tracking_code = tracking_code
     missing = {
         name: _("This field is required.")
         for name in ("title", "content", "reporter_name")

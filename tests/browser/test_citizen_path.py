@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from feedback.intake import build_waiting
 from feedback.models import Attachment, Rating
 from tests.browser.conftest import PHONE, assert_css_loaded, exact, screenshot, vi
 from workflow import services
@@ -76,6 +77,8 @@ def test_citizen_submits_finds_the_answer_tracks_and_reopens(page, province, pho
     code = page.locator(".tracking-code").inner_text().strip()
     screenshot(page, "citizen-submitted-phone")
 
+    # The worker builds the case from the accepted form, as it does moments later.
+    assert build_waiting() == 1
     case = Case.objects.get(title=TITLE)
     assert case.display_code == code
     assert case.state == Case.State.RECEIVED

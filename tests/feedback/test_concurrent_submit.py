@@ -2,7 +2,8 @@
 
 Two browsers' worth of requests start at the same instant, each in its own thread with its
 own database connection; the unique idempotency key lets one insert win and the other
-answer with the winner's case.
+answer with the winner's submission. Two workers building at the same instant take a
+waiting submission each, never the same one.
 """
 
 import threading
@@ -11,42 +12,51 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from feedback.models import Consent
+from feedback.intake import build_waiting
+from feedback.models import Consent, Submission
 from tests.feedback.support import SUBMIT, submission
-from workflow.models import Case, OutboxMessage
+from workflow.models import Case, CaseEvent, OutboxMessage
 
 ROUNDS = 3
 
 
-def submit_at_the_same_moment(*posts: dict) -> list[str]:
-    """Send each of `posts` from its own thread, all released together; each one's code."""
-    clients = len(posts)
-    barrier = threading.Barrier(clients)
-    codes: list[str | BaseException] = [""] * clients
+def at_the_same_moment(work, count: int) -> list:
+    """Run `work(n)` for n in range(count), each in its own thread with its own database
+    connection, all released together; their results, or the first error raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
 
-    def send(n: int) -> None:
+    def run(n: int) -> None:
         try:
-            client = Client()
-            client.cookies["django_language"] = "en"
             barrier.wait(timeout=30)
-            response = client.post(SUBMIT, posts[n])
-            assert response.status_code == 302, response.status_code
-            page = client.get(response["Location"])
-            case = Case.objects.get(tracking_code=_code_on(page).replace("-", ""))
-            codes[n] = case.tracking_code
-        except BaseException as error:  # noqa: BLE001 — reported by the test below
-            codes[n] = error
+            results[n] = work(n)
+        except BaseException as error:  # noqa: BLE001 — raised below, in the test
+            results[n] = error
         finally:
             connection.close()  # this thread's own connection
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(clients)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    for code in codes:
-        if isinstance(code, BaseException):
-            raise code
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def submit_at_the_same_moment(*posts: dict) -> list[str]:
+    """Send each of `posts` from its own thread, all released together; the code each page
+    shows, once the worker has built the cases."""
+    def post(n: int) -> str:
+        client = Client()
+        response = client.post(SUBMIT, posts[n])
+        assert response.status_code == 302, response.status_code
+        return _code_on(client.get(response["Location"])).replace("-", "")
+
+    codes = at_the_same_moment(post, len(posts))
+    build_waiting()
     return codes
 
 
@@ -77,3 +87,16 @@ def test_simultaneous_posts_with_different_keys_make_a_case_each(province):
                                       submission(reporter_phone="0912345602"))
     assert len(set(codes)) == 2
     assert Case.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_the_same_moment_build_each_submission_once(province):
+    client = Client()
+    for n in range(12):
+        assert client.post(SUBMIT, submission(reporter_phone=f"09123457{n:02d}"),
+                           REMOTE_ADDR=f"10.0.1.{n}").status_code == 302
+    built = at_the_same_moment(lambda _n: build_waiting(), 2)
+    assert sum(built) == 12
+    assert Case.objects.count() == 12
+    assert not Submission.objects.filter(case__isnull=True).exists()
+    assert CaseEvent.objects.filter(kind="received").count() == 12

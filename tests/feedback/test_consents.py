@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from feedback import services as feedback_services
 from tests.conftest import MONDAY
-from tests.feedback.support import SUBMIT, submission
+from tests.feedback.support import SUBMIT, send, submission
 from workflow import services
 from workflow.models import Case, OutboxMessage
 
@@ -46,7 +46,7 @@ def test_the_form_offers_both_update_boxes_unticked_next_to_the_required_consent
 
 def test_both_boxes_ticked_are_recorded_and_both_channels_get_the_receipt(client, settings):
     settings.PRIVACY_NOTICE_VERSION = "2026-test"
-    client.post(SUBMIT, submission(sms_updates="on", email_updates="on"))
+    send(client, submission(sms_updates="on", email_updates="on"))
     case = Case.objects.get()
     assert answers(case) == {"processing": True, "sms_updates": True, "email_updates": True}
     assert set(case.consents.values_list("notice_version", flat=True)) == {"2026-test"}
@@ -55,7 +55,7 @@ def test_both_boxes_ticked_are_recorded_and_both_channels_get_the_receipt(client
 
 
 def test_boxes_left_unticked_are_recorded_as_declined_and_nothing_is_sent(client):
-    response = client.post(SUBMIT, submission())
+    response = send(client, submission())
     case = Case.objects.get()
     assert answers(case) == {"processing": True, "sms_updates": False, "email_updates": False}
     assert reporter_messages(case) == []
@@ -66,19 +66,19 @@ def test_boxes_left_unticked_are_recorded_as_declined_and_nothing_is_sent(client
 
 
 def test_the_success_page_promises_the_sms_only_when_it_was_asked_for(client):
-    response = client.post(SUBMIT, submission(sms_updates="on"))
+    response = send(client, submission(sms_updates="on"))
     page = client.get(response["Location"]).content.decode()
     assert "We also send it to you by SMS." in page
     assert "You did not ask for SMS updates" not in page
 
 
 def test_e_mail_only_gets_the_e_mail_and_no_sms(client):
-    client.post(SUBMIT, submission(email_updates="on"))
+    send(client, submission(email_updates="on"))
     assert reporter_messages(Case.objects.get()) == ["email"]
 
 
 def test_a_declined_sms_stays_declined_for_the_later_steps(client, province):
-    client.post(SUBMIT, submission(email_updates="on"))
+    send(client, submission(email_updates="on"))
     case = Case.objects.get()
     services.classify_case(case_id=case.pk, category=province.permits,
                            actor=province.coordinator, now=timezone.now())
@@ -89,8 +89,8 @@ def test_a_declined_sms_stays_declined_for_the_later_steps(client, province):
 
 def test_a_retry_keeps_the_first_answer_on_the_success_page_and_in_the_outbox(client):
     first = submission(idempotency_key="c" * 32)
-    client.post(SUBMIT, first)
-    response = client.post(SUBMIT, {**first, "sms_updates": "on"})
+    send(client, first)
+    response = send(client, {**first, "sms_updates": "on"})
     case = Case.objects.get()
     assert answers(case)["sms_updates"] is False
     assert reporter_messages(case) == []

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from feedback.models import Attachment
-from tests.feedback.support import SUBMIT, jpeg_with_gps, png_bytes, submission, upload
+from tests.feedback.support import jpeg_with_gps, png_bytes, send, submission, upload
 from workflow.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ POLYGLOTS = {
 def test_a_polyglot_photo_is_stored_re_encoded_with_no_trace_of_its_payload(client, content,
                                                                           name):
     assert any(trace in content for trace in TRACES)  # the payload really is in the upload
-    response = client.post(SUBMIT, {**submission(), "photos": [upload(content, name)]})
+    response = send(client, {**submission(), "photos": [upload(content, name)]})
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     with attachment.file.open("rb") as f:
@@ -82,7 +82,7 @@ def test_a_polyglot_photo_is_stored_re_encoded_with_no_trace_of_its_payload(clie
     b"\xff\xd8\xff\xe0" + PAYLOAD,  # a JPEG signature and nothing of a JPEG
 ])
 def test_a_file_named_jpg_that_is_no_photo_is_refused(client, content):
-    response = client.post(SUBMIT, {**submission(),
+    response = send(client, {**submission(),
                                     "photos": [upload(content, "holiday.jpg", "image/jpeg")]})
     assert response.status_code == 400
     assert not Case.objects.exists() and not Attachment.objects.exists()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from feedback.models import Attachment, Consent
-from tests.feedback.support import SUBMIT, jpeg_with_gps, png_bytes, submission, upload
+from tests.feedback.support import SUBMIT, jpeg_with_gps, png_bytes, send, submission, upload
 from workflow.models import Case, CaseEvent
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_the_form_shows_the_photo_limits_and_starts_with_consent_unticked(client
 
 
 def test_a_submission_creates_one_received_case_and_shows_its_tracking_code(client, province):
-    response = client.post(SUBMIT, submission())
+    response = send(client, submission())
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.state == Case.State.RECEIVED
@@ -42,7 +42,7 @@ def test_a_submission_creates_one_received_case_and_shows_its_tracking_code(clie
 
 def test_consent_is_recorded_with_the_notice_version_and_time(client, settings):
     settings.PRIVACY_NOTICE_VERSION = "2026-test"
-    client.post(SUBMIT, submission())
+    send(client, submission())
     consent = Consent.objects.get(purpose=Consent.Purpose.PROCESSING)
     assert consent.purpose == Consent.Purpose.PROCESSING
     assert consent.notice_version == "2026-test"
@@ -51,7 +51,7 @@ def test_consent_is_recorded_with_the_notice_version_and_time(client, settings):
 
 def test_without_consent_no_case_is_made_and_the_typed_text_is_kept(client):
     english(client)
-    response = client.post(SUBMIT, submission(consent=None))
+    response = send(client, submission(consent=None))
     assert response.status_code == 400
     assert not Case.objects.exists()
     html = response.content.decode()
@@ -61,8 +61,8 @@ def test_without_consent_no_case_is_made_and_the_typed_text_is_kept(client):
 
 def test_a_double_post_with_the_same_idempotency_key_makes_one_case(client):
     data = submission(idempotency_key="k" * 32)
-    first = client.post(SUBMIT, data)
-    second = client.post(SUBMIT, data)
+    first = send(client, data)
+    second = send(client, data)
     assert first.status_code == second.status_code == 302
     assert Case.objects.count() == 1
     assert Consent.objects.filter(purpose=Consent.Purpose.PROCESSING).count() == 1
@@ -70,13 +70,13 @@ def test_a_double_post_with_the_same_idempotency_key_makes_one_case(client):
 
 def test_a_retry_with_photos_does_not_store_the_photos_twice(client):
     data = submission(idempotency_key="r" * 32)
-    client.post(SUBMIT, {**data, "photos": [upload(jpeg_with_gps())]})
-    client.post(SUBMIT, {**data, "photos": [upload(jpeg_with_gps())]})
+    send(client, {**data, "photos": [upload(jpeg_with_gps())]})
+    send(client, {**data, "photos": [upload(jpeg_with_gps())]})
     assert Attachment.objects.count() == 1
 
 
 def test_a_filled_honeypot_makes_no_case(client):
-    response = client.post(SUBMIT, submission(website="http://spam.example"))
+    response = send(client, submission(website="http://spam.example"))
     assert response.status_code == 400
     assert not Case.objects.exists()
 
@@ -86,8 +86,8 @@ def test_too_many_submissions_from_one_ip_get_a_friendly_429(client, settings):
     english(client)
     for n in range(2):
         phone = f"09123456{n:02d}"
-        assert client.post(SUBMIT, submission(reporter_phone=phone)).status_code == 302
-    response = client.post(SUBMIT, submission(reporter_phone="0988000111"))
+        assert send(client, submission(reporter_phone=phone)).status_code == 302
+    response = send(client, submission(reporter_phone="0988000111"))
     assert response.status_code == 429
     assert response["Retry-After"]
     assert "Too many attempts" in response.content.decode()
@@ -97,14 +97,14 @@ def test_too_many_submissions_from_one_ip_get_a_friendly_429(client, settings):
 
 def test_too_many_submissions_for_one_phone_get_a_429(client, settings):
     settings.PUBLIC_RATE_LIMITS = {**settings.PUBLIC_RATE_LIMITS, "submit:phone": (1, 3600)}
-    assert client.post(SUBMIT, submission(), REMOTE_ADDR="10.0.0.1").status_code == 302
-    response = client.post(SUBMIT, submission(), REMOTE_ADDR="10.0.0.2")
+    assert send(client, submission(), REMOTE_ADDR="10.0.0.1").status_code == 302
+    response = send(client, submission(), REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 429
     assert Case.objects.count() == 1
 
 
 def test_a_jpeg_carrying_gps_exif_is_stored_without_any_metadata(client):
-    client.post(SUBMIT, {**submission(), "photos": [upload(jpeg_with_gps(), "../../evil.jpg")]})
+    send(client, {**submission(), "photos": [upload(jpeg_with_gps(), "../../evil.jpg")]})
     attachment = Attachment.objects.get()
     assert attachment.content_type == "image/jpeg"
     assert "evil" not in attachment.file.name and ".." not in attachment.file.name
@@ -119,7 +119,7 @@ def test_a_jpeg_carrying_gps_exif_is_stored_without_any_metadata(client):
 
 
 def test_a_transparent_png_stays_a_png_without_metadata(client):
-    client.post(SUBMIT, {**submission(), "photos": [upload(png_bytes(), "a.png", "image/png")]})
+    send(client, {**submission(), "photos": [upload(png_bytes(), "a.png", "image/png")]})
     attachment = Attachment.objects.get()
     assert attachment.content_type == "image/png"
     with attachment.file.open("rb") as f, Image.open(f) as image:
@@ -129,7 +129,7 @@ def test_a_transparent_png_stays_a_png_without_metadata(client):
 
 def test_a_fake_image_is_refused_with_a_translated_message_and_the_text_kept(client):
     fake = upload(b"<html><script>alert(1)</script></html>", "photo.jpg", "image/jpeg")
-    response = client.post(SUBMIT, {**submission(), "photos": [fake]})
+    response = send(client, {**submission(), "photos": [fake]})
     assert response.status_code == 400
     assert not Case.objects.exists()
     html = response.content.decode()
@@ -139,7 +139,7 @@ def test_a_fake_image_is_refused_with_a_translated_message_and_the_text_kept(cli
 
 def test_the_refusal_is_in_english_after_the_language_switch(client):
     english(client)
-    response = client.post(SUBMIT, {**submission(), "photos": [upload(b"GIF89a nonsense")]})
+    response = send(client, {**submission(), "photos": [upload(b"GIF89a nonsense")]})
     assert "A file is not a photo we can read. Send JPEG, PNG or WebP photos." in \
         response.content.decode()
 
@@ -147,7 +147,7 @@ def test_the_refusal_is_in_english_after_the_language_switch(client):
 def test_an_oversize_photo_is_refused(client, settings):
     settings.PUBLIC_PHOTO_MAX_BYTES = 1_000
     english(client)
-    response = client.post(SUBMIT, {**submission(), "photos": [upload(jpeg_with_gps((400, 400)))]})
+    response = send(client, {**submission(), "photos": [upload(jpeg_with_gps((400, 400)))]})
     assert response.status_code == 400
     assert "A photo is larger than" in response.content.decode()
     assert not Case.objects.exists()
@@ -156,7 +156,7 @@ def test_an_oversize_photo_is_refused(client, settings):
 def test_a_decompression_bomb_is_refused(client, settings):
     settings.PUBLIC_PHOTO_MAX_PIXELS = 100 * 100
     english(client)
-    response = client.post(SUBMIT, {**submission(), "photos": [upload(jpeg_with_gps((200, 200)))]})
+    response = send(client, {**submission(), "photos": [upload(jpeg_with_gps((200, 200)))]})
     assert response.status_code == 400
     assert "too many pixels" in response.content.decode()
 
@@ -164,7 +164,7 @@ def test_a_decompression_bomb_is_refused(client, settings):
 def test_more_than_five_photos_are_refused(client):
     english(client)
     photos = [upload(png_bytes(), f"{n}.png", "image/png") for n in range(6)]
-    response = client.post(SUBMIT, {**submission(), "photos": photos})
+    response = send(client, {**submission(), "photos": photos})
     assert response.status_code == 400
     assert "Send at most 5 photos." in response.content.decode()
 
@@ -174,7 +174,7 @@ def test_script_in_every_field_is_escaped_on_the_refused_form(client):
     data = submission(**{k: script for k in ("title", "content", "location_text",
                                              "reporter_name", "reporter_address")},
                       reporter_email="not-an-email", consent=None)
-    html = client.post(SUBMIT, data).content.decode()
+    html = send(client, data).content.decode()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
@@ -182,11 +182,11 @@ def test_script_in_every_field_is_escaped_on_the_refused_form(client):
 def test_content_without_diacritics_is_warned_about_once_then_accepted(client):
     english(client)
     data = submission(content="Duong bi ngap nuoc sau moi tran mua lon o phuong 3")
-    warned = client.post(SUBMIT, data)
+    warned = send(client, data)
     assert warned.status_code == 200
     assert "Your text has no Vietnamese diacritics" in warned.content.decode()
     assert not Case.objects.exists()
-    assert client.post(SUBMIT, {**data, "diacritics_confirmed": "1"}).status_code == 302
+    assert send(client, {**data, "diacritics_confirmed": "1"}).status_code == 302
     assert Case.objects.count() == 1
 
 
@@ -197,5 +197,5 @@ def test_the_success_page_without_a_submission_goes_back_to_the_form(client):
 
 
 def test_a_phone_with_country_code_is_stored_the_local_way(client):
-    client.post(SUBMIT, submission(reporter_phone="+84 912 345 678"))
+    send(client, submission(reporter_phone="+84 912 345 678"))
     assert Case.objects.get().reporter_phone == "0912345678"

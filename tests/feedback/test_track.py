@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from feedback.models import Attachment, Comment, Rating
 from tests.conftest import MONDAY
-from tests.feedback.support import SUBMIT, TRACKED, jpeg_with_gps, submission, track, upload
+from tests.feedback.support import TRACKED, jpeg_with_gps, send, submission, track, upload
 from tests.workflow import drive
 from workflow import services
 from workflow.models import Case
@@ -145,7 +145,7 @@ def test_an_empty_question_is_refused_on_the_page(client, province):
 
 # --- Attachments (AC2) ----------------------------------------------------------------------------
 def submitted_with_photo(client) -> Attachment:
-    client.post(SUBMIT, {**submission(), "photos": [upload(jpeg_with_gps(), 'x".html')]})
+    send(client, {**submission(), "photos": [upload(jpeg_with_gps(), 'x".html')]})
     return Attachment.objects.get()
 
 

@@ -18,6 +18,7 @@ from tests.feedback.support import (
     TRACKED,
     box,
     mp4_bytes,
+    send,
     submission,
     track,
     upload,
@@ -61,7 +62,7 @@ def test_the_video_limits_follow_the_settings(client, settings):
 
 def test_an_mp4_is_stored_as_a_video_with_its_location_blanked(client):
     original = mp4_bytes()
-    response = client.post(SUBMIT, {**submission(), "videos": [video(original, "../../x.html")]})
+    response = send(client, {**submission(), "videos": [video(original, "../../x.html")]})
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.kind == Attachment.Kind.VIDEO
@@ -78,7 +79,7 @@ def test_an_mp4_is_stored_as_a_video_with_its_location_blanked(client):
 
 def test_a_webm_from_a_browser_recording_is_stored_with_its_tags_blanked(client):
     original = webm_bytes()
-    client.post(SUBMIT, {**submission(), "videos": [video(original, "rec.webm", "video/webm")]})
+    send(client, {**submission(), "videos": [video(original, "rec.webm", "video/webm")]})
     attachment = Attachment.objects.get()
     assert attachment.content_type == "video/webm"
     data = stored_bytes(attachment)
@@ -91,7 +92,7 @@ def test_a_webm_from_a_browser_recording_is_stored_with_its_tags_blanked(client)
 def test_photos_and_videos_go_together(client):
     from tests.feedback.support import jpeg_with_gps
 
-    client.post(SUBMIT, {**submission(), "photos": [upload(jpeg_with_gps())],
+    send(client, {**submission(), "photos": [upload(jpeg_with_gps())],
                          "videos": [video(mp4_bytes()), video(webm_bytes())]})
     assert sorted(Attachment.objects.values_list("kind", flat=True)) == ["photo", "video",
                                                                         "video"]
@@ -108,7 +109,7 @@ def test_photos_and_videos_go_together(client):
     b"\x00\x00\x00\x08ftyp",
 ])
 def test_anything_but_a_well_formed_mp4_or_webm_is_refused_keeping_the_text(client, content):
-    response = client.post(SUBMIT, {**submission(),
+    response = send(client, {**submission(),
                                     "videos": [video(content, "clip.mp4", "video/mp4")]})
     assert response.status_code == 400
     assert not Case.objects.exists()
@@ -123,14 +124,14 @@ def test_a_box_nested_too_deep_is_refused_not_a_crash(client):
     for _level in range(40):
         nested = box(b"trak", nested)
     content = box(b"ftyp", b"isom\0\0\0\0isom") + box(b"moov", nested) + box(b"mdat")
-    response = client.post(SUBMIT, {**submission(), "videos": [video(content)]})
+    response = send(client, {**submission(), "videos": [video(content)]})
     assert response.status_code == 400
     assert NOT_A_VIDEO in response.content.decode()
 
 
 def test_an_oversize_video_is_refused_before_it_is_read(client, settings):
     settings.PUBLIC_VIDEO_MAX_BYTES = 100
-    response = client.post(SUBMIT, {**submission(), "videos": [video(mp4_bytes())]})
+    response = send(client, {**submission(), "videos": [video(mp4_bytes())]})
     assert response.status_code == 400
     html = response.content.decode()
     assert "A video is larger than 100\xa0bytes." in html
@@ -139,7 +140,7 @@ def test_an_oversize_video_is_refused_before_it_is_read(client, settings):
 
 
 def test_too_many_videos_are_refused(client):
-    response = client.post(SUBMIT, {**submission(),
+    response = send(client, {**submission(),
                                     "videos": [video(mp4_bytes()) for _n in range(3)]})
     assert response.status_code == 400
     assert "Send at most 2 videos." in response.content.decode()
@@ -147,7 +148,7 @@ def test_too_many_videos_are_refused(client):
 
 
 def test_a_good_video_with_a_missing_phone_asks_for_the_phone_and_to_choose_files_again(client):
-    response = client.post(SUBMIT, {**submission(reporter_phone=""),
+    response = send(client, {**submission(reporter_phone=""),
                                     "videos": [video(mp4_bytes())]})
     assert response.status_code == 400
     assert not Case.objects.exists() and not Attachment.objects.exists()
@@ -159,7 +160,7 @@ def test_a_good_video_with_a_missing_phone_asks_for_the_phone_and_to_choose_file
 
 def test_the_refusal_is_translated_for_a_vietnamese_reader(client):
     client.cookies.clear()
-    response = client.post(SUBMIT, {**submission(), "videos": [video(b"not a video")]})
+    response = send(client, {**submission(), "videos": [video(b"not a video")]})
     assert response.status_code == 400
     assert 'lang="vi"' in response.content.decode()
     assert 'id="id_videos_error1"' in response.content.decode()
@@ -167,8 +168,8 @@ def test_the_refusal_is_translated_for_a_vietnamese_reader(client):
 
 def test_a_retry_does_not_store_the_video_twice(client):
     data = submission(idempotency_key="v" * 32)
-    client.post(SUBMIT, {**data, "videos": [video(mp4_bytes())]})
-    client.post(SUBMIT, {**data, "videos": [video(mp4_bytes())]})
+    send(client, {**data, "videos": [video(mp4_bytes())]})
+    send(client, {**data, "videos": [video(mp4_bytes())]})
     assert Attachment.objects.count() == 1
 
 
@@ -188,7 +189,7 @@ def test_the_submission_service_takes_videos_for_the_json_api():
 
 # --- Serving (AC2) -----------------------------------------------------------------------------
 def submitted_with_video(client) -> Attachment:
-    client.post(SUBMIT, {**submission(), "videos": [video(mp4_bytes(), 'x".html', "text/html")]})
+    send(client, {**submission(), "videos": [video(mp4_bytes(), 'x".html', "text/html")]})
     return Attachment.objects.get()
 
 
@@ -248,7 +249,7 @@ def test_the_staff_list_of_attachments_shows_photos_and_videos(client, province)
 
     from tests.feedback.support import jpeg_with_gps
 
-    client.post(SUBMIT, {**submission(), "photos": [upload(jpeg_with_gps())],
+    send(client, {**submission(), "photos": [upload(jpeg_with_gps())],
                          "videos": [video(webm_bytes())]})
     photo, clip = Attachment.objects.order_by("pk")
     html = render_to_string("partials/attachment_list.html",

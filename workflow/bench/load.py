@@ -357,6 +357,23 @@ def scenarios(unit_id: int, concurrency: int) -> list[Scenario]:
     ]
 
 
+def build_submitted(log: Callable[[str], None]) -> dict[str, Any]:
+    """The worker's half of the submissions: build the cases of those the form accepted
+    (no worker runs during the load), one process, timed; the form's figure is only half
+    of the cost of a case from the web."""
+    from feedback.intake import build_waiting  # the portal builds on workflow, not the reverse
+    from feedback.models import Submission
+
+    waiting = Submission.objects.filter(case__isnull=True).count()
+    log(f"building the {waiting:,} submitted cases as the worker does")
+    started = time.perf_counter()
+    built = build_waiting(limit=waiting)
+    elapsed = time.perf_counter() - started
+    return {"cases": built, "seconds": round(elapsed, 2),
+            "ms_per_case": round(elapsed * 1000 / built, 2) if built else None,
+            "cases_per_s": round(built / elapsed, 1) if built else None}
+
+
 def run_http(env: dict[str, str], unit_id: int, duration: float, concurrency: int,
              log: Callable[[str], None], only: set[str] | None = None) -> dict[str, Any]:
     """Serve the project and drive every scenario, or those named in `only` (a ratio then
@@ -409,6 +426,7 @@ def run_http(env: dict[str, str], unit_id: int, duration: float, concurrency: in
             log_tail = server_log.read()[-4000:]
             if failed:
                 log(f"gunicorn's log:\n{log_tail}")
+    intake = build_submitted(log) if "public_submit" in results else None
     submitted = list(Case.objects.filter(pk__gt=last_case).values_list("pk", flat=True))
     log(f"removing the {len(submitted):,} cases the submissions created")
     delete_cases(submitted)
@@ -424,6 +442,8 @@ def run_http(env: dict[str, str], unit_id: int, duration: float, concurrency: in
         "duration_s": duration, "concurrency": concurrency, "unit_id": unit_id,
         "scenarios": results, "submitted_cases_removed": len(submitted),
     }
+    if intake:
+        report["intake_build"] = intake
     if any(r["errors"] for r in results.values()):
         report["server_log_tail"] = log_tail
     return report

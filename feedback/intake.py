@@ -1,0 +1,197 @@
+"""The web form's intake: a submission is accepted as one row while the citizen waits, and
+the worker builds its case moments later.
+
+While the citizen waits: the form is checked, the photos re-encoded and stored, and one
+row written (Submission) with the tracking code they are shown. Everything a case brings
+with it (its event, the consents, the receipt SMS and the coordinators' e-mails in the
+outbox, the abuse-list check, the attachments' rows) is the worker's, through the same
+service as every other channel (feedback.services.submit_case). The case's time of receipt
+is the submission's, so its deadlines are what they would have been.
+
+The worker is woken on commit, once for however many submissions arrive before it starts
+(`wake`); the beat builds anything left behind (a broker that was down, a lost task).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.dateparse import parse_datetime
+
+from routing.models import Category
+from workflow.models.cases import new_tracking_code
+
+from . import services
+from .models import Attachment, Submission
+from .uploads import CleanPhoto, StoredFile
+from .videos import CleanVideo
+
+log = logging.getLogger("feedback.intake")
+
+# Set while a build task is queued and has not begun: later submissions need not queue
+# another. The worker clears it before it looks, so none is missed; it expires anyway, in
+# case the task was lost or the cache is each process's own (the embedded default).
+WAKE_KEY = "feedback:intake:wake"
+WAKE_SECONDS = 5
+# A submission whose build failed this often waits for a person (the admin lists it).
+MAX_ATTEMPTS = 5
+CODE_ATTEMPTS = 5
+
+
+def store_files(photos: list[CleanPhoto], videos: list[CleanVideo]) -> list[StoredFile]:
+    """Store the cleaned files under new random names (SECURITY IN2): they are served only
+    once the worker has made them a case's attachments, through the checked view."""
+    field = Attachment._meta.get_field("file")
+    stored = []
+    for photo in photos:
+        name = field.storage.save(field.generate_filename(None, f"photo.{photo.extension}"),
+                                  ContentFile(photo.content))
+        stored.append(StoredFile(Attachment.Kind.PHOTO, name, photo.content_type,
+                                 len(photo.content), photo.sha256))
+    for video in videos:
+        video.file.seek(0)
+        name = field.storage.save(field.generate_filename(None, f"video.{video.extension}"),
+                                  File(video.file))
+        stored.append(StoredFile(Attachment.Kind.VIDEO, name, video.content_type, video.size,
+                                 video.sha256))
+    return stored
+
+
+def remove_files(files: list[StoredFile]) -> None:
+    storage = Attachment._meta.get_field("file").storage
+    for item in files:
+        storage.delete(item.name)
+
+
+def accept(
+    *,
+    title: str,
+    content: str,
+    reporter_name: str,
+    reporter_phone: str,
+    reporter_email: str,
+    reporter_address: str,
+    is_confidential: bool,
+    location_text: str,
+    occurred_at: datetime | None,
+    category: Category | None,
+    files: list[StoredFile],
+    notice_version: str,
+    sms_updates: bool,
+    email_updates: bool,
+    idempotency_key: str,
+    language: str,
+    now: datetime,
+) -> tuple[Submission, bool]:
+    """Write the submission (the form's fields, already cleaned) and wake the worker.
+    Returns (submission, True); or, for a key already sent (a double submit, a retry, the
+    case built since), the first submission and False, and the files are removed."""
+    payload = {
+        "title": title, "content": content, "reporter_name": reporter_name,
+        "reporter_phone": reporter_phone, "reporter_email": reporter_email,
+        "reporter_address": reporter_address, "is_confidential": is_confidential,
+        "location_text": location_text,
+        "occurred_at": occurred_at.isoformat() if occurred_at else None,
+        "category": category.pk if category else None,
+        "notice_version": notice_version, "email_updates": email_updates,
+        "files": [asdict(item) for item in files],
+    }
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    received_at=now, idempotency_key=idempotency_key,
+                    tracking_code=new_tracking_code(), sms_updates=sms_updates,
+                    payload=payload, language=language,
+                )
+        except IntegrityError:
+            first = Submission.objects.filter(idempotency_key=idempotency_key).first()
+            if first is not None:
+                remove_files(files)
+                return first, False
+            continue  # a tracking code already taken (50 random bits): draw again
+        transaction.on_commit(wake)
+        return submission, True
+    raise RuntimeError("Could not allocate a tracking code")  # pragma: no cover
+
+
+def wake() -> None:
+    """Queue the build task unless one is already queued. Best effort: with the cache or
+    the broker down the citizen still has their code, and the beat builds the case."""
+    from .tasks import build_submissions_task
+
+    try:
+        if cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
+            # No publish retries: a request must not wait for a broker that is down.
+            build_submissions_task.apply_async(retry=False)
+    except Exception as exc:  # noqa: BLE001 — Redis down must not fail a sent form
+        log.warning("intake: worker not woken (%s); the beat will build the case",
+                    type(exc).__name__)
+
+
+def build_waiting(*, limit: int = 500) -> int:
+    """Build the waiting submissions' cases, oldest first, each in its own transaction;
+    two workers never take the same one. A build that fails is logged (by id only) and
+    tried again on a later run, up to MAX_ATTEMPTS. Returns the number built."""
+    with contextlib.suppress(Exception):  # a cache that is down: the key expires anyway
+        cache.delete(WAKE_KEY)  # before looking: a submission from now on queues a new run
+    built, failed = 0, []
+    while built < limit:
+        with transaction.atomic():
+            submission = (Submission.objects.select_for_update(skip_locked=True)
+                          .filter(case__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                          .exclude(pk__in=failed).order_by("received_at").first())
+            if submission is None:
+                break
+            try:
+                with transaction.atomic():
+                    build(submission)
+            except Exception:
+                log.exception("intake: submission %s not built", submission.pk)
+                failed.append(submission.pk)
+                Submission.objects.filter(pk=submission.pk).update(attempts=F("attempts") + 1)
+                continue
+        built += 1
+    return built
+
+
+def build(submission: Submission) -> None:
+    """The case of one submission, through the service every channel uses; then the
+    submission keeps only its code, its key and its case."""
+    data: dict[str, Any] = submission.payload
+    files = [StoredFile(**item) for item in data["files"]]
+    category_id = data["category"]
+    case, created = services.submit_case(
+        title=data["title"], content=data["content"], reporter_name=data["reporter_name"],
+        reporter_phone=data["reporter_phone"], reporter_email=data["reporter_email"],
+        reporter_address=data["reporter_address"], is_confidential=data["is_confidential"],
+        location_text=data["location_text"],
+        occurred_at=parse_datetime(data["occurred_at"]) if data["occurred_at"] else None,
+        category=Category.objects.filter(pk=category_id).first() if category_id else None,
+        stored_files=files, notice_version=data["notice_version"],
+        sms_updates=submission.sms_updates, email_updates=data["email_updates"],
+        idempotency_key=submission.idempotency_key, tracking_code=submission.tracking_code,
+        language=submission.language, now=submission.received_at,
+    )
+    if not created:
+        remove_files(files)  # the key's case was made already, with its own files
+    submission.case = case
+    submission.tracking_code = case.tracking_code  # another only if the code was taken
+    submission.payload = {}
+    submission.save(update_fields=["case", "tracking_code", "payload"])
+
+
+def waiting_submission(code: str, phone: str) -> Submission | None:
+    """A submission whose case is not built yet, for its reporter (code and phone)."""
+    submission = Submission.objects.filter(tracking_code=code, case__isnull=True).first()
+    if submission is None or submission.payload.get("reporter_phone") != phone:
+        return None
+    return submission
