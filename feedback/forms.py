@@ -104,6 +104,15 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+def _not_blank(value: str) -> str:
+    """A required text that normalising left empty (only zero-width or control characters)
+    is as missing as an empty one: the form says so, since the worker that builds the case
+    from it could not."""
+    if not value:
+        raise ValidationError(_("This field is required."), code="required")
+    return value
+
+
 class SubmitForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255,
                             help_text=_("A short summary, e.g. “Street light out on 30/4 Street”."))
@@ -179,13 +188,13 @@ class SubmitForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
     def clean_title(self) -> str:
-        return normalize_line(self.cleaned_data["title"])
+        return _not_blank(normalize_line(self.cleaned_data["title"]))
 
     def clean_content(self) -> str:
-        return normalize_text(self.cleaned_data["content"])
+        return _not_blank(normalize_text(self.cleaned_data["content"]))
 
     def clean_reporter_name(self) -> str:
-        return normalize_line(self.cleaned_data["reporter_name"])
+        return _not_blank(normalize_line(self.cleaned_data["reporter_name"]))
 
     def clean_reporter_phone(self) -> str:
         phone = normalize_phone(self.cleaned_data["reporter_phone"])

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from feedback.models import Attachment, Consent
+from feedback.models import Attachment, Consent, Submission
 from tests.feedback.support import SUBMIT, jpeg_with_gps, png_bytes, send, submission, upload
 from workflow.models import Case, CaseEvent
 
@@ -199,3 +199,12 @@ def test_the_success_page_without_a_submission_goes_back_to_the_form(client):
 def test_a_phone_with_country_code_is_stored_the_local_way(client):
     send(client, submission(reporter_phone="+84 912 345 678"))
     assert Case.objects.get().reporter_phone == "0912345678"
+
+
+def test_a_title_of_invisible_characters_is_missing_and_nothing_is_accepted(client):
+    response = send(client, submission(title="\u200b\u200b", reporter_name="\u2060"))
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["title"] == form.errors["reporter_name"] == [
+        str(form.fields["title"].error_messages["required"])]
+    assert not Submission.objects.exists()
