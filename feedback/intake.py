@@ -71,37 +71,29 @@ def remove_files(files: list[StoredFile]) -> None:
         storage.delete(item.name)
 
 
+# The form's fields that travel to the case unchanged (feedback.services.submit_case).
+PLAIN_FIELDS = ("title", "content", "reporter_name", "reporter_phone", "reporter_email",
+                "reporter_address", "is_confidential", "location_text", "email_updates")
+
+
 def accept(
+    data: dict[str, Any],
     *,
-    title: str,
-    content: str,
-    reporter_name: str,
-    reporter_phone: str,
-    reporter_email: str,
-    reporter_address: str,
-    is_confidential: bool,
-    location_text: str,
-    occurred_at: datetime | None,
-    category: Category | None,
     files: list[StoredFile],
     notice_version: str,
-    sms_updates: bool,
-    email_updates: bool,
-    idempotency_key: str,
     language: str,
     now: datetime,
 ) -> tuple[Submission, bool]:
-    """Write the submission (the form's fields, already cleaned) and wake the worker.
+    """Write the submission (`data`: the form's cleaned fields) and wake the worker.
     Returns (submission, True); or, for a key already sent (a double submit, a retry, the
     case built since), the first submission and False, and the files are removed."""
+    idempotency_key, occurred_at, category = (data["idempotency_key"], data["occurred_at"],
+                                              data["category"])
     payload = {
-        "title": title, "content": content, "reporter_name": reporter_name,
-        "reporter_phone": reporter_phone, "reporter_email": reporter_email,
-        "reporter_address": reporter_address, "is_confidential": is_confidential,
-        "location_text": location_text,
+        **{name: data[name] for name in PLAIN_FIELDS},
         "occurred_at": occurred_at.isoformat() if occurred_at else None,
         "category": category.pk if category else None,
-        "notice_version": notice_version, "email_updates": email_updates,
+        "notice_version": notice_version,
         "files": [asdict(item) for item in files],
     }
     for _attempt in range(CODE_ATTEMPTS):
@@ -109,7 +101,7 @@ def accept(
             with transaction.atomic():
                 submission = Submission.objects.create(
                     received_at=now, idempotency_key=idempotency_key,
-                    tracking_code=new_tracking_code(), sms_updates=sms_updates,
+                    tracking_code=new_tracking_code(), sms_updates=data["sms_updates"],
                     payload=payload, language=language,
                 )
         except IntegrityError:
@@ -170,16 +162,13 @@ def build(submission: Submission) -> None:
     files = [StoredFile(**item) for item in data["files"]]
     category_id = data["category"]
     case, created = services.submit_case(
-        title=data["title"], content=data["content"], reporter_name=data["reporter_name"],
-        reporter_phone=data["reporter_phone"], reporter_email=data["reporter_email"],
-        reporter_address=data["reporter_address"], is_confidential=data["is_confidential"],
-        location_text=data["location_text"],
+        **{name: data[name] for name in PLAIN_FIELDS},
         occurred_at=parse_datetime(data["occurred_at"]) if data["occurred_at"] else None,
         category=Category.objects.filter(pk=category_id).first() if category_id else None,
         stored_files=files, notice_version=data["notice_version"],
-        sms_updates=submission.sms_updates, email_updates=data["email_updates"],
-        idempotency_key=submission.idempotency_key, tracking_code=submission.tracking_code,
-        language=submission.language, now=submission.received_at,
+        sms_updates=submission.sms_updates, idempotency_key=submission.idempotency_key,
+        tracking_code=submission.tracking_code, language=submission.language,
+        now=submission.received_at,
     )
     if not created:
         remove_files(files)  # the key's case was made already, with its own files

@@ -108,15 +108,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     # Stored now, attached by the worker: a duplicate's copies are removed by accept().
     files = store_files(data["photos"], data["videos"])
     submission, created = intake.accept(
-        title=data["title"], content=data["content"], reporter_name=data["reporter_name"],
-        reporter_phone=data["reporter_phone"], reporter_email=data["reporter_email"],
-        reporter_address=data["reporter_address"], is_confidential=data["is_confidential"],
-        location_text=data["location_text"], occurred_at=data["occurred_at"],
-        category=data["category"], files=files,
-        notice_version=settings.PRIVACY_NOTICE_VERSION,
-        sms_updates=data["sms_updates"], email_updates=data["email_updates"],
-        idempotency_key=data["idempotency_key"], language=request.LANGUAGE_CODE,
-        now=timezone.now(),
+        data, files=files, notice_version=settings.PRIVACY_NOTICE_VERSION,
+        language=request.LANGUAGE_CODE, now=timezone.now(),
     )
     if created:
         record_hits(checks)
