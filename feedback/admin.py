@@ -8,17 +8,19 @@ are issued here: the key is shown once, on the page that follows its creation.
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from routing.audit import record
 from routing.models import AuditEvent
 from workflow.admin import ReadOnlyAdmin, TrackingCodeSearch
 
+from . import intake
 from .models import ApiKey, ChannelSender, Comment, IncomingEmail, Rating, Submission
 
 
@@ -81,10 +83,28 @@ class SubmissionAdmin(ReadOnlyAdmin):
     (attempts); the reporter's details, waiting in them for seconds, are not shown."""
 
     list_display = ("received_at", "code", "case_code", "attempts")
+    list_filter = (("case", admin.EmptyFieldListFilter),)
     list_select_related = ("case",)
     search_fields = ("=tracking_code",)
     ordering = ("-received_at", "-pk")
     fields = ("code", "case_code", "received_at", "attempts")
+    actions = ("build_again",)
+
+    @admin.action(description=_("Build the case again (once the cause is fixed)"),
+                  permissions=("build",))
+    def build_again(self, request: HttpRequest, queryset: Any) -> None:
+        """A submission the worker gave up on (its attempts are logged) is tried again."""
+        ids = intake.try_again(queryset)
+        for submission_id in ids:
+            record(AuditEvent.Action.CONFIG_CHANGED, request=request,
+                   change="submission_build_again", submission_id=submission_id)
+        self.message_user(request, ngettext(
+            "%(count)d submission will be built again within the minute.",
+            "%(count)d submissions will be built again within the minute.", len(ids),
+        ) % {"count": len(ids)}, messages.SUCCESS)
+
+    def has_build_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
 
     @admin.display(description=_("tracking code"), ordering="tracking_code")
     def code(self, obj: Submission) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from routing.models import Category
@@ -153,6 +153,15 @@ def build_waiting(*, limit: int = 500) -> int:
                 continue
         built += 1
     return built
+
+
+def try_again(submissions: QuerySet[Submission]) -> list[int]:
+    """Those of `submissions` still without a case start their attempts again, and the
+    worker is woken; their ids."""
+    ids = list(submissions.filter(case__isnull=True).values_list("pk", flat=True))
+    Submission.objects.filter(pk__in=ids).update(attempts=0)
+    transaction.on_commit(wake)
+    return ids
 
 
 def build(submission: Submission) -> None:

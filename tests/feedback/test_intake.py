@@ -13,6 +13,7 @@ from django.urls import reverse
 from feedback import intake
 from feedback.models import Attachment, Consent, Submission
 from feedback.tasks import build_submissions_task
+from routing.models import AuditEvent
 from tests.conftest import cache_down
 from tests.feedback.support import SUBMIT, jpeg_with_gps, submission, track, upload
 from workflow.models import Case, CaseEvent, OutboxMessage
@@ -200,3 +201,19 @@ def test_the_admin_lists_submissions_without_the_reporters_details(admin_client,
         assert waiting.display_code in html
         for detail in ("Lê Văn Tâm", "0912000666", "0912345678", "hoa@example.vn"):
             assert detail not in html
+
+
+def test_the_administrator_has_a_given_up_submission_built_again(admin_client, client):
+    client.post(SUBMIT, submission())
+    given_up = Submission.objects.get()
+    Submission.objects.filter(pk=given_up.pk).update(attempts=intake.MAX_ATTEMPTS)
+    assert intake.build_waiting() == 0
+    response = admin_client.post(reverse("admin:feedback_submission_changelist"), {
+        "action": "build_again", "_selected_action": [given_up.pk], "index": 0})
+    assert response.status_code == 302
+    given_up.refresh_from_db()
+    assert given_up.attempts == 0
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.CONFIG_CHANGED)
+    assert audit.detail == {"change": "submission_build_again", "submission_id": given_up.pk}
+    assert intake.build_waiting() == 1
+    assert Case.objects.get().tracking_code == given_up.tracking_code
