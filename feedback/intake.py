@@ -150,6 +150,9 @@ def build_waiting(*, limit: int = 500) -> int:
                 log.exception("intake: submission %s not built", submission.pk)
                 failed.append(submission.pk)
                 Submission.objects.filter(pk=submission.pk).update(attempts=F("attempts") + 1)
+                if submission.attempts + 1 >= MAX_ATTEMPTS:
+                    log.error("intake: submission %s given up after %d attempts; the admin "
+                              "can build it again", submission.pk, MAX_ATTEMPTS)
                 continue
         built += 1
     return built

@@ -182,10 +182,12 @@ def test_a_submission_that_fails_to_build_does_not_hold_up_the_others(client, ca
     assert broken.case is None and broken.attempts == 1
     assert f"submission {broken.pk} not built" in caplog.text
     assert "Nguyễn Thị Hoa" not in caplog.text
+    assert "given up" not in caplog.text
     for _run in range(intake.MAX_ATTEMPTS):
         intake.build_waiting()
     broken.refresh_from_db()
     assert broken.attempts == intake.MAX_ATTEMPTS  # left for a person, no longer tried
+    assert caplog.text.count(f"submission {broken.pk} given up") == 1
 
 
 def test_the_admin_lists_submissions_without_the_reporters_details(admin_client, client):
