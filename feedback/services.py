@@ -98,7 +98,8 @@ def submit_case(
     The photos are already re-encoded (feedback.uploads.clean_photo) and the videos checked
     and cleaned (feedback.videos.clean_video); no URL is fetched. `stored_files` are such
     files already in storage (the web form's intake), and `tracking_code` the code its
-    reporter was shown: kept unless another case has it (then a new one, sent by SMS).
+    reporter was shown: kept unless another case has it (then a new one, which the
+    reporter's receipt carries).
     """
     answers = {Consent.Purpose.SMS_UPDATES: sms_updates,
                Consent.Purpose.EMAIL_UPDATES: email_updates}
