@@ -442,7 +442,7 @@ EMAIL_INTAKE_BATCH = env.int("EMAIL_INTAKE_BATCH", default=50)  # messages per r
 EMAIL_INTAKE_MAX_BYTES = env.int("EMAIL_INTAKE_MAX_BYTES", default=30 * 1024 * 1024)
 if EMAIL_INTAKE_HOST:
     CELERY_BEAT_SCHEDULE["fetch-email"] = {
-        "task": "workflow.tasks.fetch_email_task",
+        "task": "feedback.tasks.fetch_email_task",
         "schedule": env.float("EMAIL_INTAKE_SECONDS", default=120.0),
     }
 

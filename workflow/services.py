@@ -41,6 +41,7 @@ from .models import (
     Visibility,
 )
 from .models.moderation import normalize_contact
+from .reporters import declined_channels
 from .worktime import get_calendar
 
 # Deadlines of WORKFLOW.md, in working time.
@@ -162,20 +163,10 @@ def send_outbox(rows: Sequence[OutboxMessage], *, new_event: bool = False) -> No
     queue_outbox_delivery(row.key for row in rows)
 
 
-def _reporter_declined(case: Case) -> set[str]:
-    """The outbox channels the reporter said no to on the form (SECURITY DP2)."""
-    from feedback.models import Consent  # feedback builds on workflow, not the reverse
-
-    channels = {Consent.Purpose.SMS_UPDATES: OutboxMessage.Channel.SMS,
-                Consent.Purpose.EMAIL_UPDATES: OutboxMessage.Channel.EMAIL}
-    declined = Consent.objects.filter(case=case, purpose__in=channels, agreed=False)
-    return {channels[purpose] for purpose in declined.values_list("purpose", flat=True)}
-
-
 def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict | None = None,
                      *, declined: Iterable[str] | None = None) -> None:
     """One SMS (and one e-mail where given) to the reporter for this event, except on a
-    channel the reporter declined (`declined`, else as recorded in feedback.Consent)."""
+    channel the reporter declined (`declined`, else as the reporter's app records it)."""
     send_outbox(_reporter_messages(case, event, template, context, declined=declined),
                 new_event=True)
 
@@ -183,13 +174,13 @@ def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict 
 def _reporter_messages(case: Case, event: CaseEvent, template: str,
                        context: dict | None = None, *,
                        declined: Iterable[str] | None = None) -> list[OutboxMessage]:
-    declined = _reporter_declined(case) if declined is None else set(declined)
+    declined = declined_channels(case) if declined is None else set(declined)
     rows = []
     for channel, address in (
         (OutboxMessage.Channel.SMS, case.reporter_phone),
         (OutboxMessage.Channel.EMAIL, case.reporter_email),
         # Facebook and Zalo reporters also hear back through the platform (its sender id
-        # is on feedback.ChannelSender, read at send time).
+        # is kept by the app that received the message, read at send time: workflow.reporters).
         (OutboxMessage.Channel.CHANNEL,
          case.channel in (Case.Channel.FACEBOOK, Case.Channel.ZALO)),
     ):

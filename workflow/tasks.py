@@ -51,25 +51,3 @@ def purge_retention_task() -> dict[str, int]:
     from .retention import purge
 
     return purge(now=timezone.now()).as_dict()
-
-
-# The mailbox is read by one run at a time; a run takes seconds, the lock expires anyway.
-EMAIL_LOCK_SECONDS = 600
-
-
-@shared_task(acks_late=True)
-def fetch_email_task() -> dict[str, int]:
-    """Read the 1022 mailbox: each new message one received case, once (EMAIL_INTAKE_*)."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    from feedback.channels.email_intake import fetch_new_messages
-
-    if not settings.EMAIL_INTAKE_HOST:
-        return {}
-    if not cache.add("fetch-email:running", 1, EMAIL_LOCK_SECONDS):
-        return {}
-    try:
-        return fetch_new_messages().as_dict()
-    finally:
-        cache.delete("fetch-email:running")

@@ -25,10 +25,10 @@ from feedback.channels.email_intake import (
     parse_email,
 )
 from feedback.models import Attachment, IncomingEmail
+from feedback.tasks import fetch_email_task
 from tests.conftest import MONDAY
 from tests.feedback.support import jpeg_with_gps
 from workflow.models import Case, OutboxMessage
-from workflow.tasks import fetch_email_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -231,7 +231,7 @@ def test_the_beat_reads_the_mailbox_only_where_a_host_is_configured():
         return out.stdout.strip()
     assert beat_entry(EMAIL_INTAKE_HOST="") == "None"
     assert beat_entry(EMAIL_INTAKE_HOST="imap.tayninh.gov.vn", EMAIL_INTAKE_SECONDS="300") == (
-        "{'task': 'workflow.tasks.fetch_email_task', 'schedule': 300.0}")
+        "{'task': 'feedback.tasks.fetch_email_task', 'schedule': 300.0}")
 
 
 def test_the_logs_hold_neither_addresses_nor_subjects_nor_text(mailbox, caplog):

@@ -28,12 +28,13 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMessage
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from workflow.models import Assignment, Case, OutboxMessage
 from workflow.models.cases import RejectionReason
+from workflow.reporters import NotRegistered, reply_sender
 
 from .backends import PermanentFailure, TemporaryFailure, WindowClosed, get_sms_backend
 from .render import Rendered, render_message, sms_segments, sms_text
@@ -218,25 +219,16 @@ def _send_sms(message: OutboxMessage) -> tuple[str, int]:
 
 
 def _send_channel(message: OutboxMessage, now: datetime) -> str:
-    """A reply through the Facebook page or Zalo OA the case came from, inside the window."""
-    from feedback.channels.backends import get_channel_backend
-    from feedback.models import ChannelSender  # feedback builds on workflow, not the reverse
-
-    sender = ChannelSender.objects.filter(case_id=message.case_id).first()
-    if not message.to_reporter or sender is None or not sender.sender_id:
-        raise PermanentFailure("no platform id to reply to")
-    # The window runs from the person's last message to us, on any of their cases.
-    last = ChannelSender.objects.filter(
-        platform=sender.platform, sender_id=sender.sender_id
-    ).aggregate(last=Max("received_at"))["last"] or sender.received_at
-    hours = settings.CHANNEL_REPLY_WINDOW_HOURS.get(sender.platform)
-    if hours is not None and now > last + timedelta(hours=hours):
-        raise WindowClosed(f"{sender.platform} reply window of {hours:g} hours closed")
+    """A reply through the platform the case came from (Facebook, Zalo), by the sender the
+    app that meets those reporters registered (workflow.reporters)."""
     text = sms_text(_render(message).sms, without_diacritics=False)
     if not text:
         raise PermanentFailure(f"message template {message.template} has no short text")
-    return get_channel_backend().send(sender.platform, sender.sender_id, text,
-                                      reference=f"c1022-{message.pk}")
+    try:
+        send = reply_sender(message.case.channel)
+    except NotRegistered as exc:
+        raise PermanentFailure(str(exc)) from None
+    return send(message, text, now)
 
 
 def _send_email(message: OutboxMessage) -> str:

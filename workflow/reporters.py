@@ -1,0 +1,56 @@
+"""What workflow asks of the app that meets the reporter, and that app's answers.
+
+Workflow writes the messages to a reporter, but what the reporter agreed to on the form and
+how to answer someone who wrote from Facebook or Zalo are known to the citizen's side
+(feedback), which builds on workflow. So workflow asks the question here, and feedback
+registers its answers in its AppConfig.ready(): imports keep pointing one way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Case, OutboxMessage
+
+# The outbox channels (OutboxMessage.Channel values) a case's reporter said no to.
+DeclinedChannels = Callable[["Case"], set[str]]
+
+# Sends the short text of an outbox row to the reporter through the platform the case came
+# from; returns the platform's message id, or raises the notification backends' failures
+# (TemporaryFailure, WindowClosed, PermanentFailure).
+ReplySender = Callable[["OutboxMessage", str, datetime], str]
+
+_declined: list[DeclinedChannels] = []
+_reply_senders: dict[str, ReplySender] = {}
+
+
+class NotRegistered(LookupError):
+    """No installed app answers this question: a configuration error, never silent."""
+
+
+def register_declined_channels(reader: DeclinedChannels) -> None:
+    """Name the function that reads what a case's reporter declined (once, at start-up)."""
+    _declined[:] = [reader]
+
+
+def declined_channels(case: Case) -> set[str]:
+    """The outbox channels the reporter said no to (SECURITY DP2)."""
+    if not _declined:
+        raise NotRegistered("no app registered the reporter's consents "
+                            "(register_declined_channels)")
+    return _declined[0](case)
+
+
+def register_reply_sender(channel: str, sender: ReplySender) -> None:
+    """Answer the reporters of cases that came through `channel` (a Case.Channel value)."""
+    _reply_senders[channel] = sender
+
+
+def reply_sender(channel: str) -> ReplySender:
+    try:
+        return _reply_senders[channel]
+    except KeyError:
+        raise NotRegistered(f"no app registered a reply sender for channel {channel!r}") from None
