@@ -1,0 +1,133 @@
+"""The outgoing messages of an event: rows in the outbox, written in the service's
+transaction and handed to the delivery task once it commits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import QuerySet
+
+from ..models import (
+    Case,
+    CaseEvent,
+    OutboxMessage,
+)
+from ..reporters import declined_channels
+
+
+def queue_outbox_delivery(keys: Iterable[str] = (), *, ids: Iterable[int] = ()) -> None:
+    """Once the transaction commits, hand the outbox rows to the delivery task: those of
+    `ids`, and those of `keys` that are still pending (looked up after the commit).
+
+    One task per transaction, whatever the number of rows. Best effort: with Redis down
+    the request still succeeds, and the rows wait, pending, for the beat's
+    deliver_outbox_task (SECURITY RE1). Logs row ids only (AU3).
+    """
+    keys, ids = list(keys), list(ids)
+    if not (keys or ids):
+        return
+
+    def queue() -> None:
+        from ..tasks import deliver_messages_task
+
+        pending = ids + (list(OutboxMessage.objects.filter(
+            key__in=keys, status=OutboxMessage.Status.PENDING
+        ).values_list("pk", flat=True)) if keys else [])
+        if not pending:
+            return
+        try:
+            # No publish retries: a request must not wait for a broker that is down.
+            deliver_messages_task.apply_async((pending,), retry=False)
+        except Exception as exc:
+            logging.getLogger("workflow.notifications").warning(
+                "outbox %s: not queued (%s); the beat will send them",
+                ", ".join(map(str, pending)), type(exc).__name__,
+            )
+
+    transaction.on_commit(queue, robust=True)
+
+
+def send_outbox(rows: Sequence[OutboxMessage], *, new_event: bool = False) -> None:
+    """Write the outbox rows and queue them once the transaction commits.
+
+    A row's key makes it once only: a key already written is skipped. Rows of an event
+    written in this transaction (`new_event`) cannot have been written before: they are
+    inserted as they are, and their ids go to the task without a lookup.
+    """
+    if not rows:
+        return
+    if new_event:
+        created = OutboxMessage.objects.bulk_create(rows)
+        if all(row.pk for row in created):
+            queue_outbox_delivery(ids=[row.pk for row in created])
+            return
+    else:
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    queue_outbox_delivery(row.key for row in rows)
+
+
+def _notify_reporter(case: Case, event: CaseEvent, template: str, context: dict | None = None,
+                     *, declined: Iterable[str] | None = None) -> None:
+    """One SMS (and one e-mail where given) to the reporter for this event, except on a
+    channel the reporter declined (`declined`, else as the reporter's app records it)."""
+    send_outbox(_reporter_messages(case, event, template, context, declined=declined),
+                new_event=True)
+
+
+def _reporter_messages(case: Case, event: CaseEvent, template: str,
+                       context: dict | None = None, *,
+                       declined: Iterable[str] | None = None) -> list[OutboxMessage]:
+    declined = declined_channels(case) if declined is None else set(declined)
+    rows = []
+    for channel, address in (
+        (OutboxMessage.Channel.SMS, case.reporter_phone),
+        (OutboxMessage.Channel.EMAIL, case.reporter_email),
+        # Facebook and Zalo reporters also hear back through the platform (its sender id
+        # is kept by the app that received the message, read at send time: workflow.reporters).
+        (OutboxMessage.Channel.CHANNEL,
+         case.channel in (Case.Channel.FACEBOOK, Case.Channel.ZALO)),
+    ):
+        if address and channel not in declined:
+            rows.append(
+                OutboxMessage(
+                    key=f"event:{event.pk}:{channel}:reporter",
+                    case=case, event=event, channel=channel, to_reporter=True,
+                    template=template, context=context or {}, language=case.reporter_language,
+                    created_at=event.at, next_attempt_at=event.at,
+                )
+            )
+    return rows
+
+
+def notify_staff(
+    case: Case, key: str, user_ids: Iterable[int] | QuerySet, template: str, at: datetime,
+    *, event: CaseEvent | None = None, context: dict | None = None, checked: bool = False,
+) -> None:
+    """One e-mail per staff member for this event or alert (`key` makes it once only).
+    `user_ids` may be a query of ids: it then runs as a subquery. `checked`: they are
+    already the active users who have an address (routing.recipients)."""
+    send_outbox(_staff_messages(case, key, user_ids, template, at, event=event,
+                                context=context, checked=checked))
+
+
+def _staff_messages(
+    case: Case, key: str, user_ids: Iterable[int] | QuerySet, template: str, at: datetime,
+    *, event: CaseEvent | None = None, context: dict | None = None, checked: bool = False,
+) -> list[OutboxMessage]:
+    """`checked`: `user_ids` are already the active users who have an address."""
+    if not checked:
+        ids = user_ids if isinstance(user_ids, QuerySet) else set(user_ids)
+        users = get_user_model().objects.filter(pk__in=ids, is_active=True).exclude(email="")
+        user_ids = users.values_list("pk", flat=True)
+    return [
+        OutboxMessage(
+            key=f"{key}:email:{user_id}", case=case, event=event,
+            channel=OutboxMessage.Channel.EMAIL, recipient_user_id=user_id,
+            template=template, context=context or {}, created_at=at, next_attempt_at=at,
+        )
+        for user_id in user_ids
+    ]
