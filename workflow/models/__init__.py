@@ -1,16 +1,8 @@
+from .assignments import Assignment, Draft, DraftPhoto, Extension
 from .calendar import CalendarDay, OfficialYear
-from .cases import (
-    Assignment,
-    Case,
-    CaseEvent,
-    DeadlineAlert,
-    Draft,
-    DraftPhoto,
-    Extension,
-    RejectionReason,
-    Visibility,
-)
+from .cases import Case, RejectionReason, Visibility
 from .duplicates import DuplicateCandidate
+from .events import CaseEvent, DeadlineAlert
 from .moderation import AbuseListEntry
 from .outbox import MessageTemplate, OutboxMessage
 from .privacy import DataRequest

@@ -1,0 +1,89 @@
+"""The append-only log of a case, and the deadline alerts the sweep writes once each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from routing.models import AppendOnlyModel, Unit
+
+from .assignments import Assignment
+from .cases import Case
+
+
+class CaseEvent(AppendOnlyModel):
+    """The append-only log of every transition: who, when, from → to, and a note (Art. 12)."""
+
+    # The log's largest table: no index of its own for a key that event_case_at leads with,
+    # and partial ones for the keys that the reporter's and the system's events leave empty.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events",
+                             db_index=False)
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        db_index=False,
+    )
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", db_index=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", db_index=False,
+    )
+    actor_label = models.CharField(max_length=32, blank=True)
+    at = models.DateTimeField(_("at"))
+    kind = models.CharField(_("event"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=24, blank=True)
+    to_state = models.CharField(_("to"), max_length=24, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_at"),
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+            # The periodic report's intake and publication stages: a case's first dispatch
+            # and last approval, read from the index alone.
+            models.Index(fields=["case", "at", "id"], name="event_dispatched_case",
+                         condition=Q(kind="dispatched")),
+            models.Index(fields=["case", "at"], name="event_approved_case",
+                         condition=Q(kind="mark_approved")),
+            models.Index(fields=["assignment"], name="event_assignment",
+                         condition=Q(assignment__isnull=False)),
+            models.Index(fields=["unit"], name="event_unit", condition=Q(unit__isnull=False)),
+            models.Index(fields=["actor"], name="event_actor", condition=Q(actor__isnull=False)),
+        ]
+
+
+
+class DeadlineAlert(models.Model):
+    """A reminder or an overdue mark, once per stage; overdue marks are charged to a unit.
+
+    The unique key makes two sweeps at once act once. `unit` is empty when the late stage
+    was the coordination centre's own (intake or publication).
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        OVERDUE = "overdue", _("Overdue")
+
+    key = models.CharField(max_length=80)  # unique by a constraint (Meta): no LIKE twin
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_alerts")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="deadline_alerts"
+    )
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="deadline_alerts", db_index=False)  # alert_unit_kind_at
+    stage = models.CharField(max_length=24)
+    due_at = models.DateTimeField()
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        indexes = [models.Index(fields=["unit", "kind", "at"], name="alert_unit_kind_at")]
+        constraints = [models.UniqueConstraint(fields=["key"], name="alert_key_unique")]
