@@ -17,18 +17,18 @@ from functools import cache
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from config.pagination import BoundedPaginator, KeptCount
 from routing.models import Area, Category, Unit
 from workflow.models import Assignment, Case, CaseEvent, RejectionReason
 
-from .caching import remember, remembered
+from .caching import LISTS_KEY
 from .models import SearchDocument
 from .text import SearchWords, search_words, words_query
 
@@ -212,33 +212,6 @@ def _narrowed(qs: QuerySet, filters: AnswerFilters, *, case: str = "",
     return qs
 
 
-class BoundedPaginator(Paginator):
-    """A Paginator whose COUNT stops after `limit` rows, or just past the page asked for."""
-
-    def __init__(self, object_list: QuerySet, per_page: int, *, limit: int,
-                 page_number: str | int | None, remember_as: str = "") -> None:
-        super().__init__(object_list, per_page)
-        try:
-            wanted = int(page_number or 1)
-        except (TypeError, ValueError):
-            wanted = 1
-        self.limit = max(limit, min(wanted, 10**6) * per_page)
-        self.is_capped = False
-        # A cache key: the count is kept there for COUNT_SECONDS (see answer_page).
-        self.remember_as = f"{remember_as}:{self.limit}" if remember_as else ""
-
-    @cached_property
-    def count(self) -> int:
-        counted, generation = (remembered(self.remember_as) if self.remember_as
-                               else (None, None))
-        if counted is None:
-            counted = self.object_list.order_by()[: self.limit + 1].count()
-            if self.remember_as:
-                remember(self.remember_as, counted, generation, COUNT_SECONDS)
-        self.is_capped = counted > self.limit
-        return min(counted, self.limit)
-
-
 def answer_page(filters: AnswerFilters, page_number: str | int | None, language: str) -> Page:
     """One page of published answers, newest first (see answer_id_page), as PublicAnswers."""
     page = answer_id_page(filters, page_number)
@@ -258,7 +231,8 @@ def answer_id_page(filters: AnswerFilters, page_number: str | int | None) -> Pag
                                  PAGE_SIZE,
                                  limit=SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT,
                                  page_number=page_number,
-                                 remember_as=_count_key(filters) if filters.q else "")
+                                 keep_count=KeptCount(_count_key(filters), LISTS_KEY,
+                                                      COUNT_SECONDS) if filters.q else None)
     with _search_plans(bool(filters.q)) as plan:
         # Counting reads the index of the words only: its cost follows the rarest word, and
         # it stops at the limit. The page then reads, for more matches than the limit, the

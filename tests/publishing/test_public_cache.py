@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from publishing.selectors import BoundedPaginator, public_cases
+from config.pagination import BoundedPaginator
+from publishing.selectors import public_cases
 from routing.selectors import REPORTER
 from tests.conftest import MONDAY, cache_down
 from tests.workflow import drive

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from config.pagination import BoundedPaginator
 from routing.models import Category, Unit
 from routing.selectors import Actor, actor_for
 
@@ -323,46 +324,14 @@ def page_url(request: HttpRequest, param: str, number: int) -> str:
     return f"?{query.urlencode()}"
 
 
-class BoundedPaginator(Paginator):
-    """A Paginator whose COUNT stops after `limit` rows (at least up to the page asked
-    for and the one after it), so a long list costs no exact count of a huge set."""
-
-    def __init__(self, object_list: Any, per_page: int, *, limit: int,
-                 counted: QuerySet[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(object_list, per_page, **kwargs)
-        self.limit = -(-limit // per_page) * per_page  # whole pages: the last one is full
-        self.is_capped = False
-        # What to count when the list reads values: the same rows without the joins the
-        # values need (a model query's COUNT leaves its select_related out).
-        self.counted = counted
-
-    def wanted(self, number: Any) -> None:
-        """Count at least far enough to show page `number` and to know whether one follows."""
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            return
-        if number > 0:
-            self.limit = max(self.limit, number * self.per_page)
-
-    @cached_property
-    def count(self) -> int:
-        rows = self.counted if self.counted is not None else self.object_list
-        if not isinstance(rows, QuerySet):
-            return super().count
-        counted = rows.order_by()[: self.limit + 1].count()
-        self.is_capped = counted > self.limit
-        return min(counted, self.limit)
-
-
 def paginate(request: HttpRequest, queryset: QuerySet[Any], param: str,
              fields: tuple[str, ...] = ()) -> tuple[Page, Pager]:
     """One page of `queryset` (a COUNT of at most COUNT_LIMIT rows and one SELECT; a bad
     `?page=` gives the nearest page), read as tuples of `fields` when they are given, and
     the links around it, which keep the other parameters (the state filter)."""
     paginator = BoundedPaginator(queryset.values_list(*fields) if fields else queryset,
-                                 PAGE_SIZE, limit=COUNT_LIMIT, counted=queryset)
-    paginator.wanted(request.GET.get(param))
+                                 PAGE_SIZE, limit=COUNT_LIMIT, counted=queryset,
+                                 page_number=request.GET.get(param))
     page = paginator.get_page(request.GET.get(param))
     has_next = page.has_next() or (paginator.is_capped and page.number == paginator.num_pages)
     pager = Pager(
