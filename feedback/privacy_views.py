@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from routing.selectors import REPORTER
-from workflow import privacy
-from workflow.forms_privacy import DataRequestForm
 from workflow.models import DataRequest
+from workflow.privacy import requests as privacy
+from workflow.privacy.forms import DataRequestForm
 
 from .selectors import tracked_case
 from .views import TRACKED_KEY

@@ -1,3 +1,4 @@
+from ..privacy.models import DataRequest
 from .calendar import CalendarDay, OfficialYear
 from .cases import (
     Assignment,
@@ -13,7 +14,6 @@ from .cases import (
 from .duplicates import DuplicateCandidate
 from .moderation import AbuseListEntry
 from .outbox import MessageTemplate, OutboxMessage
-from .privacy import DataRequest
 
 __all__ = [
     "AbuseListEntry",
