@@ -19,7 +19,7 @@ no other app of ours) in privacy/entries.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -97,7 +97,7 @@ class CaseData:
     purge_counts: Callable[[CaseIds], dict[str, int]] = _no_counts
     expire: Callable[[datetime, int], int] = _no_expiry
     count_expired: Callable[[datetime, CaseIds], int] = _none_expired
-    expired_counter: str = field(default="payloads_purged")
+    expired_counter: str = "payloads_purged"
 
 
 _personal: dict[str, PersonalField] = {}
