@@ -272,6 +272,15 @@ def open_requests() -> QuerySet[DataRequest]:
             .order_by("complete_by", "pk"))
 
 
+def requests_of_reporter(case: Case, limit: int = 10) -> QuerySet[DataRequest]:
+    """The requests of the case's reporter: the latest filed with its phone, or, with no
+    phone, the case's own in their usual order."""
+    if case.reporter_phone:
+        return DataRequest.objects.filter(
+            subject_phone=case.reporter_phone).order_by("-received_at")[:limit]
+    return DataRequest.objects.filter(case=case)[:limit]
+
+
 def overdue(now: datetime) -> dict[str, QuerySet[DataRequest]]:
     return {
         "unanswered": DataRequest.objects.filter(answered_at__isnull=True, answer_by__lt=now),
