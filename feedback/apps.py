@@ -7,6 +7,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Citizen feedback")
 
     def ready(self) -> None:
-        from . import replies
+        from . import personal_data, replies
 
+        personal_data.register()
         replies.register()

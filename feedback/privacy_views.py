@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from routing.selectors import REPORTER
-from workflow import privacy
-from workflow.forms_privacy import DataRequestForm
 from workflow.models import DataRequest
+from workflow.privacy import requests as privacy
+from workflow.privacy.forms import DataRequestForm
 
 from .selectors import tracked_case
 from .views import TRACKED_KEY
@@ -43,7 +43,5 @@ def data_request(request):
     status = 400 if request.method == "POST" else 200
     return render(request, "feedback/data_request.html", {
         "form": form, "code": case.tracking_code,
-        "requests": DataRequest.objects.filter(
-            subject_phone=case.reporter_phone).order_by("-received_at")[:10]
-        if case.reporter_phone else DataRequest.objects.filter(case=case)[:10],
+        "requests": privacy.requests_of_reporter(case),
     }, status=status)

@@ -8,5 +8,7 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from . import queue_cache, signals  # noqa: F401
+        from .privacy import entries
 
         queue_cache.connect()
+        entries.register()

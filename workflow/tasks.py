@@ -48,6 +48,6 @@ def deliver_outbox_task() -> int:
 @shared_task(acks_late=True)
 def purge_retention_task() -> dict[str, int]:
     """Apply the retention periods (SECURITY DP6); a repeat the same day finds nothing."""
-    from .retention import purge
+    from .privacy.retention import purge
 
     return purge(now=timezone.now()).as_dict()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import privacy
+from .privacy import views as privacy
 
 app_name = "staff"
 

@@ -168,8 +168,8 @@ def test_personal_data_request_page_has_no_serious_violation(page, published_cas
 
 def test_coordinator_personal_data_requests_have_no_serious_violation(page, province):
     from routing.selectors import REPORTER
-    from workflow import privacy
     from workflow.models import DataRequest
+    from workflow.privacy import requests as privacy
 
     secret = TwoFactorDevice.objects.create(user=province.coordinator_user,
                                             secret=auth.new_secret(),

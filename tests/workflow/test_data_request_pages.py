@@ -11,9 +11,9 @@ from routing.models import AuditEvent
 from routing.selectors import REPORTER
 from tests.conftest import MONDAY
 from tests.workflow import drive
-from workflow import privacy
 from workflow.models import DataRequest
-from workflow.retention import ANONYMOUS_NAME
+from workflow.privacy import requests as privacy
+from workflow.privacy.retention import ANONYMOUS_NAME
 
 pytestmark = pytest.mark.django_db
 

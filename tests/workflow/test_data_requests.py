@@ -14,10 +14,12 @@ from routing.models import AuditEvent
 from routing.selectors import REPORTER
 from tests.conftest import MONDAY, at
 from tests.workflow import drive
-from workflow import privacy, services
+from workflow import services
 from workflow.errors import TransitionRefused
 from workflow.models import Case, DataRequest
-from workflow.retention import ANONYMOUS_NAME
+from workflow.privacy import inventory
+from workflow.privacy import requests as privacy
+from workflow.privacy.retention import ANONYMOUS_NAME
 
 pytestmark = pytest.mark.django_db
 
@@ -276,24 +278,24 @@ def personal_looking_fields():
 
 def test_every_field_that_looks_personal_is_in_the_inventory_or_explained():
     unlisted = [name for name in personal_looking_fields()
-                if name not in privacy.PERSONAL_DATA and name not in privacy.NOT_PERSONAL]
+                if name not in inventory.personal_data() and name not in inventory.not_personal()]
 
     assert unlisted == []
 
 
 def test_every_inventory_entry_names_a_real_field_with_a_class_purpose_and_retention():
-    for name in [*privacy.PERSONAL_DATA, *privacy.NOT_PERSONAL]:
+    for name in [*inventory.personal_data(), *inventory.not_personal()]:
         app_label, model_name, field_name = name.split(".")
         model = apps.get_model(app_label, model_name)
         assert model._meta.get_field(field_name)
-    for entry in privacy.PERSONAL_DATA.values():
-        assert entry.category in {privacy.BASIC, privacy.SENSITIVE,
-                                  privacy.CONFIDENTIAL_IDENTITY}
+    for entry in inventory.personal_data().values():
+        assert entry.category in {inventory.BASIC, inventory.SENSITIVE,
+                                  inventory.CONFIDENTIAL_IDENTITY}
         assert str(entry.purpose) and str(entry.retention)
 
 
 def test_the_case_contact_fields_are_confidential_identity():
     for field in ("reporter_name", "reporter_phone", "reporter_email", "reporter_address"):
-        assert privacy.PERSONAL_DATA[f"workflow.Case.{field}"].category == \
-            privacy.CONFIDENTIAL_IDENTITY
+        assert inventory.personal_field(f"workflow.Case.{field}").category == \
+            inventory.CONFIDENTIAL_IDENTITY
     assert Case._meta.get_field("reporter_phone")

@@ -26,7 +26,7 @@ from workflow.models import (
     DraftPhoto,
     OutboxMessage,
 )
-from workflow.retention import ANONYMOUS_NAME, PurgeResult, purge
+from workflow.privacy.retention import ANONYMOUS_NAME, PurgeResult, purge
 from workflow.tasks import purge_retention_task
 
 pytestmark = pytest.mark.django_db

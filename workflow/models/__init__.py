@@ -1,3 +1,4 @@
+from ..privacy.models import DataRequest
 from .assignments import Assignment, Draft, DraftPhoto, Extension
 from .calendar import CalendarDay, OfficialYear
 from .cases import Case, RejectionReason, Visibility
@@ -5,7 +6,6 @@ from .duplicates import DuplicateCandidate
 from .events import CaseEvent, DeadlineAlert
 from .moderation import AbuseListEntry
 from .outbox import MessageTemplate, OutboxMessage
-from .privacy import DataRequest
 
 __all__ = [
     "AbuseListEntry",

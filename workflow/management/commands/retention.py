@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from workflow.retention import default_anonymise_days, default_rejected_days, purge
+from workflow.privacy.retention import default_anonymise_days, default_rejected_days, purge
 
 LABELS = {
     "cases_purged": "rejected cases deleted",

@@ -1,7 +1,4 @@
-"""Personal data: where it lives (SECURITY DP1) and reporters' requests about it (DP7).
-
-`PERSONAL_DATA` lists every model field that holds a person's data, with its class, why it is
-kept and for how long; a test fails when a model grows such a field without an entry here.
+"""Reporters' requests about their personal data (SECURITY DP7).
 
 A reporter proves who they are as for tracking (the tracking code with the phone they gave),
 through the portal or to the coordination centre by hotline, in person or by letter. The
@@ -13,7 +10,6 @@ step is audited, never with the data itself (AU3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,129 +19,19 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from config.text import normalize_line, normalize_text
 from routing.audit import record
 from routing.models import AuditEvent
 from routing.selectors import Actor
 
-from .errors import TransitionRefused
-from .models import Case
-from .models.privacy import DataRequest
-from .retention import ANONYMOUS_NAME
-from .worktime import get_calendar
+from ..errors import TransitionRefused
+from ..models import Case
+from ..worktime import get_calendar
+from .inventory import case_data, personal_fields_of
+from .models import DataRequest
+from .retention import anonymise_cases
 
-
-# --- The inventory (DP1) ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class PersonalField:
-    category: str  # BASIC, SENSITIVE or CONFIDENTIAL_IDENTITY
-    purpose: Any  # lazy text
-    retention: Any  # lazy text
-
-
-BASIC = "basic"
-SENSITIVE = "sensitive"
-CONFIDENTIAL_IDENTITY = "confidential identity"
-
-_CASE_CONTACT = PersonalField(
-    CONFIDENTIAL_IDENTITY,
-    gettext_lazy("To answer the reporter and verify the feedback (Art. 6); hidden from units "
-                 "unless the coordinator reveals it; confidential when the reporter asks."),
-    gettext_lazy("Anonymised RETENTION_ANONYMISE_DAYS after the case closes; deleted with a "
-                 "rejected case after RETENTION_REJECTED_DAYS; erased on the reporter's "
-                 "request once the case is closed."),
-)
-_STAFF = PersonalField(
-    BASIC,
-    gettext_lazy("Staff accounts: who did what, signed letters, log-in."),
-    gettext_lazy("While the account exists; the audit log keeps the account id."),
-)
-
-PERSONAL_DATA: dict[str, PersonalField] = {
-    "workflow.Case.reporter_name": _CASE_CONTACT,
-    "workflow.Case.reporter_phone": _CASE_CONTACT,
-    "workflow.Case.reporter_email": _CASE_CONTACT,
-    "workflow.Case.reporter_address": _CASE_CONTACT,
-    "workflow.Case.latitude": PersonalField(
-        BASIC, gettext_lazy("Where the problem is, for the handling unit; it may be a home."),
-        gettext_lazy("As long as the case; shown publicly only as the typed location."),
-    ),
-    "workflow.Case.longitude": PersonalField(
-        BASIC, gettext_lazy("Where the problem is, for the handling unit; it may be a home."),
-        gettext_lazy("As long as the case; shown publicly only as the typed location."),
-    ),
-    "workflow.Draft.signer": PersonalField(
-        BASIC, gettext_lazy("The official who signs the reply letter (Appendix 1)."),
-        gettext_lazy("As long as the case: the letter is a public record."),
-    ),
-    "workflow.DataRequest.subject_phone": PersonalField(
-        BASIC, gettext_lazy("Which cases a personal data request covers."),
-        gettext_lazy("Cleared when an erasure is carried out; otherwise kept with the request."),
-    ),
-    "workflow.DataRequest.corrections": PersonalField(
-        BASIC, gettext_lazy("The corrected contact data a reporter asks for."),
-        gettext_lazy("Cleared when an erasure is carried out."),
-    ),
-    "workflow.DataRequest.details": PersonalField(
-        BASIC, gettext_lazy("What the reporter wrote with their request."),
-        gettext_lazy("Cleared when an erasure is carried out."),
-    ),
-    "feedback.Attachment.file": PersonalField(
-        BASIC, gettext_lazy("Photos and videos of the problem; people may appear in them. "
-                            "Re-encoded without metadata (DP5)."),
-        gettext_lazy("As long as the case; deleted with a rejected case."),
-    ),
-    "feedback.ChannelSender.sender_id": PersonalField(
-        BASIC, gettext_lazy("The platform's id of the person, to answer on Facebook or Zalo."),
-        gettext_lazy("Anonymised with the case's contact data."),
-    ),
-    "feedback.ChannelSender.raw_payload": PersonalField(
-        BASIC, gettext_lazy("The message as the platform delivered it, to check the intake."),
-        gettext_lazy("Purged after RETENTION_REJECTED_DAYS (DP6)."),
-    ),
-    "feedback.Submission.payload": PersonalField(
-        CONFIDENTIAL_IDENTITY,
-        gettext_lazy("The web form as it was sent, until the worker makes it a case."),
-        gettext_lazy("Cleared when the case is built, seconds after the sending."),
-    ),
-    "routing.AuditEvent.ip": PersonalField(
-        BASIC, gettext_lazy("The security log (AU1)."),
-        gettext_lazy("As long as the audit log is kept."),
-    ),
-    "routing.AuditEvent.username_tried": PersonalField(
-        BASIC, gettext_lazy("Failed log-ins, to detect password guessing (AU1)."),
-        gettext_lazy("As long as the audit log is kept."),
-    ),
-    "auth.User.username": _STAFF,
-    "auth.User.first_name": _STAFF,
-    "auth.User.last_name": _STAFF,
-    "auth.User.email": _STAFF,
-}
-
-# Fields whose names look personal but hold no person's data, with the reason.
-NOT_PERSONAL: dict[str, str] = {
-    "routing.Unit.phone": "an agency's public contact",
-    "routing.Unit.email": "an agency's public contact",
-    "routing.Unit.address": "an agency's public contact",
-    "workflow.Case.reporter_language": "the language to write to the reporter in",
-    "workflow.DuplicateCandidate.same_phone": "whether two cases share a phone, not the phone",
-    "workflow.Draft.signer_title": "an office's title on the letter, not a person",
-    "workflow.MessageTemplate.email_subject": "a message template, filled in when sent",
-    "workflow.MessageTemplate.email_body": "a message template, filled in when sent",
-    "workflow.OutboxMessage.to_reporter": "whether the reporter is addressed; the address is "
-                                          "read from the case when the message is sent",
-}
-
-
-def personal_fields_of(case: Case) -> dict[str, Any]:
-    """The inventory's fields of one case, as held now."""
-    return {field.split(".")[-1]: getattr(case, field.split(".")[-1])
-            for field in PERSONAL_DATA if field.startswith("workflow.Case.")}
-
-
-# --- Requests (DP7) ---------------------------------------------------------------------------
 CORRECTABLE = ("reporter_name", "reporter_phone", "reporter_email", "reporter_address")
 CLOSED_STATES = (Case.State.PUBLISHED, Case.State.REJECTED)
 
@@ -255,17 +141,13 @@ def answer(*, request_id: int, actor: Actor, now: datetime, note: str = "",
 
 def export(*, data_request: DataRequest, actor: Actor, http_request=None) -> dict[str, Any]:
     """Everything held about the person, as a document for them (a reveal: audited)."""
-    from feedback.models import Attachment, ChannelSender, Comment, Consent, Rating
-
     _require_coordinator(actor)
     cases = list(cases_of(data_request).order_by("received_at", "pk"))
     ids = [case.pk for case in cases]
-    consents = _grouped(Consent.objects.filter(case_id__in=ids).order_by("given_at"))
-    comments = _grouped(Comment.objects.filter(case_id__in=ids, author_kind="reporter")
-                        .order_by("created_at"))
-    ratings = _grouped(Rating.objects.filter(case_id__in=ids).order_by("created_at"))
-    attachments = _grouped(Attachment.objects.filter(case_id__in=ids).order_by("pk"))
-    senders = {s.case_id: s for s in ChannelSender.objects.filter(case_id__in=ids)}
+    held: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
+    for handler in case_data():  # what each app holds about the reporter of each case
+        for pk, entries in handler.export(ids).items():
+            held[pk].update(entries)
     document = {
         "request": {"kind": data_request.kind, "received_at": data_request.received_at},
         "controller": settings.PROVINCE["coordinator_name"],
@@ -280,31 +162,13 @@ def export(*, data_request: DataRequest, actor: Actor, http_request=None) -> dic
                 "location": case.location_text,
                 **personal_fields_of(case),
                 "confidential": case.is_confidential,
-                "consents": [{"purpose": c.purpose, "agreed": c.agreed,
-                              "notice_version": c.notice_version, "given_at": c.given_at}
-                             for c in consents.get(case.pk, [])],
-                "comments": [{"at": c.created_at, "text": c.body}
-                             for c in comments.get(case.pk, [])],
-                "ratings": [{"at": r.created_at, "value": r.value, "note": r.note}
-                            for r in ratings.get(case.pk, [])],
-                "attachments": [{"kind": a.kind, "sha256": a.sha256}
-                                for a in attachments.get(case.pk, [])],
-                "platform": ({"platform": senders[case.pk].platform,
-                              "sender_id": senders[case.pk].sender_id}
-                             if case.pk in senders else None),
+                **held[case.pk],
             }
             for case in cases
         ],
     }
     _audit("exported", data_request, actor, http_request=http_request, cases=len(cases))
     return document
-
-
-def _grouped(queryset) -> dict[int, list]:
-    grouped: dict[int, list] = {}
-    for row in queryset:
-        grouped.setdefault(row.case_id, []).append(row)
-    return grouped
 
 
 def _close(data_request: DataRequest, status: str, actor: Actor, now: datetime,
@@ -367,8 +231,6 @@ def erase(*, request_id: int, actor: Actor, now: datetime, note: str = "",
     legal duty), so erasure waits until every case is closed: refused with that reason.
     What stays is the public record: the question, the reply and the photos.
     """
-    from feedback.models import ChannelSender
-
     _require_coordinator(actor)
     data_request = _open_locked(request_id)
     if data_request.kind != DataRequest.Kind.DELETE:
@@ -379,9 +241,7 @@ def erase(*, request_id: int, actor: Actor, now: datetime, note: str = "",
             "A case of this reporter is still being handled and needs their contact data. "
             "Erase it once the case is closed, or refuse the request with the reason."))
     ids = list(cases.select_for_update().values_list("pk", flat=True))
-    erased = Case.objects.filter(pk__in=ids).update(
-        reporter_name=ANONYMOUS_NAME, reporter_phone="", reporter_email="", reporter_address="")
-    ChannelSender.objects.filter(case_id__in=ids).update(sender_id="", raw_payload={})
+    erased = anonymise_cases(ids)
     phone = data_request.subject_phone
     if phone:  # the requests themselves held the phone and what the person wrote
         DataRequest.objects.filter(subject_phone=phone).update(
@@ -410,6 +270,15 @@ def open_requests() -> QuerySet[DataRequest]:
     """The coordinator's list: open requests, the nearest deadline first."""
     return (DataRequest.objects.filter(status=DataRequest.Status.OPEN)
             .order_by("complete_by", "pk"))
+
+
+def requests_of_reporter(case: Case, limit: int = 10) -> QuerySet[DataRequest]:
+    """The requests of the case's reporter: the latest filed with its phone, or, with no
+    phone, the case's own in their usual order."""
+    if case.reporter_phone:
+        return DataRequest.objects.filter(
+            subject_phone=case.reporter_phone).order_by("-received_at")[:limit]
+    return DataRequest.objects.filter(case=case)[:limit]
 
 
 def overdue(now: datetime) -> dict[str, QuerySet[DataRequest]]:

@@ -1,7 +1,7 @@
 """The coordinator's pages for reporters' personal data requests (SECURITY DP7).
 
 Only the coordination centre (and the administrator) sees them: a request names a reporter,
-whom units must not identify (DP3). Every step goes through workflow/privacy.py, which audits.
+whom units must not identify (DP3). Every step goes through privacy/requests.py, which audits.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from django.views.decorators.http import require_POST
 
 from routing.selectors import Actor, actor_for
 
-from .. import privacy
 from ..errors import TransitionRefused
-from ..forms_privacy import DataRequestForm, NoteForm, RefuseForm
-from ..models import DataRequest
 from ..selectors import reporter_case
-from .actions import forbidden
-from .queues import paginate, staff_nav
+from ..views.actions import forbidden
+from ..views.queues import paginate, staff_nav
+from . import requests as privacy
+from .forms import DataRequestForm, NoteForm, RefuseForm
+from .models import DataRequest
 
 
 def _coordinator(request: HttpRequest) -> Actor | None:

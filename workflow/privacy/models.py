@@ -2,7 +2,7 @@
 
 The Personal Data Protection Law 91/2025 gives a data subject the right to see, correct and
 delete their data; Decree 356/2025 asks the controller to answer a request within two working
-days. A request is tracked here with both deadlines; workflow/privacy.py carries it out.
+days. A request is tracked here with both deadlines; privacy/requests.py carries it out.
 """
 
 from __future__ import annotations

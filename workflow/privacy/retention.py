@@ -18,10 +18,11 @@ Two steps, each safe to run again and again (a second run finds nothing left to 
 A case closes when its last stage starts with no deadline (``_end_stage`` on reject,
 publish and keep-result), so ``stage_started_at`` is the closing time of a closed case.
 
-Raw channel payloads (feedback.ChannelSender.raw_payload, the Facebook or Zalo event a case
-came from) are emptied after the same period as rejected cases, whatever the case's state;
-the platform's sender id is blanked together with the case's contact data. The model is
-looked up by name, so this module also runs where that app has no such model.
+Other apps' rows go through the inventory's registry (privacy/inventory.py): those hanging
+off a purged case go with it by their foreign key, each app naming the files to remove and
+what it counts; each app blanks its own rows of an anonymised case (feedback the platform's
+sender id) and empties its raw data past the rejected cases' period, whatever the case's
+state (feedback the raw Facebook or Zalo events cases came from).
 
 Audit rows (routing.AuditEvent) are never purged here; each real run adds one.
 Outgoing messages keep only codes in ``context`` (the tracking code, a rejection reason
@@ -35,14 +36,17 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db import connection, transaction
 from django.db.models import DateTimeField, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from .models import Case, CaseEvent, DraftPhoto, OutboxMessage
+from routing.audit import record
+from routing.models import AuditEvent
+
+from ..models import Case, CaseEvent, OutboxMessage
+from .inventory import CaseData, CaseIds, case_data
 
 logger = logging.getLogger("workflow.retention")
 
@@ -105,22 +109,18 @@ def closed_to_anonymise(*, now: datetime, anonymise_after_days: int) -> QuerySet
     )
 
 
-def _channel_senders():
-    """feedback.ChannelSender when it exists with the fields used here, else None."""
-    try:
-        model = apps.get_model("feedback", "ChannelSender")
-    except LookupError:
-        return None
-    names = {field.name for field in model._meta.get_fields()}
-    return model if {"case", "sender_id", "raw_payload", "received_at"} <= names else None
+def anonymise_cases(case_ids: CaseIds) -> int:
+    """Blank the reporter's contact data of the cases, and every app's own rows of them.
 
-
-def payloads_to_purge(*, now: datetime, payload_after_days: int) -> QuerySet | None:
-    model = _channel_senders()
-    if model is None:
-        return None
-    cutoff = now - timedelta(days=payload_after_days)
-    return model.objects.filter(received_at__lt=cutoff).exclude(raw_payload={})
+    A queryset update: it leaves updated_at and the public record as they were. The caller
+    holds the cases' row locks.
+    """
+    done = Case.objects.filter(pk__in=case_ids).update(
+        reporter_name=ANONYMOUS_NAME, reporter_phone="", reporter_email="", reporter_address=""
+    )
+    for handler in case_data():
+        handler.anonymise(case_ids)
+    return done
 
 
 def _check_days(**days: int) -> None:
@@ -158,9 +158,11 @@ def purge(
         while (done := _purge_batch(result, now, rejected_after_days, batch)):
             if done < batch:
                 break
-        while (done := _payload_batch(result, now, rejected_after_days, batch)):
-            if done < batch:
-                break
+        cutoff = now - timedelta(days=rejected_after_days)
+        for handler in case_data():
+            while (done := _expire_batch(result, handler, cutoff, batch)):
+                if done < batch:
+                    break
         while (done := _anonymise_batch(result, now, anonymise_after_days, batch)):
             if done < batch:
                 break
@@ -179,33 +181,33 @@ def purge(
     return result
 
 
-def _count(now: datetime, rejected_after_days: int, anonymise_after_days: int) -> PurgeResult:
-    from feedback.models import Attachment
+def _add(result: PurgeResult, counts: dict[str, int]) -> None:
+    for counter, value in counts.items():
+        setattr(result, counter, getattr(result, counter) + value)
 
+
+def _count(now: datetime, rejected_after_days: int, anonymise_after_days: int) -> PurgeResult:
     doomed = rejected_to_purge(now=now, rejected_after_days=rejected_after_days)
     doomed_ids = doomed.values("pk")
-    payloads = payloads_to_purge(now=now, payload_after_days=rejected_after_days)
-    attachments = Attachment.objects.filter(case__in=doomed_ids)
-    photos = DraftPhoto.objects.filter(draft__assignment__case__in=doomed_ids)
-    return PurgeResult(
+    cutoff = now - timedelta(days=rejected_after_days)
+    result = PurgeResult(
         cases_purged=doomed.count(),
         events_purged=CaseEvent.objects.filter(case__in=doomed_ids).count(),
         outbox_purged=OutboxMessage.objects.filter(case__in=doomed_ids).count(),
-        attachments_purged=attachments.count(),
-        photos_purged=photos.count(),
-        files_deleted=attachments.exclude(file="").count() + photos.exclude(image="").count(),
-        payloads_purged=0 if payloads is None else payloads.exclude(case__in=doomed_ids).count(),
         cases_anonymised=closed_to_anonymise(now=now, anonymise_after_days=anonymise_after_days)
         .exclude(pk__in=doomed_ids)
         .count(),
     )
+    for handler in case_data():
+        _add(result, handler.purge_counts(doomed_ids))
+        _add(result, {"files_deleted": len(handler.purge_files(doomed_ids)),
+                      handler.expired_counter: handler.count_expired(cutoff, doomed_ids)})
+    return result
 
 
 @transaction.atomic
 def _purge_batch(result: PurgeResult, now: datetime, days: int, batch: int) -> int:
     """Delete up to `batch` rejected cases and all they hold; return how many."""
-    from feedback.models import Attachment
-
     ids = list(
         rejected_to_purge(now=now, rejected_after_days=days)
         .order_by("pk")
@@ -215,33 +217,26 @@ def _purge_batch(result: PurgeResult, now: datetime, days: int, batch: int) -> i
     if not ids:
         return 0
     files: list[tuple[Storage, str]] = []
-    for attachment in Attachment.objects.filter(case_id__in=ids).only("file"):
-        if attachment.file.name:
-            files.append((attachment.file.storage, attachment.file.name))
-    for photo in DraftPhoto.objects.filter(draft__assignment__case_id__in=ids).only("image"):
-        if photo.image.name:
-            files.append((photo.image.storage, photo.image.name))
+    for handler in case_data():
+        # Counted before the delete: the cases are locked, so no row is added meanwhile.
+        _add(result, handler.purge_counts(ids))
+        files.extend(handler.purge_files(ids))
 
-    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute(_ALLOW_PURGE)
+        cursor.execute(_ALLOW_PURGE)
         # Outgoing messages PROTECT their events, and events PROTECT their case and
         # assignment: messages first, then events, then the case cascades the rest.
         outbox, _ = OutboxMessage.objects.filter(case_id__in=ids).delete()
         # The default manager refuses deletes (append-only); the base manager is plain.
         events, _ = CaseEvent._base_manager.filter(case_id__in=ids).delete()
         _, per_model = Case.objects.filter(pk__in=ids).delete()
-        if postgres:
-            # SET LOCAL lasts to the end of the whole transaction; when a caller's
-            # transaction wraps this one, the guard must not stay lifted for the rest of it.
-            cursor.execute(_FORBID_PURGE)
+        # SET LOCAL lasts to the end of the whole transaction; when a caller's
+        # transaction wraps this one, the guard must not stay lifted for the rest of it.
+        cursor.execute(_FORBID_PURGE)
 
     result.cases_purged += per_model.get(Case._meta.label, 0)
     result.events_purged += events
     result.outbox_purged += outbox
-    result.attachments_purged += per_model.get(Attachment._meta.label, 0)
-    result.photos_purged += per_model.get(DraftPhoto._meta.label, 0)
     result.files_deleted += len(files)
     # Files go once the rows are gone for good: a rolled-back batch keeps both.
     transaction.on_commit(lambda: _delete_files(files), robust=True)
@@ -259,16 +254,10 @@ def _delete_files(files: list[tuple[Storage, str]]) -> None:
 
 
 @transaction.atomic
-def _payload_batch(result: PurgeResult, now: datetime, days: int, batch: int) -> int:
-    payloads = payloads_to_purge(now=now, payload_after_days=days)
-    if payloads is None:
-        return 0
-    ids = list(payloads.order_by("pk").select_for_update(skip_locked=True)
-               .values_list("pk", flat=True)[:batch])
-    if not ids:
-        return 0
-    result.payloads_purged += payloads.model.objects.filter(pk__in=ids).update(raw_payload={})
-    return len(ids)
+def _expire_batch(result: PurgeResult, handler: CaseData, cutoff: datetime, batch: int) -> int:
+    done = handler.expire(cutoff, batch)
+    _add(result, {handler.expired_counter: done})
+    return done
 
 
 @transaction.atomic
@@ -281,21 +270,11 @@ def _anonymise_batch(result: PurgeResult, now: datetime, days: int, batch: int) 
     )
     if not ids:
         return 0
-    # A queryset update: it leaves updated_at and the public record as they were.
-    done = Case.objects.filter(pk__in=ids).update(
-        reporter_name=ANONYMOUS_NAME, reporter_phone="", reporter_email="", reporter_address=""
-    )
-    result.cases_anonymised += done
-    senders = _channel_senders()
-    if senders is not None:  # the platform's id of the person is contact data too
-        senders.objects.filter(case_id__in=ids).update(sender_id="", raw_payload={})
+    result.cases_anonymised += anonymise_cases(ids)
     return len(ids)
 
 
 def _audit(result: PurgeResult, outcome: str, rejected_days: int, anonymise_days: int) -> None:
-    from routing.audit import record
-    from routing.models import AuditEvent
-
     # The system applying the configured retention periods to reporters' personal data.
     record(
         AuditEvent.Action.PERSONAL_DATA,
