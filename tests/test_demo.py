@@ -1,12 +1,18 @@
 """`manage.py load_demo`: a demo province with every role, every state and every visibility."""
 
+import tomllib
+import unicodedata
 from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from project.demo.specs import DATA, cases, province
+from project.demo.stories import STEPS
 from routing.models import Category, Membership, ProvinceRole, Unit
 from routing.selectors import units_without_required_roles
 from workflow.models import (
@@ -172,3 +178,43 @@ def test_the_demo_is_refused_on_a_production_configuration_without_force(setting
     with pytest.raises(CommandError, match="--force"):
         call_command("load_demo", stdout=StringIO())
     assert not Case.objects.exists()
+
+
+def test_the_demo_coordinator_and_administrator_can_enrol_after_loading_it(client, demo):
+    cache.clear()  # the log-in counters live in the cache; no test inherits another's
+    for username in ("dieuphoi", "quantri"):
+        response = client.post(reverse("staff:login"),
+                               {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("staff:two_factor")
+        assert client.get(reverse("staff:two_factor")).status_code == 200
+        client.cookies.clear()
+    # A unit member still logs in with the password alone.
+    response = client.post(reverse("staff:login"),
+                           {"username": "gtvt.canbo", "password": DEMO_PASSWORD})
+    assert response["Location"] == reverse("staff:home")
+
+
+# --- The data files ------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["province.toml", "cases.toml"])
+def test_the_demo_data_files_are_toml_in_nfc(name):
+    text = (DATA / name).read_text(encoding="utf-8")
+    tomllib.loads(text)
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def test_every_demo_case_names_known_areas_and_steps_known_actions():
+    spec = province()
+    areas = {area.code for area in spec.areas}
+    for case in cases():
+        assert case.area in areas, case.key
+        for step in case.steps:
+            assert len(STEPS & step.keys()) == 1, (case.key, step)
+
+
+def test_the_demo_units_and_categories_name_each_other_and_known_areas():
+    spec = province()
+    areas, units = {area.code for area in spec.areas}, {unit.code for unit in spec.units}
+    assert all(area.parent in areas for area in spec.areas if area.parent)
+    assert all(unit.area in areas for unit in spec.units)
+    assert all(set(category.units) <= units for category in spec.categories)

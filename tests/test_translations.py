@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ("config", "routing", "workflow", "feedback", "publishing", "reports", "templates")
+SOURCE_DIRS = ("config", "routing", "workflow", "feedback", "publishing", "reports", "project",
+               "templates")
 
 
 def parse_po(text: str) -> list[dict]:

@@ -213,18 +213,3 @@ def test_the_first_superuser_gets_a_window_from_the_command_and_enrols(client, d
 def test_the_command_refuses_an_unknown_user(db):
     with pytest.raises(CommandError, match="No active user"):
         call_command("allow_two_factor_enrolment", "nobody")
-
-
-# --- The demo ------------------------------------------------------------------------------------
-def test_the_demo_coordinator_and_administrator_can_enrol_after_loading_it(client, db, settings,
-                                                                            tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    call_command("load_demo", force=True, stdout=StringIO())
-    for username in ("dieuphoi", "quantri"):
-        response = log_in(client, username, "TayNinh-1022-demo")
-        assert response.status_code == 302 and response["Location"] == ENROL
-        assert client.get(ENROL).status_code == 200
-        client.cookies.clear()
-    # A unit member still logs in with the password alone.
-    assert log_in(client, "gtvt.canbo", "TayNinh-1022-demo")["Location"] == HOME

@@ -15,10 +15,10 @@ import django
 from django.core.management import call_command
 from django.db import connection
 
-from workflow.bench.database import check_bench_database
-from workflow.bench.load import run_http
-from workflow.bench.seed import prepare_database
-from workflow.bench.timings import (
+from project.bench.database import check_bench_database
+from project.bench.load import run_http
+from project.bench.seed import prepare_database
+from project.bench.timings import (
     DEADLINES,
     bench_unit,
     time_deadlines,

@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
+from project.bench.stats import summarise, timed
 from publishing.selectors import (
     PAGE_SIZE,
     SEARCH_COUNT_LIMIT,
@@ -28,7 +29,6 @@ from reports.statistics import Period, Scope, build_report
 from reports.xlsx import periodic_workbook
 from routing.models import Unit
 from workflow import services
-from workflow.bench.stats import summarise, timed
 from workflow.models import Assignment, Case, DeadlineAlert
 from workflow.selectors import coordinator_queue, unit_inbox
 from workflow.sweep import BATCH, due_rows, sweep_deadlines

@@ -15,9 +15,9 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Count
 from psycopg.types.json import Jsonb
 
-from config.bench_views import CEILING_TABLE
+from project.bench.history import DISTRICTS, Seeder, bench_now
+from project.bench.views import CEILING_TABLE
 from routing.models import Area, Category, Membership, ProvinceRole, Unit
-from workflow.bench.history import DISTRICTS, Seeder, bench_now
 from workflow.models import Assignment, Case, CaseEvent, Draft
 from workflow.worktime import get_calendar
 

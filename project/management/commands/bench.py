@@ -11,9 +11,9 @@ DATABASE_URL to gunicorn. Everything it reports is JSON on stdout (and in `--out
 progress goes to stderr.
 
 Every page is reported as a ratio to a ceiling measured in the same run: the least any
-Django page of this project can do on this machine (config/bench_views.py).
+Django page of this project can do on this machine (project/bench/views.py).
 
-The work itself lives in the package workflow/bench/; this module only parses the arguments.
+The work itself lives in the package project/bench/; this module only parses the arguments.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workflow.bench import database, report
-from workflow.bench.database import DB_NAME_RE
+from project.bench import database, report
+from project.bench.database import DB_NAME_RE
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@
 of the machine a page leaves unused, not just how fast the machine is. They go through the
 whole middleware stack like any page but skip the ORM and the models, and use a table the
 benchmark creates in its own database (no model, no migration). Mounted only by
-config/bench_urls.py, which only the benchmark's gunicorn loads (ROOT_URLCONF).
+project/bench/urls.py, which only the benchmark's gunicorn loads (ROOT_URLCONF).
 """
 
 from django.db import connection

@@ -1,7 +1,7 @@
 """The project served by gunicorn and loaded over HTTP by forked clients.
 
 Every page is reported as a ratio to a ceiling measured in the same run: the least any
-Django page of this project can do on this machine (config/bench_views.py).
+Django page of this project can do on this machine (project/bench/views.py).
 """
 
 from __future__ import annotations
@@ -41,13 +41,15 @@ from django.db import connection, connections, models
 from django.db.models import Count
 from django.urls import reverse
 
-from config.bench_views import CEILING_TABLE
+from feedback.intake import build_waiting
+from feedback.models import Submission
+from project.bench.history import FAMILY, GIVEN, MIDDLE, PLACES, PROBLEMS
+from project.bench.seed import CEILING_ROWS
+from project.bench.stats import percentile
+from project.bench.timings import delete_cases
+from project.bench.views import CEILING_TABLE
 from publishing.selectors import public_cases
 from routing.models import Area, Category, Membership, Unit
-from workflow.bench.history import FAMILY, GIVEN, MIDDLE, PLACES, PROBLEMS
-from workflow.bench.seed import CEILING_ROWS
-from workflow.bench.stats import percentile
-from workflow.bench.timings import delete_cases
 from workflow.models import Assignment, Case
 from workflow.selectors import possible_duplicates
 
@@ -361,9 +363,6 @@ def build_submitted(log: Callable[[str], None]) -> dict[str, Any]:
     """The worker's half of the submissions: build the cases of those the form accepted
     (no worker runs during the load), one process, timed; the form's figure is only half
     of the cost of a case from the web."""
-    from feedback.intake import build_waiting  # the portal builds on workflow, not the reverse
-    from feedback.models import Submission
-
     waiting = Submission.objects.filter(case__isnull=True).count()
     log(f"building the {waiting:,} submitted cases as the worker does")
     started = time.perf_counter()
@@ -390,7 +389,7 @@ def run_http(env: dict[str, str], unit_id: int, duration: float, concurrency: in
     command = [str(gunicorn if gunicorn.exists() else shutil.which("gunicorn") or "gunicorn"),
                "config.wsgi", "-w", "2", "--threads", "1", "-b", f"127.0.0.1:{port}",
                "--chdir", str(settings.BASE_DIR)]
-    server_env = {**env, "ROOT_URLCONF": "config.bench_urls", "DEBUG": "false",
+    server_env = {**env, "ROOT_URLCONF": "project.bench.urls", "DEBUG": "false",
                   "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1",
                   # Every submission comes from 127.0.0.1: the per-IP and per-phone limits
                   # (SECURITY AC4) would refuse the load generator after a few. Only this
