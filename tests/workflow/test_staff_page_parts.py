@@ -1,7 +1,7 @@
 """What the staff pages keep and read once: action forms rendered once per process while
 unbound (workflow.rendered), a person's roles read with the person (routing.auth), the
 lists of categories and units kept in the cache (routing.choices), and a queue's rows
-written once each (workflow.views.queues.Row)."""
+written once each (workflow.views.lists.Row)."""
 
 import pytest
 from django.db import connection

@@ -17,7 +17,7 @@ from workflow import queue_cache, services
 from workflow.models import Assignment, Case
 from workflow.selectors import coordinator_queue
 from workflow.templatetags.staff import duration_hm
-from workflow.views import queues
+from workflow.views import lists
 from workflow.worktime import get_calendar
 
 HOME = reverse("staff:home")
@@ -331,7 +331,7 @@ def test_an_unknown_state_in_the_filter_is_ignored(client, province):
 
 
 def test_lists_are_paginated_and_keep_the_filter(client, province, monkeypatch):
-    monkeypatch.setattr(queues, "PAGE_SIZE", 2)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
     make_received(province, 3)
     client.force_login(province.coordinator_user)
     first = client.get(f"{HOME}?state=received").content.decode()
@@ -487,7 +487,7 @@ def test_a_valid_filter_is_kept_when_another_is_left_out(client, province):
 
 
 def test_the_filters_are_kept_in_the_page_links(client, province, monkeypatch):
-    monkeypatch.setattr(queues, "PAGE_SIZE", 2)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
     for _i in range(3):
         province.receive(channel="hotline")
     client.force_login(province.coordinator_user)

@@ -26,7 +26,7 @@ from routing.selectors import Actor, actor_for
 from ..errors import TransitionRefused
 from ..selectors import reporter_case
 from ..views.actions import forbidden
-from ..views.queues import paginate, staff_nav
+from ..views.lists import paginate, staff_nav
 from . import requests as privacy
 from .forms import DataRequestForm, NoteForm, RefuseForm
 from .models import DataRequest

@@ -26,9 +26,10 @@ from .actions import (
 from .case import EVENT_KINDS, case_detail, case_page
 from .help import help_page
 from .intake import hotline
+from .lists import PAGE_SIZE
 from .login import StaffLoginView, login_code, logout_view, two_factor
 from .photos import draft_photo
-from .queues import PAGE_SIZE, escalated, hold, home, supervision
+from .queues import escalated, hold, home, supervision
 from .units import unit_detail, units
 
 __all__ = [

@@ -50,7 +50,7 @@ from ..selectors import (
     possible_duplicates,
     visible_assignments,
 )
-from .queues import ASSIGNMENT_STATES, CASE_STATES, Clock, Deadline, category_name, moment
+from .lists import ASSIGNMENT_STATES, CASE_STATES, Clock, Deadline, category_name, moment
 
 # What each logged event means, in words (services._log and the deadline sweep write them).
 EVENT_KINDS: dict[str, Promise] = {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from routing.selectors import Actor, actor_for
 
-from .queues import staff_nav
+from .lists import staff_nav
 
 
 @dataclass(frozen=True)

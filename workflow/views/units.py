@@ -34,18 +34,8 @@ from ..selectors import (
     unit_figures,
     unit_inbox,
 )
-from .queues import (
-    ASSIGNMENT_STATES,
-    PAGE_SIZE,
-    Clock,
-    Pager,
-    assignment_queue,
-    filter_form,
-    filters_html,
-    forbidden_list,
-    page_url,
-    staff_nav,
-)
+from .lists import ASSIGNMENT_STATES, PAGE_SIZE, Clock, Pager, page_url, staff_nav
+from .queues import assignment_queue, filter_form, filters_html, forbidden_list
 
 
 @dataclass(frozen=True)
