@@ -20,7 +20,8 @@ Definitions, in the words the report uses:
 
 The package by subject: ``periods`` (Period, Scope and their parsing), ``figures`` (the
 summary, the cases received, the unit ranking, the overdue list), ``stages`` (working time
-per stage) and ``report`` (all of it read once).
+per stage), ``report`` (all of it read once) and ``public`` (the public page's figures,
+kept in the cache).
 """
 
 from .figures import (
