@@ -15,4 +15,5 @@ urlpatterns = [
     path("webhooks/", include("feedback.channels.urls")),
     path("", include("feedback.urls")),
     path("", include("publishing.urls")),
+    path("", include("reports.public_urls")),
 ]

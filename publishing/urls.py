@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tra-loi/", views.answers, name="answers"),
     path("tra-loi/<int:pk>/", views.answer, name="answer"),
-    path("thong-ke/", views.statistics, name="statistics"),
 ]

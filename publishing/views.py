@@ -31,7 +31,6 @@ from .selectors import (
     public_answers,
     public_stamp,
 )
-from .statistics import public_statistics
 
 
 @require_safe
@@ -90,9 +89,3 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         timeout=CASE_CACHE_SECONDS,
     )
 
-
-@require_safe
-def statistics(request: HttpRequest) -> HttpResponse:
-    """Monitoring and statistics: counts of this month and this year, no case named."""
-    return render(request, "publishing/statistics.html",
-                  {"periods": public_statistics(request.LANGUAGE_CODE)})

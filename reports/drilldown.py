@@ -16,15 +16,8 @@ from django.utils.translation import gettext as _
 from routing.models import Unit
 from workflow.models import Assignment, Case
 
-from .statistics import (
-    EVENT_REDISTRIBUTED,
-    EVENT_RETURNED,
-    Period,
-    Scope,
-    _events,
-    _handled,
-    _late,
-)
+from .statistics.figures import EVENT_REDISTRIBUTED, EVENT_RETURNED, _events, _handled, _late
+from .statistics.periods import Period, Scope
 
 PAGE_SIZE = 50
 

@@ -267,7 +267,7 @@ def test_a_change_no_signal_announced_is_seen_after_sixty_seconds(official_calen
     )
     assert get_calendar().is_working_day(date(2026, 3, 9)) is True
     later = time.monotonic() + worktime.RELOAD_SECONDS + 1
-    monkeypatch.setattr(worktime, "monotonic", lambda: later)
+    monkeypatch.setattr(worktime.shared, "monotonic", lambda: later)
     assert get_calendar().is_working_day(date(2026, 3, 9)) is False
 
 

@@ -1,6 +1,6 @@
-"""The public monitoring and statistics page: this month and this year, counts only.
+"""The public monitoring and statistics page's figures: this month and this year, counts only.
 
-Every figure comes from `reports.statistics` (aggregate SQL, a constant number of queries)
+Every figure comes from the report's own (aggregate SQL, a constant number of queries)
 over the whole province. Confidential and state-secret cases are counted like any other
 case, but nothing here names a case: the page holds totals, categories and units only,
 never a title, a code or a reporter. The result is cached for ten minutes per language and
@@ -17,17 +17,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reports.charts import Bar, bar_chart
-from reports.statistics import (
-    Period,
-    Row,
-    Scope,
-    Summary,
-    UnitRow,
-    received,
-    summary,
-    unit_ranking,
-)
+from ..charts import Bar, bar_chart
+from .figures import Row, Summary, UnitRow, received, summary, unit_ranking
+from .periods import Period, Scope
 
 CACHE_SECONDS = 10 * 60
 TOP_UNITS = 15
@@ -115,5 +107,5 @@ def public_statistics(language: str, day: date | None = None) -> list[PeriodStat
     """This month's and this year's figures, cached for ten minutes per language and month."""
     day = day or today()
     return cache.get_or_set(
-        f"publishing:statistics:{language}:{day:%Y-%m}", lambda: compute(day), CACHE_SECONDS
+        f"reports:public-statistics:{language}:{day:%Y-%m}", lambda: compute(day), CACHE_SECONDS
     )
