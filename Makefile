@@ -1,5 +1,6 @@
 # Two commands on a fresh Debian/Ubuntu machine with Python 3.11+:
-#   make run   — install into .venv, migrate, load the demo, serve with the deadline sweep
+#   make run   — install into .venv, start PostgreSQL and Redis, create the database if
+#                missing, migrate, load the demo, serve with the worker and its beat
 #   make test  — install, start PostgreSQL and Redis, run the whole suite against them
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -15,13 +16,13 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_REDIS_URL) DEBUG=false SECURE_SSL_REDIRECT=false \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-# Debian packages: WeasyPrint's libraries and fonts, gettext, PDF tools, the browser for
-# browser tests, the services the suite talks to (and an IMAP server for the mailbox
-# intake), and docker-compose to check docker-compose.yml.
+# Debian packages: WeasyPrint's libraries and fonts, gettext, the services the project runs
+# on (PostgreSQL, with unaccent and pg_trgm, and Redis); for the tests also PDF tools, the
+# browser for browser tests, an IMAP server for the mailbox intake, and docker-compose to
+# check docker-compose.yml.
 DEB_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 \
-	fonts-dejavu-core
-DEB_TEST := $(DEB_RUN) poppler-utils chromium postgresql postgresql-contrib redis-server dovecot-imapd \
-	docker-compose
+	fonts-dejavu-core postgresql postgresql-contrib redis-server
+DEB_TEST := $(DEB_RUN) poppler-utils chromium dovecot-imapd docker-compose
 
 .PHONY: run test bench lint messages system-run system-test services demo clean
 
@@ -60,12 +61,15 @@ lint: $(VENV)/.installed .env
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-run: system-run $(VENV)/.installed .env messages
-	mkdir -p var/celery/out var/celery/processed var/media
+# On the local PostgreSQL and Redis (the settings' defaults, or DATABASE_URL, REDIS_URL and
+# CELERY_BROKER_URL in .env); the database is created once and kept from run to run.
+run: system-run $(VENV)/.installed .env services messages
+	mkdir -p var/media
+	$(PY) scripts/create-database
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py load_demo
-	@echo "Serving http://$(HOST):$(PORT)/ with the deadline sweep (Ctrl-C stops both)."
+	@echo "Serving http://$(HOST):$(PORT)/ with the worker and its beat (Ctrl-C stops both)."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(VENV)/bin/celery -A config worker --beat --concurrency 1 --loglevel WARNING \
 		--schedule var/celerybeat-schedule & \

@@ -8,11 +8,10 @@ from django.db.migrations.operations.base import Operation
 
 
 class InPostgreSQL(Operation):
-    """`operations` for the project's state and for any other database (the first run's
-    SQLite); on PostgreSQL, `sql` instead. For changes Django would write at a cost a
-    large table feels: dropping a foreign key's index makes it drop and re-check the
-    constraint over every row, and moving a unique flag to a constraint rebuilds the
-    index, where DROP INDEX and RENAME CONSTRAINT take a moment."""
+    """`operations` for the project's state; in the database, `sql` instead. For changes
+    Django would write at a cost a large table feels: dropping a foreign key's index makes
+    it drop and re-check the constraint over every row, and moving a unique flag to a
+    constraint rebuilds the index, where DROP INDEX and RENAME CONSTRAINT take a moment."""
 
     reversible = True
 
@@ -31,28 +30,10 @@ class InPostgreSQL(Operation):
             operation.state_forwards(app_label, state)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            self.run(schema_editor, self.sql)
-            return
-        for operation in self.operations:
-            state = from_state.clone()
-            operation.state_forwards(app_label, state)
-            operation.database_forwards(app_label, schema_editor, from_state, state)
-            from_state = state
+        self.run(schema_editor, self.sql)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            self.run(schema_editor, self.reverse_sql)
-            return
-        # Each operation's states before and after it, undone last first.
-        states = [to_state]
-        for operation in self.operations:
-            state = states[-1].clone()
-            operation.state_forwards(app_label, state)
-            states.append(state)
-        for index in reversed(range(len(self.operations))):
-            self.operations[index].database_backwards(app_label, schema_editor,
-                                                      states[index + 1], states[index])
+        self.run(schema_editor, self.reverse_sql)
 
     @staticmethod
     def run(schema_editor, statements: Sequence[str]) -> None:

@@ -1,7 +1,8 @@
 """Settings for every deployment: they differ only by environment (see .env.example).
 
-With no environment at all the project runs on an embedded default: SQLite, a local
-cache and a Celery broker on the file system, so `make run` needs no PostgreSQL or Redis.
+PostgreSQL is the only database, and Redis serves the cache and the Celery broker. With no
+environment at all they are the local services `make run` starts (scripts/start-services):
+PostgreSQL on 127.0.0.1:5432 as user postgres, database cong1022, and Redis on 127.0.0.1:6379.
 """
 
 from pathlib import Path
@@ -83,44 +84,40 @@ TEMPLATES = [
 ]
 
 # --- Data stores -----------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+LOCAL_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cong1022"
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
+DATABASES = {"default": env.db("DATABASE_URL", default=LOCAL_DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...)")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
-        "TEST_DATABASE_NAME", default=None
-    )
-    # JIT compiles for seconds on the reports' index-driven aggregates, which run in less.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # Parameters bound by the server, and statements a connection repeats prepared once
-    # (from their fifth run; Django turns psycopg's preparing off unless told): PostgreSQL
-    # parses and plans the queue's, the case page's and the submission's queries once per
-    # connection instead of every time (a fifth of the case page's time). Set
-    # DATABASE_SERVER_SIDE_BINDING=false to bind in the client and prepare nothing (e.g.
-    # behind a pooler in transaction mode, which cannot keep prepared statements).
-    server_side_binding = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
-    DATABASES["default"]["OPTIONS"]["server_side_binding"] = server_side_binding
-    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
-        env.int("DATABASE_PREPARE_THRESHOLD", default=5) if server_side_binding else None
-    )
-else:
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME", default=None)
+# JIT compiles for seconds on the reports' index-driven aggregates, which run in less.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# Parameters bound by the server, and statements a connection repeats prepared once
+# (from their fifth run; Django turns psycopg's preparing off unless told): PostgreSQL
+# parses and plans the queue's, the case page's and the submission's queries once per
+# connection instead of every time (a fifth of the case page's time). Set
+# DATABASE_SERVER_SIDE_BINDING=false to bind in the client and prepare nothing (e.g.
+# behind a pooler in transaction mode, which cannot keep prepared statements).
+server_side_binding = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = server_side_binding
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+    env.int("DATABASE_PREPARE_THRESHOLD", default=5) if server_side_binding else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "config.cache.RedisCache",  # Django's, one client per pool
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cong1022"),
-            "TIMEOUT": 300,
-            # A Redis that hangs must not stall pages: fail fast instead.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+REDIS_URL = env("REDIS_URL", default=LOCAL_REDIS_URL)
+CACHES = {
+    "default": {
+        "BACKEND": "config.cache.RedisCache",  # Django's, one client per pool
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cong1022"),
+        "TIMEOUT": 300,
+        # A Redis that hangs must not stall pages: fail fast instead.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+}
 
 # Django's model backend, reading a person's roles with them (one query a page, not three).
 AUTHENTICATION_BACKENDS = ["routing.auth.RolesBackend"]
@@ -130,17 +127,11 @@ AUTHENTICATION_BACKENDS = ["routing.auth.RolesBackend"]
 SESSION_ENGINE = "config.sessions"
 
 # --- Celery ----------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue = VAR_DIR / "celery"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue / "out"),
-        "data_folder_out": str(_queue / "out"),
-        "processed_folder": str(_queue / "processed"),
-        "control_folder": str(_queue / "control"),
-        "store_processed": False,
-    }
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+# A publisher (the on-commit queueing of a request) gives up at once when Redis is down,
+# instead of kombu's default of about six seconds of retries: the beat re-queues the
+# outbox (SECURITY RE1). Workers reconnect by broker_connection_max_retries, unchanged.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -148,24 +139,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-CELERY_BEAT_SCHEDULE = {
-    "sweep-deadlines": {
-        "task": "workflow.tasks.sweep_deadlines_task",
-        "schedule": env.float("DEADLINE_SWEEP_SECONDS", default=60.0),
-    },
-    # New cases' possible duplicates, before the coordinator first opens them.
-    "find-duplicates": {
-        "task": "workflow.tasks.find_duplicates_task",
-        "schedule": env.float("DUPLICATE_SWEEP_SECONDS", default=60.0),
-    },
-    # The web form's submissions are built into cases on commit; this catches any left
-    # behind (the broker down, a task lost, or, without Redis, a wake-up the web process
-    # held back because its own cache said a build was already queued).
-    "build-submissions": {
-        "task": "feedback.tasks.build_submissions_task",
-        "schedule": env.float("SUBMISSION_SWEEP_SECONDS", default=60.0 if REDIS_URL else 10.0),
-    },
-}
+# The beat's schedule is assembled at the end of this file, once every setting it reads is set.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Auth ------------------------------------------------------------------------------
@@ -355,17 +329,6 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default=f"{PROVINCE['portal_name']} <noreply@localhost>"
 )
-# The beat re-queues what is pending and due: a message written while Redis or the worker
-# was down goes out within a minute of their return.
-CELERY_BEAT_SCHEDULE["deliver-outbox"] = {
-    "task": "workflow.tasks.deliver_outbox_task",
-    "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
-}
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # A publisher (the on-commit queueing of a request) gives up at once when Redis is down,
-    # instead of kombu's default of about six seconds of retries: the beat re-queues the
-    # outbox (SECURITY RE1). Workers reconnect by broker_connection_max_retries, unchanged.
-    CELERY_BROKER_TRANSPORT_OPTIONS.update(max_retries=0, socket_connect_timeout=2)
 
 # --- Audit log: the client's address (SECURITY AU1) -------------------------------------------
 # How many reverse proxies of ours stand in front of the application, each appending to
@@ -380,7 +343,8 @@ OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="tayninh.gov.vn
 # --- Retention (SECURITY DP6, WORKFLOW.md "Records (Art. 12)") --------------------------------
 # Rejected cases (with their events, messages and files) are deleted this many days after the
 # rejection; closed cases lose the reporter's contact data this many days after closing, while
-# the public record stays. `manage.py retention` does it by hand; the beat does it nightly.
+# the public record stays. `manage.py retention` does it by hand; the beat does it nightly
+# (CELERY_BEAT_SCHEDULE below).
 RETENTION_REJECTED_DAYS = env.int("RETENTION_REJECTED_DAYS", default=30)
 RETENTION_ANONYMISE_DAYS = env.int("RETENTION_ANONYMISE_DAYS", default=365)
 # Reporters' requests to see, correct or delete their personal data (SECURITY DP7). Decree
@@ -388,10 +352,6 @@ RETENTION_ANONYMISE_DAYS = env.int("RETENTION_ANONYMISE_DAYS", default=365)
 # is the province's to set with its legal office (working days, counted like case deadlines).
 DATA_REQUEST_ANSWER_WORKING_DAYS = env.int("DATA_REQUEST_ANSWER_WORKING_DAYS", default=2)
 DATA_REQUEST_COMPLETE_WORKING_DAYS = env.int("DATA_REQUEST_COMPLETE_WORKING_DAYS", default=10)
-CELERY_BEAT_SCHEDULE["retention"] = {
-    "task": "workflow.tasks.purge_retention_task",
-    "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: 02:30 in the province
-}
 
 # --- Facebook page and Zalo official account (feedback/channels) --------------------------------
 # The webhooks accept a delivery on its signature alone: with an empty secret every delivery
@@ -441,20 +401,11 @@ EMAIL_INTAKE_MAILBOX = env("EMAIL_INTAKE_MAILBOX", default="INBOX")
 EMAIL_INTAKE_TIMEOUT = env.float("EMAIL_INTAKE_TIMEOUT", default=30.0)
 EMAIL_INTAKE_BATCH = env.int("EMAIL_INTAKE_BATCH", default=50)  # messages per run at most
 EMAIL_INTAKE_MAX_BYTES = env.int("EMAIL_INTAKE_MAX_BYTES", default=30 * 1024 * 1024)
-if EMAIL_INTAKE_HOST:
-    CELERY_BEAT_SCHEDULE["fetch-email"] = {
-        "task": "feedback.tasks.fetch_email_task",
-        "schedule": env.float("EMAIL_INTAKE_SECONDS", default=120.0),
-    }
 
 # --- Periodic reports (Art. 13.7; reports/schedule.py) ------------------------------------------
 # The draft of each report is made this many working days before its due date (the 20th), and
 # the supervisors are told; the beat looks once a day, so a missed day is caught up the next.
 REPORT_DRAFT_LEAD_WORKING_DAYS = env.int("REPORT_DRAFT_LEAD_WORKING_DAYS", default=5)
-CELERY_BEAT_SCHEDULE["prepare-report-drafts"] = {
-    "task": "reports.tasks.prepare_report_drafts_task",
-    "schedule": crontab(hour=6, minute=15),  # CELERY_TIMEZONE: 06:15 in the province
-}
 # A unit's signed reply letter (a PDF from its document system) may be this large at most.
 SIGNED_LETTER_MAX_BYTES = env.int("SIGNED_LETTER_MAX_BYTES", default=10 * 1024 * 1024)
 
@@ -480,3 +431,41 @@ PUBLIC_RATE_LIMITS.update({
     "otp_check:ip": (env.int("RATE_OTP_CHECK_FAILURES_PER_IP", default=20), 900),
     "otp_check:phone": (env.int("RATE_OTP_CHECK_FAILURES_PER_PHONE", default=10), 3600),
 })
+
+# --- The beat: every periodic task, in one place -------------------------------------------------
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {
+        "task": "workflow.tasks.sweep_deadlines_task",
+        "schedule": env.float("DEADLINE_SWEEP_SECONDS", default=60.0),
+    },
+    # New cases' possible duplicates, before the coordinator first opens them.
+    "find-duplicates": {
+        "task": "workflow.tasks.find_duplicates_task",
+        "schedule": env.float("DUPLICATE_SWEEP_SECONDS", default=60.0),
+    },
+    # The web form's submissions are built into cases on commit; this catches any left
+    # behind (the broker down, a task lost).
+    "build-submissions": {
+        "task": "feedback.tasks.build_submissions_task",
+        "schedule": env.float("SUBMISSION_SWEEP_SECONDS", default=60.0),
+    },
+    # What is pending and due is queued again: a message written while Redis or the worker
+    # was down goes out within a minute of their return.
+    "deliver-outbox": {
+        "task": "workflow.tasks.deliver_outbox_task",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
+    },
+    "retention": {
+        "task": "workflow.tasks.purge_retention_task",
+        "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: 02:30 in the province
+    },
+    "prepare-report-drafts": {
+        "task": "reports.tasks.prepare_report_drafts_task",
+        "schedule": crontab(hour=6, minute=15),  # CELERY_TIMEZONE: 06:15 in the province
+    },
+    # The 1022 mailbox, only where one is configured.
+    **({"fetch-email": {
+        "task": "feedback.tasks.fetch_email_task",
+        "schedule": env.float("EMAIL_INTAKE_SECONDS", default=120.0),
+    }} if EMAIL_INTAKE_HOST else {}),
+}

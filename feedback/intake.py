@@ -38,7 +38,7 @@ log = logging.getLogger("feedback.intake")
 
 # Set while a build task is queued and has not begun: later submissions need not queue
 # another. The worker clears it before it looks, so none is missed; it expires anyway, in
-# case the task was lost or the cache is each process's own (the embedded default).
+# case the task was lost.
 WAKE_KEY = "feedback:intake:wake"
 WAKE_SECONDS = 5
 # A submission whose build failed this often waits for a person (the admin lists it).

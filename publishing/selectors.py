@@ -30,7 +30,7 @@ from workflow.models import Assignment, Case, CaseEvent, RejectionReason
 
 from .caching import LISTS_KEY
 from .models import SearchDocument
-from .text import SearchWords, search_words, words_query
+from .text import search_words, words_query
 
 PAGE_SIZE = 20
 SUMMARY_LENGTH = 220
@@ -171,25 +171,20 @@ def filter_public_cases(filters: AnswerFilters) -> QuerySet[Case]:
     """The public cases the filters select, newest first.
 
     A search finds the answers that hold every word typed, diacritics or not ("duong ngap"
-    finds "Đường ngập"). PostgreSQL reads the search documents of migration 0003; SQLite
-    reads every public case. The answers pages page a PostgreSQL search through
-    matching_documents instead, in the documents' own order (see answer_id_page).
+    finds "Đường ngập"), read from the search documents of migration 0002. The answers
+    pages page a search through matching_documents instead, in the documents' own order
+    (see answer_id_page).
     """
     qs = _narrowed(public_cases(), filters)
     words = search_words(filters.q)
     if not words:
         return qs.order_by("-published_at", "-pk")
-    if connections[qs.db].vendor == "postgresql":
-        # Ordered as the documents' own index, so that a page of common words can be read
-        # newest first, stopping at its last match (see answer_page); the case itself is
-        # still checked to be public (public_cases()).
-        return qs.filter(search_document__document=SearchQuery(
-            words_query(words), search_type="raw", config="simple",
-        )).order_by("-search_document__published_at", "-pk")
-    qs = qs.annotate(search_words=SearchWords("title", "content", "reply_text"))
-    for word in words:
-        qs = qs.filter(search_words__contains=f" {word} ")
-    return qs.order_by("-published_at", "-pk")
+    # Ordered as the documents' own index, so that a page of common words can be read
+    # newest first, stopping at its last match (see answer_page); the case itself is
+    # still checked to be public (public_cases()).
+    return qs.filter(search_document__document=SearchQuery(
+        words_query(words), search_type="raw", config="simple",
+    )).order_by("-search_document__published_at", "-pk")
 
 
 def _narrowed(qs: QuerySet, filters: AnswerFilters, *, case: str = "",
@@ -256,13 +251,13 @@ def public_answers(ids: Iterable[int], language: str) -> list[PublicAnswer]:
 
 
 def matching_documents(filters: AnswerFilters) -> QuerySet | None:
-    """For a search on PostgreSQL: the ids of the matching public cases, newest first, read
+    """For a search: the ids of the matching public cases, newest first, read
     from the search documents (they exist for public cases only, with their publication
     time) and ordered by the documents' own index, so that a newest-first read follows it
     and stops at the page's last match; a category, area or unit is checked on each
-    document's case on the way. None otherwise."""
+    document's case on the way. None without words to search."""
     words = search_words(filters.q)
-    if not words or connection.vendor != "postgresql":
+    if not words:
         return None
     documents = _narrowed(SearchDocument.objects.filter(document=SearchQuery(
         words_query(words), search_type="raw", config="simple",
@@ -279,7 +274,7 @@ def _count_key(filters: AnswerFilters) -> str:
     return "publishing:count:" + hashlib.sha256(repr(selection).encode()).hexdigest()[:40]
 
 
-# Planner settings of a search's queries (PostgreSQL): no JIT compilation nor parallel
+# Planner settings of a search's queries: no JIT compilation nor parallel
 # workers, which cost more than these short queries; and which way to read the documents.
 SEARCH_COUNT = {"jit": "off", "max_parallel_workers_per_gather": "0", "enable_seqscan": "off",
                 "enable_indexscan": "off", "enable_bitmapscan": "on"}
@@ -292,8 +287,8 @@ SEARCH_NEWEST_FIRST = {**SEARCH_COUNT, "enable_indexscan": "on", "enable_bitmaps
 @contextmanager
 def _search_plans(searching: bool) -> Iterator[Callable[[dict[str, str]], None]]:
     """A transaction in which `plan(settings)` sets the planner for the next queries, one
-    query each time; outside a search, or on another database, it does nothing."""
-    if not searching or connection.vendor != "postgresql":
+    query each time; outside a search it does nothing."""
+    if not searching:
         yield lambda settings: None
         return
     with transaction.atomic(), connection.cursor() as cursor:

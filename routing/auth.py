@@ -2,9 +2,9 @@
 
 Every staff page needs the person and their roles (selectors.actor_for). Django's backend
 reads the user, then actor_for reads their province roles and their memberships: three
-queries a page. On PostgreSQL this backend reads all three in the user's own query, as
-arrays; actor_for uses them when they are there. The roles are read afresh on every
-request, so a role taken away takes effect on the next page, as before.
+queries a page. This backend reads all three in the user's own query, as arrays; actor_for
+uses them when they are there. The roles are read afresh on every request, so a role taken
+away takes effect on the next page, as before.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connection
 
 from .models import Membership, ProvinceRole, Unit
 
@@ -38,8 +37,6 @@ def _user_with_roles_sql() -> str:
 
 class RolesBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
-        if connection.vendor != "postgresql":
-            return super().get_user(user_id)
         users = get_user_model()
         try:
             user_id = users._meta.pk.to_python(user_id)

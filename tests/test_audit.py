@@ -68,7 +68,6 @@ def test_the_orm_refuses_to_change_or_delete_an_audit_row():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_the_database_itself_refuses_to_change_or_delete_an_audit_row():
     event = record(AuditEvent.Action.EXPORT)
     for sql in ("UPDATE routing_auditevent SET outcome = 'x' WHERE id = %s",

@@ -11,11 +11,6 @@ from django.db import connection
 
 from workflow.models import Case
 
-pytestmark = pytest.mark.skipif(
-    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="prepared statements are PostgreSQL's",
-)
-
 
 def prepared_case_reads() -> list[str]:
     with connection.cursor() as cursor:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
@@ -18,6 +18,8 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    TextField,
+    Value,
 )
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -63,9 +65,9 @@ def get_case_for(actor: Actor, pk: int, **read_with: Any) -> Case:
 
     For the coordinator the case carries `delivery_rows`, its outgoing messages, read in
     the same query (see case_deliveries); `read_with` names more annotations of that one
-    query (the case page's lists, on PostgreSQL)."""
+    query (the case page's lists)."""
     cases = visible_cases(actor).select_related("category", "area")
-    if actor.is_coordinator and connection.vendor == "postgresql":
+    if actor.is_coordinator:
         cases = cases.annotate(delivery_rows=_delivery_rows())
     if read_with:
         cases = cases.annotate(**read_with)
@@ -81,7 +83,7 @@ DELIVERY_ERROR_CHARS = 200
 def json_rows(sql: str) -> RawSQL:
     """A subquery of JSON rows read with each row of the outer query, written as SQL: the
     hottest page reads several, and the ORM's JSON subqueries cost 2 to 5 ms each to
-    compile on every request where this costs nothing (PostgreSQL only). The outer table is
+    compile on every request where this costs nothing. The outer table is
     referred to by its name; the tests read every row back."""
     return RawSQL(sql, [], output_field=JSONField())  # noqa: S611 - no parameter, no input
 
@@ -160,13 +162,6 @@ def case_deliveries(case: Case) -> list[dict]:
     id, channel, to_reporter, template, status, attempts, sent_at, last_error. Read with
     the case by get_case_for for the coordinator; otherwise one query here."""
     rows = getattr(case, "delivery_rows", None)
-    if rows is None and connection.vendor != "postgresql":  # the first run's SQLite
-        return [
-            {**row, "last_error": (row["last_error"] or "")[:DELIVERY_ERROR_CHARS]}
-            for row in OutboxMessage.objects.filter(case=case).order_by("created_at", "pk")
-            .values("id", "channel", "to_reporter", "template", "status", "attempts",
-                    "sent_at", "last_error")
-        ]
     if rows is None:
         rows = list(Case.objects.filter(pk=case.pk).annotate(rows=_delivery_rows())
                     .values_list("rows", flat=True))[0]
@@ -305,6 +300,14 @@ DUPLICATE_NEIGHBOURS = 500
 SIMILAR_TITLE = 0.3  # pg_trgm's own default threshold for "similar"
 
 
+class FoldText(Func):
+    """workflow_fold_text(text): lower case without diacritics (migration 0015)."""
+
+    function = "workflow_fold_text"
+    output_field = TextField()
+    arity = 1
+
+
 @dataclass(frozen=True)
 class PossibleDuplicate:
     pk: int
@@ -370,20 +373,17 @@ def find_duplicates(case: Case, now: datetime) -> None:
         for pk in window.filter(reporter_phone=case.reporter_phone).order_by(
                 "-received_at").values_list("pk", flat=True)[:DUPLICATE_LIMIT]:
             found[pk] = (True, 0.0)
-    if connection.vendor == "postgresql":
-        # Index case_received, both directions from the case: the neighbours in time.
-        before = window.filter(received_at__lte=case.received_at).order_by("-received_at")
-        after = window.filter(received_at__gt=case.received_at).order_by("received_at")
-        near = (list(before.values_list("pk", flat=True)[:DUPLICATE_NEIGHBOURS])
-                + list(after.values_list("pk", flat=True)[:DUPLICATE_NEIGHBOURS]))
-        alike = Func(RawSQL("publishing_search_text(workflow_case.title, '', '')", []),
-                     RawSQL("publishing_search_text(%s, '', '')", [case.title]),
-                     function="similarity", output_field=FloatField())
-        for pk, score in (Case.objects.filter(pk__in=near).annotate(alike=alike)
-                          .filter(alike__gte=SIMILAR_TITLE).order_by("-alike")
-                          .values_list("pk", "alike")[:DUPLICATE_LIMIT]):
-            found[pk] = (found.get(pk, (False, 0.0))[0], score)
-    # SQLite, the first-run database: the same phone only.
+    # Index case_received, both directions from the case: the neighbours in time.
+    before = window.filter(received_at__lte=case.received_at).order_by("-received_at")
+    after = window.filter(received_at__gt=case.received_at).order_by("received_at")
+    near = (list(before.values_list("pk", flat=True)[:DUPLICATE_NEIGHBOURS])
+            + list(after.values_list("pk", flat=True)[:DUPLICATE_NEIGHBOURS]))
+    alike = Func(FoldText("title"), FoldText(Value(case.title)),
+                 function="similarity", output_field=FloatField())
+    for pk, score in (Case.objects.filter(pk__in=near).annotate(alike=alike)
+                      .filter(alike__gte=SIMILAR_TITLE).order_by("-alike")
+                      .values_list("pk", "alike")[:DUPLICATE_LIMIT]):
+        found[pk] = (found.get(pk, (False, 0.0))[0], score)
     DuplicateCandidate.objects.bulk_create(
         [DuplicateCandidate(case=case, other_id=pk, same_phone=phone, similarity=score)
          for pk, (phone, score) in found.items()]

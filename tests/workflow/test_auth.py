@@ -442,7 +442,6 @@ def test_next_on_the_site_is_kept_through_the_code_page(client, province, now):
     assert client.post(CODE, {"code": code_for(device, T0)})["Location"] == "/staff/hotline/"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
 @pytest.mark.django_db(transaction=True)
 def test_a_column_another_process_adds_to_the_user_table_leaves_this_one_logged_in(client,
                                                                                    province):

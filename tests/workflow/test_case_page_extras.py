@@ -202,10 +202,9 @@ def test_the_waiting_index_holds_exactly_the_cases_the_beat_reads(province):
     province.receive()
     waiting = (Case.objects.filter(duplicates_checked_at__isnull=True,
                                    state__in=Case.COORDINATOR_STATES).order_by("-received_at"))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        assert "case_duplicates_waiting" in waiting[:200].explain()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "case_duplicates_waiting" in waiting[:200].explain()
 
 
 def test_the_beat_looks_for_duplicates_every_minute():

@@ -297,7 +297,6 @@ def test_the_beat_runs_the_task_nightly_with_the_configured_periods(
     assert set(purge_retention_task()) == set(PurgeResult().as_dict())
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_the_event_trigger_still_refuses_a_plain_delete_after_a_purge(
     province, media, django_capture_on_commit_callbacks
 ):
