@@ -59,6 +59,7 @@ messages: $(VENV)/.installed
 
 lint: $(VENV)/.installed .env
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
 # On the local PostgreSQL and Redis (the settings' defaults, or DATABASE_URL, REDIS_URL and
@@ -78,6 +79,7 @@ run: system-run $(VENV)/.installed .env services messages
 test: system-test $(VENV)/.installed .env services messages node_modules/.package-lock.json
 	mkdir -p var/static
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
