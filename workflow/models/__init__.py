@@ -11,6 +11,7 @@ from .cases import (
     Visibility,
 )
 from .duplicates import DuplicateCandidate
+from .letters import SignedLetter
 from .moderation import AbuseListEntry
 from .outbox import MessageTemplate, OutboxMessage
 from .privacy import DataRequest
@@ -31,5 +32,6 @@ __all__ = [
     "OfficialYear",
     "OutboxMessage",
     "RejectionReason",
+    "SignedLetter",
     "Visibility",
 ]

@@ -39,7 +39,17 @@ from config.text import normalize_line
 from routing.selectors import Actor, actor_for
 
 from .. import forms
-from ..models import Assignment, Case, CaseEvent, Draft, DraftPhoto, OutboxMessage, Visibility
+from ..letters import LetterLink, staff_letter_links
+from ..models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Draft,
+    DraftPhoto,
+    OutboxMessage,
+    SignedLetter,
+    Visibility,
+)
 from ..rendered import RenderedHtml
 from ..selectors import (
     PossibleDuplicate,
@@ -357,7 +367,7 @@ class CasePage:
     marked_valuable_at: datetime | None = None
     deliveries: list[DeliveryView] | None = None  # None: not for this actor
     attachments: list = field(default_factory=list)  # the reporter's photos and videos
-    letters: list = field(default_factory=list)  # reports.letters.LetterLink, approved units
+    letters: list[LetterLink] = field(default_factory=list)  # of the approved units
     duplicates: list[PossibleDuplicate] | None = None  # None: not for this actor
 
     @property
@@ -411,8 +421,6 @@ def draft_from_json(assignment: Assignment, row: dict[str, Any]) -> Draft:
 
 def newest_signed_json() -> RawSQL:
     """An assignment's newest signed reply letter as one JSON object (PostgreSQL)."""
-    from reports.models import SignedLetter  # reports builds on workflow
-
     return json_rows(  # constants and table names only
         "(SELECT jsonb_build_object('id', s.id, 'sha256', s.sha256, "  # noqa: S608
         "'uploaded_at', s.uploaded_at, 'has_signature', s.has_signature) "
@@ -421,9 +429,7 @@ def newest_signed_json() -> RawSQL:
         "ORDER BY s.uploaded_at DESC, s.id DESC LIMIT 1)")
 
 
-def signed_from_json(assignment: Assignment, row: dict[str, Any]) -> Any:
-    from reports.models import SignedLetter
-
+def signed_from_json(assignment: Assignment, row: dict[str, Any]) -> SignedLetter:
     return SignedLetter(pk=row["id"], assignment_id=assignment.pk, sha256=row["sha256"],
                         uploaded_at=parse_datetime(row["uploaded_at"]),
                         has_signature=row["has_signature"])
@@ -432,7 +438,7 @@ def signed_from_json(assignment: Assignment, row: dict[str, Any]) -> Any:
 def case_assignments(actor: Actor, case: Case) -> list[Assignment]:
     """The case's assignments this actor may see (a unit sees only its own), with their
     newest draft as `latest_drafts` (an empty list or one draft) and, on PostgreSQL, their
-    newest signed letter as `latest_signed` (reports.letters): in one query on
+    newest signed letter as `latest_signed` (workflow.letters): in one query on
     PostgreSQL, with a second for the drafts on the first run's SQLite."""
     assignments = (visible_assignments(actor).filter(case=case).select_related("unit")
                    .order_by("assigned_at", "pk"))
@@ -813,12 +819,11 @@ def page_lists(actor: Actor) -> dict[str, Any]:
     return read_with
 
 
-def letter_links(actor: Actor, case: Case, assignments: Sequence[Assignment]) -> list:
+def letter_links(actor: Actor, case: Case, assignments: Sequence[Assignment],
+                 ) -> list[LetterLink]:
     """The Appendix 1 letters of the approved units (none read before any unit's approval)."""
     if not any(a.state == Assignment.State.APPROVED for a in assignments):
         return []
-    from reports.letters import staff_letter_links  # reports builds on workflow
-
     return staff_letter_links(actor, case.pk, assignments)
 
 
