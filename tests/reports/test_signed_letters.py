@@ -234,3 +234,10 @@ def test_the_public_letter_never_carries_the_addressee_the_unit_typed(province, 
 
     assert "Nguyễn Văn An" not in public and "Quý cá nhân/tổ chức" in public
     assert "Nguyễn Văn An" in staff
+
+
+@pytest.mark.django_db
+def test_the_upload_page_is_a_staff_page(approved, province, client_of):
+    response = client_of(province.roads_leader_user).get(
+        reverse("letters:signed", args=[approved.pk]))
+    assert response.status_code == 200 and response.context["STAFF_AREA"]
