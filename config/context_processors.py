@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 # URL namespaces of the staff side: their pages get the staff header and stylesheet.
-STAFF_NAMESPACES = frozenset({"staff", "reports"})
+STAFF_NAMESPACES = frozenset({"staff", "reports", "letters"})
 
 
 def province(request: HttpRequest) -> dict:

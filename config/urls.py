@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", include("workflow.urls")),
+    # The reply letters are workflow's; their paths are those they had under reports.
+    path("reports/reply/", include("workflow.letter_urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("feedback.api.urls")),
     path("open311/v2/", include("feedback.open311.urls")),

@@ -7,14 +7,12 @@ saving it, such as a signed reply letter (rare enough to refresh every page for)
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
-from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
 from routing.models import Area, Category, Unit
-from workflow.models import Case
+from workflow.models import Case, SignedLetter
 
 from .caching import lists_changed, names_changed
 
@@ -30,9 +28,7 @@ def name_saved_or_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    shared: list[type] = [Category, Unit, Area]
-    with suppress(LookupError):  # a release without signed letters
-        shared.append(apps.get_model("reports", "SignedLetter"))
+    shared: list[type] = [Category, Unit, Area, SignedLetter]
     for signal in (post_save, post_delete):
         signal.connect(case_saved_or_deleted, sender=Case,
                        dispatch_uid=f"publishing_case_{signal is post_save}")

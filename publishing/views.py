@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET, require_safe
+
+from workflow.letters import letter_file, pdf_response
 
 from .caching import (
     CASE_CACHE_SECONDS,
@@ -23,6 +25,7 @@ from .caching import (
     visitor_is_anonymous,
 )
 from .forms import AnswerFilterForm
+from .letters import public_assignments
 from .selectors import (
     all_public,
     answer_id_page,
@@ -89,3 +92,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         timeout=CASE_CACHE_SECONDS,
     )
 
+
+@require_GET
+def letter(request: HttpRequest, assignment_pk: int) -> HttpResponse:
+    """The reply letter of a public case's unit, for anyone; 404 for any other case."""
+    assignment = get_object_or_404(
+        public_assignments().select_related("case", "unit"), pk=assignment_pk
+    )
+    found = letter_file(assignment, public=True)
+    if found is None:
+        raise Http404
+    return pdf_response(found)

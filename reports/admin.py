@@ -1,9 +1,8 @@
-"""Read-only admin pages of the periodic report drafts, their notices and the signed letters.
+"""Read-only admin pages of the periodic report drafts and their notices.
 
 Drafts change through the reports pages (the department's text, then final), notices through
-the mailer, signed letters through the unit's upload: here the administrator can look, never
-add, change or delete. The stored PDFs and workbooks are not linked or previewed: a signed
-letter is read on the permission-checked case pages, a final report on the drafts page.
+the mailer: here the administrator can look, never add, change or delete. The stored PDFs and
+workbooks are not linked or previewed: a final report is read on the drafts page.
 """
 
 from django.contrib import admin
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.admin import ReadOnlyAdmin
 
-from .models import ReportDraft, ReportDraftNotice, SignedLetter
+from .models import ReportDraft, ReportDraftNotice
 
 
 def _period(draft: ReportDraft) -> str:
@@ -43,29 +42,3 @@ class ReportDraftNoticeAdmin(ReadOnlyAdmin):
     @admin.display(description=_("report draft"), ordering="draft__due_on")
     def report(self, obj: ReportDraftNotice) -> str:
         return f"{obj.draft.get_kind_display()} · {_period(obj.draft)}"
-
-
-@admin.register(SignedLetter)
-class SignedLetterAdmin(ReadOnlyAdmin):
-    list_display = ("uploaded_at", "case_code", "unit", "sha256", "size", "has_signature",
-                    "uploaded_by")
-    list_filter = ("has_signature",)
-    search_fields = ("=sha256",)
-    list_select_related = ("assignment__case", "assignment__unit", "uploaded_by")
-    ordering = ("-uploaded_at", "-pk")
-    # No "file": the bytes are not previewed or linked here.
-    fields = ("case_code", "unit", "sha256", "size", "has_signature", "uploaded_by",
-              "uploaded_at")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "assignment__case", "assignment__unit", "uploaded_by"
-        )
-
-    @admin.display(description=_("case"), ordering="assignment__case__tracking_code")
-    def case_code(self, obj: SignedLetter) -> str:
-        return obj.assignment.case.display_code
-
-    @admin.display(description=_("unit"), ordering="assignment__unit__name")
-    def unit(self, obj: SignedLetter) -> str:
-        return obj.assignment.unit.name

@@ -1,7 +1,9 @@
-"""The fixed wording of Vietnamese administrative documents (Decree 30/2020/NĐ-CP, Appendix 1).
+"""The fixed wording of the periodic reports (Decree 09/2019, Decree 30/2020/NĐ-CP).
 
 These are legal formulae of the document form, printed in Vietnamese whatever the reader's
-language, like a letterhead: they are not interface text and do not go through gettext.
+language, like a letterhead: they are not interface text and do not go through gettext. The
+wording every official document shares (the national name, the motto, the place and date)
+is workflow.documents', which the units' reply letters print too.
 """
 
 from __future__ import annotations
@@ -10,39 +12,19 @@ from datetime import date
 
 from django.conf import settings
 
-NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập – Tự do – Hạnh phúc"
-NUMBER_PREFIX = "Số:"
-DEAR = "Kính gửi:"
-RECIPIENTS = "Nơi nhận:"
-DEFAULT_ADDRESSEE = "Quý cá nhân/tổ chức"
-DEFAULT_SIGNER_TITLE = "THỦ TRƯỞNG ĐƠN VỊ"
-ARCHIVE = "Lưu: VT."
-DEFAULT_RECIPIENTS = ("Như trên;", ARCHIVE)
-# Appendix 1 of the regulation, word for word around the unit's own reply.
-REPLY_OPENING = (
-    "%(unit)s xin thông báo kết quả xử lý phản ánh, kiến nghị của %(addressee)s như sau:"
+from workflow.documents import (  # noqa: F401 — the shared wording, used as formats.X
+    ARCHIVE,
+    MOTTO,
+    NATIONAL_NAME,
+    NUMBER_PREFIX,
+    RECIPIENTS,
+    place_and_date,
+    superior_body,
 )
-REPLY_THANKS = (
-    "Chúng tôi cảm ơn cá nhân/tổ chức và mong tiếp tục nhận được phản ánh, kiến nghị."
-)
-REPLY_CLOSING = "Trân trọng./."
+
 # The body that issues the periodic reports (Art. 13.7); PROVINCE["reporting_body"] wins.
 REPORTING_BODY = "Sở Thông tin và Truyền thông"
 REPORT_TITLE = "BÁO CÁO"
-
-
-def place_and_date(day: date, place: str | None = None) -> str:
-    """"Tây Ninh, ngày 05 tháng 11 năm 2026": a zero before days below 10 and months
-    below 3 (Decree 30/2020, Appendix I, part II.4)."""
-    place = place or settings.PROVINCE.get("place", "")
-    dd = f"{day.day:02d}" if day.day < 10 else str(day.day)
-    mm = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {dd} tháng {mm} năm {day.year}"
-
-
-def superior_body() -> str:
-    return settings.PROVINCE.get("people_committee", "").upper()
 
 
 def reporting_body() -> str:

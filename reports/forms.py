@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from config.text import normalize_line, normalize_text
 from routing.models import Area, Unit
 
-from .services import ReportError, check_signed_letter, max_letter_bytes
 from .statistics import CALENDAR, REPORTING, Period, PeriodError
 
 
@@ -79,27 +78,3 @@ class ReportDraftForm(forms.Form):
 
     def clean_difficulties(self) -> str:
         return normalize_text(self.cleaned_data.get("difficulties"))
-
-
-class SignedLetterForm(forms.Form):
-    """The reply letter as the unit signed it: a PDF within the size limit."""
-
-    file = forms.FileField(
-        label=_("Signed letter (PDF)"),
-        help_text=_("The letter as signed in your unit's document system."),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > max_letter_bytes():
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.")
-                % {"size": max_letter_bytes() // (1024 * 1024)}
-            )
-        data = upload.read()
-        try:
-            check_signed_letter(data)
-        except ReportError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        self.data_bytes = data
-        return upload

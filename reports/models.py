@@ -1,4 +1,4 @@
-"""What the reports app writes: periodic report drafts and the units' signed reply letters."""
+"""What the reports app writes: the periodic report drafts and their notices."""
 
 from __future__ import annotations
 
@@ -96,35 +96,3 @@ class ReportDraftNotice(models.Model):
             models.Index(fields=["created_at"], name="report_notice_unsent",
                          condition=models.Q(emailed_at__isnull=True)),
         ]
-
-
-class SignedLetter(models.Model):
-    """The reply letter as the unit signed it in its document system (Decree 30/2020).
-
-    An upload replaces the generated letter; a later upload replaces an earlier one, which
-    is kept. `sha256` is the hash of the stored bytes, shown next to every link to it.
-    """
-
-    assignment = models.ForeignKey("workflow.Assignment", on_delete=models.CASCADE,
-                                   related_name="signed_letters",
-                                   db_index=False)  # signed_letter_latest leads with it
-    file = models.FileField(_("signed letter"), upload_to=_private_upload_path)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    has_signature = models.BooleanField(
-        _("has a signature dictionary"), default=False,
-        help_text=_("The PDF holds a /Sig or /ByteRange entry; it is not verified."),
-    )
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"))
-
-    class Meta:
-        verbose_name = _("signed reply letter")
-        verbose_name_plural = _("signed reply letters")
-        indexes = [
-            models.Index(fields=["assignment", "-uploaded_at"], name="signed_letter_latest"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.assignment_id} · {self.sha256[:12]}"

@@ -1,15 +1,10 @@
-"""PDFs with WeasyPrint: the periodic report and the Appendix 1 reply letter.
-
-Liberation Serif (Times New Roman's metrics) carries every Vietnamese diacritic; it is set on
-the page boxes too, or page numbers fall back to another font (STACK.md).
-"""
+"""The periodic report as a PDF, with the rendering and the Decree 30/2020 letterhead of
+workflow.documents (shared with the units' reply letters)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,31 +12,12 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
-from workflow.models import Assignment, Draft
+from workflow.documents import html_to_pdf, letterhead
 
 from . import formats
 from .charts import SERIF
 from .presentation import Table, report_charts, report_tables, summary_items
 from .statistics import OVERDUE_LIST_LIMIT, Report, scope_label
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # heavy import, only where a PDF is made
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def letterhead(issuer: str, number: str, day: date) -> dict[str, str]:
-    """The Decree 30/2020 header: issuing body, national name and motto, number, place, date."""
-    return {
-        "superior": formats.superior_body(),
-        "issuer": issuer.upper(),
-        "national_name": formats.NATIONAL_NAME,
-        "motto": formats.MOTTO,
-        "number": f"{formats.NUMBER_PREFIX} {number}" if number else f"{formats.NUMBER_PREFIX}",
-        "place_date": formats.place_and_date(day),
-    }
-
 
 # The PDF prints the longest-late rows of the overdue list; the workbook keeps them all. A
 # table of hundreds of rows is what made a province's PDF take seconds to lay out.
@@ -103,100 +79,3 @@ def periodic_pdf(
                              issued_on=issued_on),
         )
     return html_to_pdf(html)
-
-
-@dataclass(frozen=True)
-class Letter:
-    head: dict[str, str]
-    unit: str
-    addressee: str
-    opening: str
-    paragraphs: list[str]
-    thanks: str
-    closing: str
-    recipients_label: str
-    recipients: list[str]
-    signer_title: str
-    signer: str
-
-
-def approved_draft(assignment: Assignment) -> Draft | None:
-    """The reply the leader approved: the latest version of an approved assignment."""
-    if assignment.state != Assignment.State.APPROVED:
-        return None
-    return assignment.drafts.order_by("-version").first()
-
-
-def public_body(assignment: Assignment, draft: Draft) -> str:
-    """The body of the public copy: what the coordinator published, never text they took out.
-
-    The coordinator may edit the reply before publishing it (Art. 10), and the public page
-    shows that text (``Case.reply_text``), so:
-
-    - a case handled by one unit (returned assignments aside): the published reply;
-    - a case handled by several units: the unit's own approved draft when the coordinator
-      published it unchanged (it appears in the published reply, spacing aside), so each
-      unit's letter carries its own answer; when they edited it, the published reply as a
-      whole, as an edit cannot be traced back to one unit's part.
-
-    A case published without text (not possible through the services) keeps the draft.
-    """
-    case = assignment.case
-    published = case.reply_text
-    if not published.strip():
-        return draft.body
-    others = case.assignments.exclude(state=Assignment.State.RETURNED).exclude(
-        pk=assignment.pk
-    )
-    if not others.exists():
-        return published
-    if " ".join(draft.body.split()) in " ".join(published.split()):
-        return draft.body
-    return published
-
-
-def reply_letter(assignment: Assignment, draft: Draft, *, public: bool = False) -> Letter:
-    """Appendix 1: the unit's result as an official letter. The addressee is what the unit
-    wrote, never the reporter's name from the case (Art. 13.8, 17.6). The public copy is
-    always addressed to the neutral default: a unit that was shown the reporter's contact
-    may have written their name there, and a public page never names a reporter (DP3). Its
-    body is the published reply (see `public_body`); the staff copy's is the approved draft."""
-    unit = assignment.unit.name
-    approved: datetime = assignment.approved_at or draft.created_at
-    day = draft.date or timezone.localdate(approved)
-    addressee = (not public and draft.addressee) or formats.DEFAULT_ADDRESSEE
-    body = public_body(assignment, draft) if public else draft.body
-    recipients = [
-        line.strip().lstrip("-·•").strip() for line in draft.recipients.splitlines()
-        if line.strip()
-    ] or list(formats.DEFAULT_RECIPIENTS)
-    return Letter(
-        head=letterhead(unit, draft.number, day),
-        unit=unit,
-        addressee=addressee,
-        opening=formats.REPLY_OPENING % {"unit": unit, "addressee": addressee[:1].lower()
-                                         + addressee[1:]},
-        paragraphs=[p for p in body.splitlines() if p.strip()],
-        thanks=formats.REPLY_THANKS,
-        closing=formats.REPLY_CLOSING,
-        recipients_label=formats.RECIPIENTS,
-        recipients=recipients,
-        signer_title=(draft.signer_title or formats.DEFAULT_SIGNER_TITLE).upper(),
-        signer=draft.signer,
-    )
-
-
-def letter_digest(letter: Letter) -> str:
-    """A hash of everything a letter prints: the same digest, the same PDF."""
-    text = json.dumps(asdict(letter), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def letter_pdf(letter: Letter) -> bytes:
-    html = render_to_string("reports/pdf/reply_letter.html",
-                            {"letter": letter, "dear": formats.DEAR})
-    return html_to_pdf(html)
-
-
-def reply_letter_pdf(assignment: Assignment, draft: Draft, *, public: bool = False) -> bytes:
-    return letter_pdf(reply_letter(assignment, draft, public=public))

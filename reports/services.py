@@ -1,13 +1,11 @@
-"""What the reports app does: prepare periodic report drafts, tell the supervisors, keep the
-department's text, and store a unit's signed reply letter."""
+"""What the reports app does: prepare periodic report drafts, tell the supervisors and keep
+the department's text."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import smtplib
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -20,10 +18,9 @@ from django.utils.translation import gettext as _
 
 from routing.models import ProvinceRole
 from routing.selectors import Actor
-from workflow.models import Assignment
 
 from .formats import period_phrase
-from .models import ReportDraft, ReportDraftNotice, SignedLetter
+from .models import ReportDraft, ReportDraftNotice
 from .schedule import reports_to_prepare
 
 logger = logging.getLogger("reports")
@@ -155,58 +152,3 @@ def deliver_report_notices(*, now: datetime, limit: int = 100) -> int:
                 sent += 1
             notice.save(update_fields=["attempts", "emailed_at", "last_error"])
     return sent
-
-
-# --- Signed reply letters -----------------------------------------------------------------
-PDF_MAGIC = b"%PDF-"
-_SIGNATURE = re.compile(rb"/ByteRange\s*\[|/Type\s*/Sig\b|/FT\s*/Sig\b")
-
-
-def max_letter_bytes() -> int:
-    return int(getattr(settings, "SIGNED_LETTER_MAX_BYTES", 10 * 1024 * 1024))
-
-
-def has_signature_dictionary(data: bytes) -> bool:
-    """Whether the PDF carries a signature dictionary. It is not verified: the unit's
-    document system signed it, and the hash shown with the file lets anyone compare it."""
-    return _SIGNATURE.search(data) is not None
-
-
-@dataclass(frozen=True)
-class LetterCheck:
-    sha256: str
-    has_signature: bool
-
-
-def check_signed_letter(data: bytes) -> LetterCheck:
-    """A PDF within the size limit, or ReportError with a message for the uploader."""
-    if len(data) > max_letter_bytes():
-        raise ReportError(_("The file is larger than %(size)s MB.")
-                          % {"size": max_letter_bytes() // (1024 * 1024)})
-    if not data.startswith(PDF_MAGIC):
-        raise ReportError(_("The file is not a PDF."))
-    return LetterCheck(sha256=hashlib.sha256(data).hexdigest(),
-                       has_signature=has_signature_dictionary(data))
-
-
-def upload_signed_letter(*, assignment_id: int, data: bytes, actor: Actor,
-                         now: datetime) -> SignedLetter:
-    """Store the signed letter of an approved assignment; it replaces the generated one.
-    The caller checked that `actor` is the coordinator or a leader of the unit."""
-    check = check_signed_letter(data)
-    with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().get(pk=assignment_id)
-        if assignment.state != Assignment.State.APPROVED:
-            raise ReportError(_("Only the letter of an approved reply can be uploaded."))
-        letter = SignedLetter(
-            assignment=assignment, sha256=check.sha256, size=len(data),
-            has_signature=check.has_signature, uploaded_by=actor.user, uploaded_at=now,
-        )
-        letter.file.save("letter.pdf", ContentFile(data), save=False)
-        try:
-            letter.save()
-        except Exception:
-            letter.file.delete(save=False)  # no file without its row
-            raise
-    return letter
-

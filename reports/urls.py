@@ -14,7 +14,4 @@ urlpatterns = [
     path("drafts/<int:pk>/final/", views.draft_finalise, name="draft_finalise"),
     path("drafts/<int:pk>/report.pdf", views.draft_pdf, name="draft_pdf"),
     path("drafts/<int:pk>/report.xlsx", views.draft_xlsx, name="draft_xlsx"),
-    path("reply/<int:assignment_pk>.pdf", views.reply_letter, name="reply_letter"),
-    path("reply/<int:assignment_pk>/signed/", views.signed_letter, name="signed_letter"),
-    path("letter/<int:assignment_pk>.pdf", views.public_letter, name="public_letter"),
 ]

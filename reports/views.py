@@ -1,11 +1,9 @@
-"""The supervisors' and leaders' dashboard, its downloads, the periodic report drafts and
-the Appendix 1 reply letter.
+"""The supervisors' and leaders' dashboard, its downloads and the periodic report drafts.
 
 Supervisors and the coordination centre see every scope; a unit leader sees their own
 unit(s) only; anyone else is refused (403). The report drafts are the department's:
-supervisors and administrators only (403 for anyone else). The reply letter is the
-coordinator's and the unit's only, and exists once the leader approved the draft (404
-otherwise); its signed copy is uploaded by the coordinator or a leader of the unit.
+supervisors and administrators only (403 for anyone else). The units' reply letters are
+workflow's (workflow.views.letters).
 """
 
 from __future__ import annotations
@@ -32,22 +30,12 @@ from django.views.decorators.http import (
 from routing.audit import record
 from routing.models import AuditEvent, Unit
 from routing.selectors import Actor, actor_for
-from workflow.models import Assignment
-from workflow.selectors import get_assignment_for
 
 from . import services
 from .charts import SANS
 from .drilldown import PAGE_SIZE, case_rows, metric_labels, metric_queryset, unit_column_metrics
 from .formats import period_phrase
-from .forms import ReportDraftForm, ReportFilterForm, SignedLetterForm
-from .letters import (
-    LetterFile,
-    latest_signed,
-    letter_file,
-    may_read_staff_letter,
-    may_upload,
-    public_assignments,
-)
+from .forms import ReportDraftForm, ReportFilterForm
 from .models import ReportDraft, ReportDraftNotice
 from .pdf import periodic_pdf
 from .presentation import report_charts, report_tables, summary_items
@@ -353,90 +341,3 @@ def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def draft_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return _draft_download(request, pk, "xlsx")
-
-
-# --- The Appendix 1 reply letter ------------------------------------------------------------
-def _pdf_response(letter: LetterFile) -> HttpResponse:
-    response = HttpResponse(letter.data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{letter.filename}"'
-    if letter.digest_header:
-        response["Repr-Digest"] = letter.digest_header
-    return response
-
-
-def _staff_letter_assignment(actor: Actor, assignment_pk: int) -> Assignment:
-    assignment = get_assignment_for(actor, assignment_pk)  # 404 if not visible
-    if not may_read_staff_letter(actor, assignment):
-        raise Http404
-    return assignment
-
-
-@login_required
-@require_GET
-def reply_letter(request: HttpRequest, assignment_pk: int) -> HttpResponse:
-    """The signed letter once uploaded, else the one generated from the approved draft."""
-    actor = actor_for(request.user)
-    letter = letter_file(_staff_letter_assignment(actor, assignment_pk))
-    if letter is None:
-        raise Http404
-    return _pdf_response(letter)
-
-
-@require_GET
-def public_letter(request: HttpRequest, assignment_pk: int) -> HttpResponse:
-    """The letter of a public case's unit, for anyone; 404 for any other case."""
-    assignment = get_object_or_404(
-        public_assignments().select_related("case", "unit"), pk=assignment_pk
-    )
-    letter = letter_file(assignment, public=True)
-    if letter is None:
-        raise Http404
-    return _pdf_response(letter)
-
-
-def _signed_letter_page(request: HttpRequest, assignment: Assignment, form: SignedLetterForm,
-                        status: int = 200) -> HttpResponse:
-    return render(request, "reports/signed_letter.html", {
-        "assignment": assignment,
-        "case_code": assignment.case.display_code,
-        "unit": assignment.unit.name,
-        "signed": latest_signed(assignment),
-        "form": form,
-        "letter_url": reverse("reports:reply_letter", args=[assignment.pk]),
-        "upload_url": reverse("reports:signed_letter", args=[assignment.pk]),
-        "case_url": assignment.case.get_absolute_url(),
-    }, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def signed_letter(request: HttpRequest, assignment_pk: int) -> HttpResponse:
-    """Upload the letter as signed in the unit's document system (Decree 30/2020)."""
-    actor = actor_for(request.user)
-    assignment = _staff_letter_assignment(actor, assignment_pk)
-    if assignment.state != Assignment.State.APPROVED:
-        raise Http404
-    if not may_upload(actor, assignment):
-        raise PermissionDenied(_("Only a leader of the unit or the coordination centre may "
-                                 "upload the signed letter."))
-    if request.method != "POST":
-        return _signed_letter_page(request, assignment, SignedLetterForm())
-    form = SignedLetterForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _signed_letter_page(request, assignment, form, status=400)
-    try:
-        with transaction.atomic():
-            letter = services.upload_signed_letter(
-                assignment_id=assignment.pk, data=form.data_bytes, actor=actor,
-                now=timezone.now(),
-            )
-            record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=letter,
-                   change="signed_letter_uploaded", assignment=assignment.pk,
-                   case=assignment.case_id, sha256=letter.sha256,
-                   has_signature=letter.has_signature)
-    except services.ReportError as exc:
-        form.add_error("file", str(exc))
-        return _signed_letter_page(request, assignment, form, status=400)
-    messages.success(request, _("The signed letter was stored; it now replaces the generated "
-                                "one."))
-    return redirect("reports:signed_letter", assignment_pk=assignment.pk)

@@ -111,7 +111,7 @@ SIGNED_PDF = (
     b"endobj\ntrailer\n<< >>\n%%EOF\n"
 )
 REPORT_CHANGELISTS = ["reports_reportdraft", "reports_reportdraftnotice",
-                      "reports_signedletter"]
+                      "workflow_signedletter"]
 
 
 def _report_rows(province, month: int) -> None:
@@ -119,8 +119,9 @@ def _report_rows(province, month: int) -> None:
     each, and a signed letter for a case approved that month, all by the real services."""
     from datetime import date
 
-    from reports.services import prepare_report_drafts, update_draft, upload_signed_letter
+    from reports.services import prepare_report_drafts, update_draft
     from tests.conftest import at
+    from workflow.signed_letters import upload_signed_letter
 
     for draft in prepare_report_drafts(today=date(2026, month, 16),
                                        now=at(2026, month, 16, 8, 0)):
@@ -178,14 +179,14 @@ def test_a_signed_letter_shows_its_hash_and_never_its_file(admin_client, provinc
                                                            tmp_path):
     import hashlib
 
-    from reports.models import SignedLetter
+    from workflow.models import SignedLetter
 
     settings.MEDIA_ROOT = tmp_path / "media"
     _report_rows(province, 3)
     letter = SignedLetter.objects.get()
-    listed = admin_client.get(reverse("admin:reports_signedletter_changelist")).content.decode()
+    listed = admin_client.get(reverse("admin:workflow_signedletter_changelist")).content.decode()
     page = admin_client.get(
-        reverse("admin:reports_signedletter_change", args=[letter.pk])
+        reverse("admin:workflow_signedletter_change", args=[letter.pk])
     ).content.decode()
     digest = hashlib.sha256(SIGNED_PDF + b"3").hexdigest()
     assert digest in listed and digest in page

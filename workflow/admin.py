@@ -26,6 +26,7 @@ from .models import (
     DeadlineAlert,
     MessageTemplate,
     OutboxMessage,
+    SignedLetter,
 )
 from .models.cases import clean_tracking_code
 from .notifications.defaults import TEMPLATE_KEYS
@@ -184,3 +185,32 @@ class AbuseListEntryAdmin(admin.ModelAdmin):
         record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=obj,
                change="abuse_list_changed" if change else "abuse_list_added", kind=obj.kind,
                active=obj.active)
+
+
+@admin.register(SignedLetter)
+class SignedLetterAdmin(ReadOnlyAdmin):
+    """Signed letters change through the unit's upload only; the stored PDF is not linked
+    or previewed here: it is read on the permission-checked case pages."""
+
+    list_display = ("uploaded_at", "case_code", "unit", "sha256", "size", "has_signature",
+                    "uploaded_by")
+    list_filter = ("has_signature",)
+    search_fields = ("=sha256",)
+    list_select_related = ("assignment__case", "assignment__unit", "uploaded_by")
+    ordering = ("-uploaded_at", "-pk")
+    # No "file": the bytes are not previewed or linked here.
+    fields = ("case_code", "unit", "sha256", "size", "has_signature", "uploaded_by",
+              "uploaded_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SignedLetter]:
+        return super().get_queryset(request).select_related(
+            "assignment__case", "assignment__unit", "uploaded_by"
+        )
+
+    @admin.display(description=_("case"), ordering="assignment__case__tracking_code")
+    def case_code(self, obj: SignedLetter) -> str:
+        return obj.assignment.case.display_code
+
+    @admin.display(description=_("unit"), ordering="assignment__unit__name")
+    def unit(self, obj: SignedLetter) -> str:
+        return obj.assignment.unit.name

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from reports import pdf
-from reports.pdf import approved_draft, periodic_pdf, reply_letter_pdf
+from reports.pdf import periodic_pdf
 from reports.presentation import summary_items
 from reports.statistics import Period, Scope, build_report
 from reports.xlsx import periodic_workbook
@@ -17,6 +17,7 @@ from tests.reports.conftest import NOW
 from tests.workflow import drive
 from workflow import services
 from workflow.models import Assignment
+from workflow.reply_letter import approved_draft, reply_letter_pdf
 
 Q1 = Period.parse("2026-Q1")
 REPLY = (

@@ -5,7 +5,7 @@ written. Read back with pdftotext."""
 import pytest
 from django.urls import reverse
 
-from reports.letters import public_letter_links
+from publishing.letters import public_letter_links
 from routing.selectors import REPORTER
 from tests.conftest import at
 from tests.reports.test_documents import flat, pdf_text
@@ -57,7 +57,7 @@ def test_a_single_units_public_letter_carries_the_reply_as_published(province, c
     [public] = public_texts(client, case, tmp_path).values()
     assert ROADS_PUBLISHED in public and "nhà ông An" not in public
     staff = flat(pdf_text(client_of(province.roads_leader_user).get(
-        reverse("reports:reply_letter", args=[assignment.pk])).content, tmp_path))
+        reverse("letters:reply", args=[assignment.pk])).content, tmp_path))
     assert ROADS_DRAFT in staff  # the unit's own copy is the draft its leader approved
 
 
@@ -103,7 +103,7 @@ def test_a_republished_reply_is_a_new_public_letter_not_the_cached_one(province,
     assignment = approve(p, case, p.roads, p.roads_staff, p.roads_leader, ROADS_DRAFT,
                          START + 3 * drive.STEP)
     publish(p, case, ROADS_PUBLISHED, START + 6 * drive.STEP)
-    url = reverse("reports:public_letter", args=[assignment.pk])
+    url = reverse("publishing:letter", args=[assignment.pk])
     first = client.get(url).content
     assert client.get(url).content == first  # served from the cache, byte for byte
 

@@ -10,13 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.letters import public_letter_links, staff_letter_links
-from reports.models import SignedLetter
-from reports.services import has_signature_dictionary
+from publishing.letters import public_letter_links
 from routing.models import AuditEvent, Membership
 from tests.conftest import at
 from tests.factories import member
 from tests.workflow import drive
+from workflow.letters import staff_letter_links
+from workflow.models import SignedLetter
+from workflow.signed_letters import has_signature_dictionary
 from workflow.views.case import case_assignments
 
 SIGNED = (
@@ -46,7 +47,7 @@ def approved(province):
 
 
 def upload(client, assignment, data=SIGNED, name="cong-van.pdf"):
-    return client.post(reverse("reports:signed_letter", args=[assignment.pk]),
+    return client.post(reverse("letters:signed", args=[assignment.pk]),
                        {"file": SimpleUploadedFile(name, data, "application/pdf")})
 
 
@@ -55,7 +56,7 @@ def test_the_unit_leaders_upload_replaces_the_generated_letter_byte_for_byte(
     approved, province, client_of
 ):
     client = client_of(province.roads_leader_user)
-    letter_url = reverse("reports:reply_letter", args=[approved.pk])
+    letter_url = reverse("letters:reply", args=[approved.pk])
     generated = client.get(letter_url).content
     assert upload(client, approved).status_code == 302
 
@@ -72,7 +73,7 @@ def test_the_unit_leaders_upload_replaces_the_generated_letter_byte_for_byte(
         action=AuditEvent.Action.CONFIG_CHANGED, detail__change="signed_letter_uploaded",
         detail__sha256=digest, actor=province.roads_leader_user,
     ).exists()
-    page = client.get(reverse("reports:signed_letter", args=[approved.pk]))
+    page = client.get(reverse("letters:signed", args=[approved.pk]))
     assert page.status_code == 200 and digest in page.content.decode()
 
 
@@ -81,7 +82,7 @@ def test_the_coordinator_may_upload_and_the_latest_upload_wins(approved, provinc
     client = client_of(province.coordinator_user)
     assert upload(client, approved).status_code == 302
     assert upload(client, approved, UNSIGNED).status_code == 302
-    assert client.get(reverse("reports:reply_letter", args=[approved.pk])).content == UNSIGNED
+    assert client.get(reverse("letters:reply", args=[approved.pk])).content == UNSIGNED
     assert SignedLetter.objects.filter(assignment=approved).count() == 2
 
 
@@ -96,7 +97,7 @@ def test_unit_staff_who_do_not_sign_for_the_unit_are_refused(approved, province,
 def test_another_units_leader_finds_nothing(approved, province, client_of):
     client = client_of(province.power_leader_user)
     assert upload(client, approved).status_code == 404
-    assert client.get(reverse("reports:signed_letter", args=[approved.pk])).status_code == 404
+    assert client.get(reverse("letters:signed", args=[approved.pk])).status_code == 404
     assert not SignedLetter.objects.exists()
 
 
@@ -135,7 +136,7 @@ def test_the_case_pages_links_show_the_signed_letter_and_its_hash(approved, prov
     upload(client_of(province.roads_leader_user), approved, UNSIGNED)
     [link] = staff_letter_links(province.roads_leader, approved.case_id)
     assert link.signed and link.sha256 == hashlib.sha256(UNSIGNED).hexdigest()
-    assert link.upload_url == reverse("reports:signed_letter", args=[approved.pk])
+    assert link.upload_url == reverse("letters:signed", args=[approved.pk])
     [staff_view] = staff_letter_links(province.roads_staff, approved.case_id)
     assert staff_view.signed and staff_view.upload_url == ""
     assert staff_letter_links(province.power_staff, approved.case_id) == []
@@ -182,7 +183,7 @@ def test_the_public_page_serves_the_signed_letter_of_a_published_case(province, 
 def test_no_public_letter_for_a_case_not_published_or_confidential(approved, province,
                                                                   client):
     assert public_letter_links(approved.case_id) == []
-    url = reverse("reports:public_letter", args=[approved.pk])
+    url = reverse("publishing:letter", args=[approved.pk])
     assert client.get(url).status_code == 404
     confidential = drive.approved(province, at(2026, 3, 3, 8, 0))
     from workflow import services
@@ -192,7 +193,7 @@ def test_no_public_letter_for_a_case_not_published_or_confidential(approved, pro
                           now=at(2026, 3, 3, 10, 0))
     assert public_letter_links(confidential.pk) == []
     assignment = drive.assignment_of(confidential, province.roads)
-    assert client.get(reverse("reports:public_letter", args=[assignment.pk])).status_code == 404
+    assert client.get(reverse("publishing:letter", args=[assignment.pk])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -201,12 +202,12 @@ def test_the_letter_links_partial_names_the_signed_file_and_its_hash(approved, p
     from django.template.loader import render_to_string
 
     upload(client_of(province.roads_leader_user), approved)
-    html = render_to_string("reports/partials/letter_links.html",
+    html = render_to_string("workflow/partials/letter_links.html",
                             {"letters": staff_letter_links(province.roads_leader,
                                                            approved.case_id)})
-    assert reverse("reports:reply_letter", args=[approved.pk]) in html
+    assert reverse("letters:reply", args=[approved.pk]) in html
     assert hashlib.sha256(SIGNED).hexdigest() in html
-    assert reverse("reports:signed_letter", args=[approved.pk]) in html
+    assert reverse("letters:signed", args=[approved.pk]) in html
 
 
 @pytest.mark.django_db
@@ -229,7 +230,14 @@ def test_the_public_letter_never_carries_the_addressee_the_unit_typed(province, 
 
     public = pdf_text(client.get(link.url).content, tmp_path)
     staff = pdf_text(client_of(province.roads_leader_user).get(
-        reverse("reports:reply_letter", args=[assignment.pk])).content, tmp_path)
+        reverse("letters:reply", args=[assignment.pk])).content, tmp_path)
 
     assert "Nguyễn Văn An" not in public and "Quý cá nhân/tổ chức" in public
     assert "Nguyễn Văn An" in staff
+
+
+@pytest.mark.django_db
+def test_the_upload_page_is_a_staff_page(approved, province, client_of):
+    response = client_of(province.roads_leader_user).get(
+        reverse("letters:signed", args=[approved.pk]))
+    assert response.status_code == 200 and response.context["STAFF_AREA"]

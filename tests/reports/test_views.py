@@ -75,7 +75,7 @@ def test_the_supervisors_pdf_download_is_a_pdf(province, client_of):
 @pytest.mark.django_db
 def test_the_reply_letter_is_for_the_coordinator_and_the_unit_only(province, client_of):
     case = drive.approved(province, at(2026, 3, 2, 8, 0))
-    url = reverse("reports:reply_letter", args=[drive.assignment_of(case, province.roads).pk])
+    url = reverse("letters:reply", args=[drive.assignment_of(case, province.roads).pk])
     assert client_of(province.coordinator_user).get(url).status_code == 200
     assert client_of(province.roads_staff_user).get(url).status_code == 200
     assert client_of(province.power_staff_user).get(url).status_code == 404
@@ -85,7 +85,7 @@ def test_the_reply_letter_is_for_the_coordinator_and_the_unit_only(province, cli
 @pytest.mark.django_db
 def test_a_draft_waiting_for_its_leader_has_no_letter_yet(province, client_of):
     assignment = drive.awaiting_approval(province, at(2026, 3, 2, 8, 0))
-    url = reverse("reports:reply_letter", args=[assignment.pk])
+    url = reverse("letters:reply", args=[assignment.pk])
     assert client_of(province.coordinator_user).get(url).status_code == 404
 
 

@@ -98,11 +98,11 @@ def test_the_approved_reply_letter_is_linked_with_the_upload_for_the_leader(clie
 
     html = page_of(client, province.roads_leader_user, case).content.decode()
 
-    assert reverse("reports:reply_letter", args=[assignment.pk]) in html
-    assert reverse("reports:signed_letter", args=[assignment.pk]) in html
+    assert reverse("letters:reply", args=[assignment.pk]) in html
+    assert reverse("letters:signed", args=[assignment.pk]) in html
     staff_html = page_of(client, province.roads_staff_user, case).content.decode()
-    assert reverse("reports:reply_letter", args=[assignment.pk]) in staff_html
-    assert reverse("reports:signed_letter", args=[assignment.pk]) not in staff_html
+    assert reverse("letters:reply", args=[assignment.pk]) in staff_html
+    assert reverse("letters:signed", args=[assignment.pk]) not in staff_html
 
 
 def test_a_later_duplicate_found_at_its_intake_is_listed_on_the_earlier_case_too(client,

@@ -14,7 +14,7 @@ from tests.conftest import MONDAY, cache_down
 from tests.factories import CategoryFactory
 from tests.workflow import drive
 from workflow import forms
-from workflow.views import case as case_views
+from workflow.views.case import actions as case_views
 
 pytestmark = pytest.mark.django_db
 

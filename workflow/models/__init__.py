@@ -4,6 +4,7 @@ from .calendar import CalendarDay, OfficialYear
 from .cases import Case, RejectionReason, Visibility
 from .duplicates import DuplicateCandidate
 from .events import CaseEvent, DeadlineAlert
+from .letters import SignedLetter
 from .moderation import AbuseListEntry
 from .outbox import MessageTemplate, OutboxMessage
 
@@ -23,5 +24,6 @@ __all__ = [
     "OfficialYear",
     "OutboxMessage",
     "RejectionReason",
+    "SignedLetter",
     "Visibility",
 ]

@@ -29,7 +29,8 @@ def person_name(user: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def action_html(context: template.Context, action: Any) -> str:
-    """A case page's action (workflow.views.case.ActionView.html) with the page's CSRF token."""
+    """A case page's action (workflow.views.case.actions.ActionView.html) with the
+    page's CSRF token."""
     token = str(context.get("csrf_token") or "")
     # As {% csrf_token %}: nothing when the view declined a token.
     return action.html("" if token == "NOTPROVIDED" else token)  # noqa: S105

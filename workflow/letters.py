@@ -1,8 +1,9 @@
 """The Appendix 1 reply letters of a case: which to link, and which bytes to serve.
 
 A letter exists for each approved assignment. Until the unit uploads the letter it signed
-in its document system, the generated one is served; after, the signed one, with its hash
-(Decree 30/2020: an electronic reply is official only once digitally signed).
+in its document system (workflow.signed_letters), the generated one is served; after, the
+signed one, with its hash (Decree 30/2020: an electronic reply is official only once
+digitally signed). Which cases are public is publishing's to say (publishing.letters).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import HttpResponse
 from django.urls import reverse
 
 from routing.selectors import Actor
-from workflow.models import Assignment
 
-from .models import SignedLetter
-from .pdf import approved_draft, letter_digest, letter_pdf, reply_letter, reply_letter_pdf
+from .models import Assignment, SignedLetter
+from .reply_letter import approved_draft, letter_digest, letter_pdf, reply_letter, reply_letter_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ def latest_signed(assignment: Assignment) -> SignedLetter | None:
     return assignment.signed_letters.order_by("-uploaded_at", "-pk").first()
 
 
-def _with_latest_signed(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+def with_latest_signed(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """The assignments with their units and their newest signed letter as `latest_signed`
+    (an empty list or one letter), ordered as the pages list them."""
     latest = SignedLetter.objects.filter(assignment=OuterRef("assignment_id")).order_by(
         "-uploaded_at", "-pk"
     ).values("pk")[:1]
@@ -62,7 +65,8 @@ def _with_latest_signed(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
     ).order_by("unit__name", "pk")
 
 
-def _link(assignment: Assignment, url: str, upload_url: str = "") -> LetterLink:
+def letter_link(assignment: Assignment, url: str, upload_url: str = "") -> LetterLink:
+    """The link to an assignment read with its `latest_signed`."""
     signed = assignment.latest_signed[0] if assignment.latest_signed else None
     return LetterLink(
         unit=assignment.unit.name, url=url, signed=signed is not None,
@@ -83,12 +87,12 @@ def staff_letter_links(actor: Actor, case_id: int,
         qs = Assignment.objects.filter(case_id=case_id, state=Assignment.State.APPROVED)
         if not actor.is_coordinator:
             qs = qs.filter(unit_id__in=actor.units)
-        approved = list(_with_latest_signed(qs))
+        approved = list(with_latest_signed(qs))
     else:
         approved = sorted((a for a in assignments if a.state == Assignment.State.APPROVED
                            and may_read_staff_letter(actor, a)),
                           key=lambda a: (a.unit.name, a.pk))
-        # Read with the assignments on PostgreSQL (workflow.views.case.case_assignments).
+        # The case page reads them with the assignments (workflow.views.case.assignments).
         if any(not hasattr(a, "latest_signed") for a in approved):
             newest: dict[int, SignedLetter] = {}
             for letter in (SignedLetter.objects.filter(assignment__in=approved)
@@ -97,24 +101,9 @@ def staff_letter_links(actor: Actor, case_id: int,
             for a in approved:
                 a.latest_signed = [newest[a.pk]] if a.pk in newest else []
     return [
-        _link(a, reverse("reports:reply_letter", args=[a.pk]),
-              reverse("reports:signed_letter", args=[a.pk]) if may_upload(actor, a) else "")
+        letter_link(a, reverse("letters:reply", args=[a.pk]),
+                    reverse("letters:signed", args=[a.pk]) if may_upload(actor, a) else "")
         for a in approved
-    ]
-
-
-def public_assignments() -> QuerySet[Assignment]:
-    """Approved assignments of public cases: published, not confidential, not secret."""
-    from publishing.selectors import public_cases
-
-    return Assignment.objects.filter(case__in=public_cases(), state=Assignment.State.APPROVED)
-
-
-def public_letter_links(case_id: int) -> list[LetterLink]:
-    """The letters of a public case, for its public page (two queries; none if not public)."""
-    return [
-        _link(a, reverse("reports:public_letter", args=[a.pk]))
-        for a in _with_latest_signed(public_assignments().filter(case_id=case_id))
     ]
 
 
@@ -130,6 +119,15 @@ class LetterFile:
         if not self.sha256:
             return ""
         return f"sha-256=:{base64.b64encode(bytes.fromhex(self.sha256)).decode()}:"
+
+
+def pdf_response(letter: LetterFile) -> HttpResponse:
+    """The letter shown in the browser, with its hash when it is a signed upload."""
+    response = HttpResponse(letter.data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{letter.filename}"'
+    if letter.digest_header:
+        response["Repr-Digest"] = letter.digest_header
+    return response
 
 
 def letter_file(assignment: Assignment, *, public: bool = False) -> LetterFile | None:
@@ -153,7 +151,7 @@ def letter_file(assignment: Assignment, *, public: bool = False) -> LetterFile |
     # fields, the published reply the body may come from, the unit's name, the letterhead):
     # a new draft version, a republished reply or a renamed unit is a new key.
     letter = reply_letter(assignment, draft, public=True)
-    key = f"reports:public-letter:{assignment.pk}:{letter_digest(letter)}"
+    key = f"letters:public-letter:{assignment.pk}:{letter_digest(letter)}"
     data = _cache_get(key)
     if data is None:
         data = letter_pdf(letter)
