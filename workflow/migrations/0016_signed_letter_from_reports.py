@@ -1,6 +1,6 @@
 # The signed reply letters move from reports to workflow, beside the drafts they sign. The
 # table and its rows stay as they are: the model is created here in the project's state
-# only, then taken out of reports' state (reports 0003) and its table renamed (0016).
+# only, then taken out of reports' state (reports 0003) and its table renamed (0017).
 
 import django.db.models.deletion
 from django.conf import settings
