@@ -280,15 +280,6 @@ def test_a_queue_runs_the_same_queries_for_3_and_30_cases(client, province, user
     assert with_3 == with_30 == expected
 
 
-def test_the_case_page_runs_the_same_queries_for_one_and_many_events(client, province):
-    one = drive.assigned(province, MONDAY)
-    many = drive.awaiting_approval(province, MONDAY).case
-    assert count_queries(client, province.coordinator_user, case_url(one)) == count_queries(
-        client, province.coordinator_user, case_url(many)
-    )
-
-
-
 def test_the_coordinators_queue_index_holds_exactly_the_coordinators_states():
     index = next(i for i in Case._meta.indexes if i.name == "case_coordinator_queue")
     states = dict(index.condition.children)["state__in"]

@@ -14,7 +14,7 @@ from tests.workflow import drive
 from tests.workflow.listed import codes as listed_codes
 from workflow import services
 from workflow.errors import TransitionRefused
-from workflow.models import AbuseListEntry, Assignment, Case, CaseEvent, OutboxMessage
+from workflow.models import AbuseListEntry, Case, CaseEvent, OutboxMessage
 from workflow.models.moderation import normalize_contact
 from workflow.selectors import unit_supervision
 from workflow.sweep import sweep_deadlines
@@ -506,24 +506,3 @@ def test_a_unit_user_cannot_resend(client, province):
     assert post(client, province.power_staff_user, "resend", message.pk).status_code == 404
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
-
-
-def test_the_case_page_query_count_does_not_grow_with_messages(client, province):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from workflow.worktime import get_calendar
-
-    few = province.receive()
-    many = drive.assigned(province, MONDAY)
-    assert many.outbox_messages.count() > few.outbox_messages.count()
-    get_calendar()
-    client.force_login(province.coordinator_user)
-    client.get(reverse("staff:home"))  # the first request after the log-in saves the session
-    counts = []
-    for case in (few, many):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(case_url(case)).status_code == 200
-        counts.append(len(ctx.captured_queries))
-    assert Assignment.objects.exists()
-    assert counts[0] <= counts[1] <= counts[0] + 2  # the units' rows and drafts, not messages
