@@ -58,28 +58,6 @@ def test_the_form_is_one_row_and_the_worker_builds_the_case_with_the_code_shown(
     assert sent.display_code in client.get(SUBMITTED).content.decode()
 
 
-def test_the_citizen_waits_for_one_insert_and_the_worker_for_the_rest(
-        client, province, django_assert_num_queries):
-    client.post(SUBMIT, submission())  # a first one warms the categories
-    intake.build_waiting()
-    # The savepoint inside the test's transaction (begun and released) and the insert: no
-    # look-up of the key before it, no session.
-    with django_assert_num_queries(3):
-        response = client.post(SUBMIT, submission(reporter_phone="0912000222"))
-    assert response.status_code == 302
-    # The worker: the oldest waiting row, locked; the abuse list, the case, its event, the
-    # outbox rows and the consents; the row cleared; and the look that finds no more. Each
-    # look is a transaction, and the build two savepoints inside it, so that a failure
-    # leaves the row to count its attempt: here four savepoints in the test's transaction,
-    # each begun and released.
-    with django_assert_num_queries(16):
-        assert intake.build_waiting() == 1
-    case = Case.objects.get(reporter_phone="0912000222")
-    staff_mail = OutboxMessage.objects.filter(case=case, to_reporter=False)
-    assert list(staff_mail.values_list("recipient_user_id", flat=True)) == [
-        province.coordinator_user.pk]
-
-
 def test_a_retry_after_the_case_was_built_shows_the_same_code_and_makes_nothing_more(client):
     data = submission()
     client.post(SUBMIT, data)

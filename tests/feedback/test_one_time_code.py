@@ -308,22 +308,3 @@ def test_letters_for_a_code_are_refused_next_to_the_field(client, province, sms)
     html = response.content.decode()
     assert 'id="id_code_error1">Enter the six digits of the code.' in html
     assert 'value="12345x"' in html
-
-
-def test_the_list_is_paginated_with_the_same_queries_for_any_number_of_cases(
-        client, province, sms, django_assert_num_queries):
-    first = province.receive(MONDAY)
-    opened_with_code(client, sms)
-    client.get(MY_CASES)  # the first page after the code pushes the session's time-out ahead
-    # Session, count, page: the session is not saved again within a minute.
-    with django_assert_num_queries(3):
-        html = client.get(MY_CASES).content.decode()
-    assert first.display_code in html
-    for day in range(1, 25):
-        province.receive(MONDAY.replace(hour=9, minute=day))
-    with django_assert_num_queries(3):
-        page_one = client.get(MY_CASES).content.decode()
-    with django_assert_num_queries(3):
-        page_two = client.get(MY_CASES, {"page": 2}).content.decode()
-    assert page_one.count('name="case"') == 20 and page_two.count('name="case"') == 5
-    assert first.display_code in page_two and first.display_code not in page_one

@@ -57,15 +57,6 @@ def test_a_submission_writes_no_session_and_its_cookie_reveals_neither_phone_nor
     assert case.display_code in page
 
 
-def test_the_sent_page_can_be_reloaded_while_its_cookie_lasts_and_costs_one_query(
-        client, django_assert_num_queries):
-    send(client, submission())
-    code = Case.objects.get().display_code
-    assert code in client.get(SUBMITTED).content.decode()
-    with django_assert_num_queries(1):
-        assert code in client.get(SUBMITTED).content.decode()
-
-
 def test_a_forged_cookie_goes_back_to_the_form(client):
     send(client, submission())
     sent = Submission.objects.get()

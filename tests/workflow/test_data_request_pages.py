@@ -32,21 +32,6 @@ def english(client):
     return client
 
 
-def test_the_coordinator_lists_open_requests_in_a_constant_number_of_queries(
-        client, province, django_assert_max_num_queries):
-    client.force_login(province.coordinator_user)
-    filed(province.receive())
-    client.get(LIST)  # warm the session and the per-process caches
-    with django_assert_max_num_queries(12) as few:
-        assert client.get(LIST).status_code == 200
-    for minute in range(5):
-        filed(province.receive(now=MONDAY + timedelta(minutes=minute + 1),
-                               reporter_phone=f"09000000{minute:02d}"))
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(LIST)
-    assert len(response.context["page"].object_list) == 6
-
-
 @pytest.mark.parametrize("who", ["roads_staff_user", "roads_leader_user", "supervisor_user"])
 def test_nobody_but_the_coordinator_reaches_the_requests(client, province, who):
     data_request = filed(province.receive())

@@ -1,18 +1,11 @@
-"""The case page's actions through the real pages: each POST does what its service does,
-another role's or another unit's POST changes nothing (AC1, AC6), and every refusal comes
-back next to its field, translated, with what was typed kept (IN5)."""
+"""The case page's actions through the real pages: each POST does what its service does, for
+the coordinator (revealing the reporter's contact and recording hotline calls among them)
+and for the unit."""
 
-import html as html_lib
-import re
 from datetime import date, timedelta
-from io import BytesIO
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -20,50 +13,21 @@ from PIL import Image
 from routing.models import AuditEvent
 from tests.conftest import MONDAY
 from tests.workflow import drive
+from tests.workflow.acting import (
+    HOME,
+    REQUIRED_VI,
+    case_url,
+    english,
+    photo,
+    post,
+    private_media,  # noqa: F401 — an autouse fixture
+    reload,
+    text,
+)
 from workflow import services
 from workflow.models import Assignment, Case, CaseEvent, Draft
-from workflow.selectors import possible_duplicates
 from workflow.services import close_of_business
 from workflow.worktime import get_calendar
-
-HOME = reverse("staff:home")
-REQUIRED_VI = "Trường này là bắt buộc."  # Django's own "This field is required." in Vietnamese
-
-
-def case_url(case) -> str:
-    return reverse("staff:case", args=[case.pk])
-
-
-def post(client, user, name: str, pk: int, data=None):
-    client.force_login(user)
-    return client.post(reverse(f"staff:{name}", args=[pk]), data or {})
-
-
-def english(client) -> None:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def text(response) -> str:
-    return html_lib.unescape(response.content.decode())
-
-
-def reload(obj):
-    obj.refresh_from_db()
-    return obj
-
-
-def photo(fmt: str = "JPEG", name: str = "anh.jpg", size=(64, 48)) -> SimpleUploadedFile:
-    buffer = BytesIO()
-    image = Image.new("RGB", size, (200, 120, 40))
-    exif = Image.Exif()
-    exif[0x010F] = "Camera of the unit"  # Make; a photo's metadata must not be stored
-    image.save(buffer, fmt, exif=exif)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 # --- The coordinator ---------------------------------------------------------------------------
@@ -445,249 +409,3 @@ def test_the_leader_returns_the_draft_to_staff(client, province):
     assignment = reload(assignment)
     assert (assignment.state, assignment.rework, assignment.rework_note) == (
         Assignment.State.PROCESSING, Assignment.Rework.LEADER_RETURN, "Bổ sung số văn bản.")
-
-
-# --- Who may act (SECURITY AC1, AC6) -----------------------------------------------------------
-def test_another_units_assignment_action_answers_404_and_changes_nothing(client, province):
-    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
-    response = post(client, province.power_staff_user, "accept", assignment.pk)
-    assert response.status_code == 404
-    assert reload(assignment).state == Assignment.State.PENDING
-
-
-def test_a_unit_user_posting_the_coordinators_publish_gets_403(client, province):
-    case = drive.approved(province, MONDAY)
-    response = post(client, province.roads_leader_user, "publish", case.pk,
-                    {"visibility": "public", "reply_text": "Tự công bố."})
-    assert response.status_code == 403
-    assert reload(case).state == Case.State.APPROVED
-
-
-def test_a_unit_user_posting_a_coordinator_action_on_a_case_it_cannot_see_gets_404(client,
-                                                                                 province):
-    case = province.receive()
-    response = post(client, province.roads_staff_user, "classify", case.pk,
-                    {"category": province.permits.pk})
-    assert response.status_code == 404
-    assert reload(case).state == Case.State.RECEIVED
-
-
-def test_a_unit_user_cannot_reveal_the_contact_to_their_own_unit(client, province):
-    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
-    response = post(client, province.roads_leader_user, "reveal", assignment.pk,
-                    {"reason": "Muốn gọi điện."})
-    assert response.status_code == 403
-    assert not reload(assignment).contact_revealed
-
-
-def test_unit_staff_cannot_approve_their_own_draft(client, province):
-    assignment = drive.awaiting_approval(province, MONDAY)
-    response = post(client, province.roads_staff_user, "approve", assignment.pk)
-    assert response.status_code == 403
-    assert reload(assignment).state == Assignment.State.AWAITING_APPROVAL
-
-
-def test_a_post_without_a_csrf_token_is_refused(province):
-    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(province.roads_staff_user)
-    response = client.post(reverse("staff:accept", args=[assignment.pk]))
-    assert response.status_code == 403
-    assert reload(assignment).state == Assignment.State.PENDING
-
-
-def test_the_case_page_forms_carry_the_csrf_token(province):
-    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(province.roads_staff_user)
-    html = client.get(case_url(assignment.case)).content.decode()
-    accept = reverse("staff:accept", args=[assignment.pk])
-    form = re.search(rf'<form method="post" action="{re.escape(accept)}".*?</form>', html,
-                     re.DOTALL).group(0)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    response = client.post(accept, {"csrfmiddlewaretoken": token})
-    assert response.status_code == 302
-    assert reload(assignment).state == Assignment.State.PROCESSING
-
-
-def test_an_action_url_answers_only_post(client, province):
-    case = province.receive()
-    client.force_login(province.coordinator_user)
-    assert client.get(reverse("staff:classify", args=[case.pk])).status_code == 405
-
-
-def test_an_anonymous_post_goes_to_the_login_page(client, province):
-    case = province.receive()
-    response = client.post(reverse("staff:classify", args=[case.pk]),
-                           {"category": province.permits.pk})
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("staff:login"))
-    assert reload(case).state == Case.State.RECEIVED
-
-
-# --- Refusals on the page (SECURITY IN5) -------------------------------------------------------
-def test_a_missing_reason_is_shown_next_to_its_field_and_the_typed_note_is_kept(client,
-                                                                               province):
-    case = province.receive()
-    response = post(client, province.coordinator_user, "reject", case.pk,
-                    {"reason": "", "note": "Nội dung quảng cáo <b>đậm</b>"})
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert f'<p class="field-error" id="id_reject_reason_error">{REQUIRED_VI}</p>' in html
-    assert 'aria-describedby="id_reject_reason_error"' in html
-    assert "Nội dung quảng cáo &lt;b&gt;đậm&lt;/b&gt;</textarea>" in html
-    assert '<details class="action action--danger" id="action-reject" open>' in html
-    assert reload(case).state == Case.State.RECEIVED
-
-
-def test_a_blank_return_reason_is_refused_next_to_the_field(client, province):
-    assignment = drive.assignment_of(drive.assigned(province, MONDAY), province.roads)
-    response = post(client, province.roads_staff_user, "return", assignment.pk, {"reason": " "})
-    assert response.status_code == 400
-    assert f'id="id_return-{assignment.pk}_reason_error">{REQUIRED_VI}<' in (
-        response.content.decode())
-    assert reload(assignment).state == Assignment.State.PENDING
-
-
-def test_an_action_the_state_no_longer_allows_comes_back_with_409_and_its_reason(client,
-                                                                               province):
-    case = drive.classified(province, MONDAY)
-    response = post(client, province.coordinator_user, "classify", case.pk,
-                    {"category": province.lighting.pk})
-    assert response.status_code == 409
-    assert "Không thể thực hiện thao tác này khi đang ở trạng thái" in text(response)
-    assert reload(case).category == province.permits
-
-
-# --- What the page offers, and why not ---------------------------------------------------------
-def actions_of(client, user, case) -> dict[str, object]:
-    english(client)
-    client.force_login(user)
-    page = client.get(case_url(case)).context["page"]
-    return {a.key.split("-")[0]: a for a in page.actions + [
-        a for unit in page.unit_actions for a in unit.actions]}
-
-
-def test_unit_staff_see_accept_and_return_on_a_new_assignment(client, province):
-    case = drive.assigned(province, MONDAY)
-    actions = actions_of(client, province.roads_staff_user, case)
-    assert actions["accept"].form is not None and actions["return"].form is not None
-    assert actions["publish"].form is None
-    assert actions["publish"].reason == "Waiting for the units' draft replies"
-    assert "classify" not in actions and "reveal" not in actions
-
-
-def test_staff_see_that_the_draft_waits_for_the_leader(client, province):
-    assignment = drive.awaiting_approval(province, MONDAY)
-    actions = actions_of(client, province.roads_staff_user, assignment.case)
-    assert actions["approve"].form is None
-    assert actions["approve"].who == "Unit leader"
-    assert actions["approve"].reason == "Only the unit's leader can do this."
-    assert actions["publish"].reason == "Waiting for leader approval"
-    leader = actions_of(client, province.roads_leader_user, assignment.case)
-    assert leader["approve"].form is not None
-    assert leader["edit_approve"].form is not None and leader["edit_approve"].collapsed
-
-
-def test_only_the_coordinator_can_publish_is_shown_to_the_unit(client, province):
-    case = drive.approved(province, MONDAY)
-    actions = actions_of(client, province.roads_leader_user, case)
-    assert actions["publish"].form is None
-    assert actions["publish"].reason == "Only the coordination centre can do this."
-    coordinator = actions_of(client, province.coordinator_user, case)
-    assert coordinator["publish"].form is not None
-    assert coordinator["send_back"].form is not None and coordinator["reveal"].form is not None
-
-
-def test_the_supervisor_is_offered_no_form(client, province):
-    case = drive.assigned(province, MONDAY)
-    actions = actions_of(client, province.supervisor_user, case)
-    assert all(a.form is None for a in actions.values())
-    assert actions["accept"].reason == "Only the unit's staff can do this."
-
-
-# --- Query counts ------------------------------------------------------------------------------
-# The case page: session, the user with their roles (routing.auth), the case with the
-# reporter's photos and videos and its log (and for the coordinator its messages and stored
-# possible duplicates), its assignments with their newest drafts and signed letters (the
-# session is saved again only a minute after its last push). A case not yet dispatched has
-# no assignment; its dispatch form's unit list comes from the cache (routing.choices).
-COORDINATOR_CASE_PAGE_QUERIES = 4
-COORDINATOR_DISPATCH_PAGE_QUERIES = 4
-UNIT_CASE_PAGE_QUERIES = 4
-# The first opening also looks for the duplicates: same phone, the neighbours in time on
-# each side, the similar titles among them, the insert and the mark, in a savepoint; then
-# reads what it found.
-FIRST_OPENING_EXTRA_QUERIES = 9
-
-
-def count_queries(client, user, case) -> int:
-    get_calendar()
-    # The coordinator looked for the case's duplicates when it came in (its first opening,
-    # pinned below); from then on the page reads them in one query.
-    possible_duplicates(case)
-    client.force_login(user)
-    client.get(reverse("staff:home"))  # the first request after the log-in: see above
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(case_url(case))
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def draft_rounds(p, rounds: int) -> Assignment:
-    """A draft waiting for approval after `rounds` versions (each return adds events)."""
-    assignment = drive.awaiting_approval(p, MONDAY)
-    for i in range(rounds - 1):
-        now = MONDAY + timedelta(hours=2 + i)
-        services.return_to_staff(assignment_id=assignment.pk, note=f"Sửa lần {i}",
-                                 actor=p.roads_leader, now=now)
-        services.submit_draft(assignment_id=assignment.pk, actor=p.roads_staff,
-                              now=now + timedelta(minutes=5), body=f"Bản thứ {i + 2}")
-    return reload(assignment)
-
-
-@pytest.mark.parametrize(("user", "expected"), [
-    ("coordinator_user", COORDINATOR_CASE_PAGE_QUERIES),
-    ("roads_staff_user", UNIT_CASE_PAGE_QUERIES),
-    ("roads_leader_user", UNIT_CASE_PAGE_QUERIES),
-])
-def test_the_case_page_runs_the_same_queries_with_one_and_five_drafts(client, province, user,
-                                                                      expected):
-    one = draft_rounds(province, 1)
-    five = draft_rounds(province, 5)
-    assert five.drafts.count() == 5
-    user = getattr(province, user)
-    assert count_queries(client, user, one.case) == count_queries(client, user, five.case) == (
-        expected)
-
-
-def test_the_first_opening_looks_for_duplicates_in_a_fixed_number_of_queries(client,
-                                                                           province):
-    few = drive.classified(province, MONDAY)
-    for minute in range(1, 30):
-        province.receive(now=MONDAY + timedelta(minutes=minute),
-                         title=f"Đèn đường hỏng số {minute}")
-    many = drive.classified(province, MONDAY + timedelta(hours=1))
-    get_calendar()
-    client.force_login(province.coordinator_user)
-    client.get(HOME)  # the first request after the log-in pushes the idle time-out ahead
-    counts = []
-    for case in (few, many):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(case_url(case)).status_code == 200
-        counts.append(len(ctx.captured_queries))
-    assert counts == [COORDINATOR_DISPATCH_PAGE_QUERIES + FIRST_OPENING_EXTRA_QUERIES] * 2
-
-
-def test_the_dispatch_page_runs_the_same_queries_with_one_and_five_events(client, province):
-    one = drive.classified(province, MONDAY)
-    five = drive.classified(province, MONDAY)
-    for i in range(2):
-        services.send_back_for_verification(case_id=five.pk, reason=f"Xác minh {i}",
-                                            actor=province.coordinator, now=MONDAY)
-        services.classify_case(case_id=five.pk, category=province.permits,
-                               actor=province.coordinator, now=MONDAY)
-    assert five.events.count() == 6
-    user = province.coordinator_user
-    assert count_queries(client, user, one) == count_queries(client, user, five) == (
-        COORDINATOR_DISPATCH_PAGE_QUERIES)

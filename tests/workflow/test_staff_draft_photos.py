@@ -1,32 +1,19 @@
 """The evidence photos of a unit's draft reply on the staff case page: thumbnails for the
 unit, its leader and the coordinator, served only through a permission-checked view (AC1,
-AC2); another unit never sees them, and the page's queries do not grow with them."""
+AC2); another unit never sees them (the page's queries: tests/performance/)."""
 
 import re
 from io import BytesIO
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from tests.conftest import MONDAY
 from tests.workflow import drive
-from tests.workflow.test_staff_actions import (
-    COORDINATOR_CASE_PAGE_QUERIES,
-    UNIT_CASE_PAGE_QUERIES,
-)
 from workflow import services
 from workflow.models import Assignment, DraftPhoto
-from workflow.selectors import possible_duplicates
-from workflow.worktime import get_calendar
-
-# The case page's queries, as tests/workflow/test_staff_actions.py pins them.
-CASE_PAGE_QUERIES = {"coordinator_user": COORDINATOR_CASE_PAGE_QUERIES,
-                     "roads_staff_user": UNIT_CASE_PAGE_QUERIES,
-                     "roads_leader_user": UNIT_CASE_PAGE_QUERIES}
 
 
 @pytest.fixture(autouse=True)
@@ -144,21 +131,3 @@ def test_a_photo_is_only_read_not_changed_through_its_url(client, province):
     [photo, _] = photos_of(draft_with_photos(province, province.roads))
     client.force_login(province.coordinator_user)
     assert client.post(photo_url(photo)).status_code == 405
-
-
-@pytest.mark.parametrize("user", ["coordinator_user", "roads_staff_user", "roads_leader_user"])
-def test_the_case_page_runs_the_same_queries_with_no_photo_or_five(client, province, user):
-    none = draft_with_photos(province, province.roads, count=0)
-    five = draft_with_photos(province, province.roads, count=5)
-    assert len(photos_of(five)) == 5
-    get_calendar()
-    for case in (none.case, five.case):  # as at intake (tests/workflow/test_staff_actions.py)
-        possible_duplicates(case)
-    client.force_login(getattr(province, user))
-    client.get(reverse("staff:home"))  # the first request after the log-in saves the session
-    counts = []
-    for url in (case_url(none.case), case_url(five.case)):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        counts.append(len(ctx.captured_queries))
-    assert counts == [CASE_PAGE_QUERIES[user], CASE_PAGE_QUERIES[user]]

@@ -5,32 +5,17 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from config.generations import bump
 from tests.conftest import MONDAY, at
 from tests.workflow import drive, listed
-from workflow import queue_cache, services
+from workflow import services
 from workflow.models import Assignment, Case
-from workflow.selectors import coordinator_queue
 from workflow.templatetags.staff import duration_hm
 from workflow.views import lists
-from workflow.worktime import get_calendar
 
 HOME = reverse("staff:home")
-
-# The queries of one queue page, whatever its length: session, the user with their roles
-# (routing.auth), the list's COUNT and SELECT. The filters' categories and units come from
-# the cache (routing.choices; a page that fills it is counted in the next test). The
-# session is not saved again within a minute of its last push of the idle time-out
-# (config.middleware.IdleTimeoutMiddleware).
-COORDINATOR_QUEUE_QUERIES = 4
-UNIT_INBOX_QUERIES = 4
-LEADER_QUEUES_QUERIES = 6  # the approval queue adds its COUNT and SELECT
-SUPERVISOR_LIST_QUERIES = 4
 
 
 def case_url(case) -> str:
@@ -42,6 +27,11 @@ def page(client, user, url: str = HOME, **headers) -> str:
     response = client.get(url, **headers)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def make_received(p, n: int) -> None:
+    for i in range(n):
+        p.receive(title=f"Phản ánh số {i}")
 
 
 # --- Each role lands on its own queue ----------------------------------------------------------
@@ -235,83 +225,11 @@ def test_a_script_typed_in_a_case_is_shown_as_text(client, province, where):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
 
 
-# --- Query counts ------------------------------------------------------------------------------
-def count_queries(client, user, url: str = HOME) -> int:
-    get_calendar()  # the process-wide calendar is cached; its reload is not the page's
-    client.force_login(user)
-    client.get(url)  # the first request after the log-in pushes the idle time-out ahead
-    bump(queue_cache.GENERATION_KEY)  # a case changed: the home queues are written afresh
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def make_received(p, n: int) -> None:
-    for i in range(n):
-        p.receive(title=f"Phản ánh số {i}")
-
-
-def make_assigned(p, n: int) -> None:
-    for i in range(n):
-        drive.assigned(p, MONDAY, title=f"Phản ánh số {i}")
-
-
-def make_awaiting(p, n: int) -> None:
-    for i in range(n):
-        drive.awaiting_approval(p, MONDAY, title=f"Phản ánh số {i}")
-
-
-@pytest.mark.parametrize(
-    ("user", "make", "expected"),
-    [
-        ("coordinator_user", make_received, COORDINATOR_QUEUE_QUERIES),
-        ("roads_staff_user", make_assigned, UNIT_INBOX_QUERIES),
-        ("roads_leader_user", make_awaiting, LEADER_QUEUES_QUERIES),
-        ("supervisor_user", make_received, SUPERVISOR_LIST_QUERIES),
-    ],
-)
-def test_a_queue_runs_the_same_queries_for_3_and_30_cases(client, province, user, make,
-                                                          expected):
-    make(province, 3)
-    with_3 = count_queries(client, getattr(province, user))
-    make(province, 27)
-    with_30 = count_queries(client, getattr(province, user))
-    assert with_3 == with_30 == expected
-
-
-def test_the_case_page_runs_the_same_queries_for_one_and_many_events(client, province):
-    one = drive.assigned(province, MONDAY)
-    many = drive.awaiting_approval(province, MONDAY).case
-    assert count_queries(client, province.coordinator_user, case_url(one)) == count_queries(
-        client, province.coordinator_user, case_url(many)
-    )
-
-
-
 def test_the_coordinators_queue_index_holds_exactly_the_coordinators_states():
     index = next(i for i in Case._meta.indexes if i.name == "case_coordinator_queue")
     states = dict(index.condition.children)["state__in"]
     assert sorted(states) == sorted(Case.COORDINATOR_STATES)
 
-
-def test_the_coordinators_queue_is_read_and_counted_from_its_index_without_a_sort(province):
-    province.receive()
-    queue = coordinator_queue()
-    with connection.cursor() as cursor:
-        # A test's few rows would be read whole and sorted; a million are not.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        page_plan = queue.values("pk")[:50].explain()
-        with CaptureQueriesContext(connection) as counted:
-            queue.order_by()[:10001].count()  # as the queue's pager counts it
-        cursor.execute("EXPLAIN " + counted.captured_queries[-1]["sql"])
-        count_plan = "\n".join(row[0] for row in cursor.fetchall())
-    # In deadline order from the index, stopping at the page's last row; counted from the
-    # index alone (at a million cases: 0.4 ms each, instead of 2 and 3 through the heap).
-    assert "case_coordinator_queue" in page_plan
-    assert "Sort" not in page_plan
-    assert "Index Only Scan using case_coordinator_queue" in count_plan
 
 # --- Lists: filter, pages, deadlines -----------------------------------------------------------
 def test_the_state_filter_narrows_the_queue(client, province):
@@ -395,140 +313,3 @@ def test_the_header_names_the_person_family_name_first(province, client):
     user.save()
     client.force_login(user)
     assert "Trần Thị Thu Hà" in client.get(reverse("staff:home")).content.decode()
-
-
-# --- Filters on every list -----------------------------------------------------------------------
-def codes(client, user, query: str, url: str = HOME) -> set[str]:
-    client.force_login(user)
-    response = client.get(f"{url}?{query}")
-    assert response.status_code == 200
-    return set(listed.codes(response.content.decode()))
-
-
-def test_the_category_filter_narrows_the_queue(client, province):
-    permits = drive.classified(province, MONDAY)  # drive classifies as permits
-    other = province.receive()
-    found = codes(client, province.coordinator_user, f"category={province.permits.pk}")
-    assert permits.display_code in found
-    assert other.display_code not in found
-
-
-def test_the_channel_filter_narrows_the_queue(client, province):
-    web = province.receive()
-    hotline = province.receive(channel="hotline")
-    found = codes(client, province.coordinator_user, "channel=hotline")
-    assert found == {hotline.display_code}
-    assert web.display_code not in found
-
-
-def test_the_unit_filter_narrows_the_supervisors_list(client, province):
-    roads = drive.assigned(province, MONDAY, units=[province.roads])
-    power = drive.assigned(province, MONDAY, units=[province.power])
-    found = codes(client, province.supervisor_user, f"unit={province.power.pk}")
-    assert found == {power.display_code}
-    assert roads.display_code not in found
-
-
-def test_the_overdue_filter_splits_the_queue(client, province):
-    late = province.receive(now=MONDAY)  # due at noon on 2 March 2026, long past
-    on_time = province.receive(now=at(2099, 3, 2, 8, 0))
-    assert codes(client, province.coordinator_user, "overdue=yes") == {late.display_code}
-    assert codes(client, province.coordinator_user, "overdue=no") == {on_time.display_code}
-
-
-def test_the_overdue_filter_reads_the_units_own_deadline(client, province):
-    late = drive.assigned(province, MONDAY)  # one working day to accept: long past
-    on_time = drive.assigned(province, at(2099, 3, 2, 8, 0))
-    assert codes(client, province.roads_staff_user, "overdue=yes") == {late.display_code}
-    assert codes(client, province.roads_staff_user, "overdue=no") == {on_time.display_code}
-
-
-def test_the_date_range_keeps_whole_local_days(client, province):
-    before = province.receive(now=at(2026, 3, 1, 23, 59))
-    first = province.receive(now=at(2026, 3, 2, 0, 0))
-    last = province.receive(now=at(2026, 3, 3, 23, 59))
-    after = province.receive(now=at(2026, 3, 4, 0, 0))
-    found = codes(client, province.coordinator_user,
-                  "received_from=2026-03-02&received_to=2026-03-03")
-    assert found == {first.display_code, last.display_code}
-    assert not found & {before.display_code, after.display_code}
-
-
-def test_filters_combine(client, province):
-    wanted = province.receive(channel="hotline", now=at(2026, 3, 2, 9, 0))
-    province.receive(channel="hotline", now=at(2026, 3, 5, 9, 0))
-    province.receive(channel="web", now=at(2026, 3, 2, 9, 0))
-    found = codes(client, province.coordinator_user,
-                  "channel=hotline&received_from=2026-03-02&received_to=2026-03-02&overdue=yes")
-    assert found == {wanted.display_code}
-
-
-@pytest.mark.parametrize("query", [
-    "category=abc", "category=999999", "unit=x", "channel=pigeon", "overdue=maybe",
-    "received_from=2026-02-30", "received_to=yesterday", "state=%00",
-    "received_from=2026-03-05&received_to=2026-03-01", "received_from=99999-01-01",
-])
-def test_a_filter_value_that_does_not_clean_is_left_out_with_a_message(client, province, query):
-    received = province.receive(now=at(2026, 3, 2, 9, 0))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(province.coordinator_user)
-    response = client.get(f"{HOME}?{query}")
-    assert response.status_code == 200
-    assert received.display_code in response.content.decode()
-    assert "Some filters were not understood" in response.content.decode()
-
-
-def test_a_valid_filter_is_kept_when_another_is_left_out(client, province):
-    hotline = province.receive(channel="hotline")
-    web = province.receive()
-    found = codes(client, province.coordinator_user, "channel=hotline&overdue=maybe")
-    assert hotline.display_code in found
-    assert web.display_code not in found
-
-
-def test_the_filters_are_kept_in_the_page_links(client, province, monkeypatch):
-    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
-    for _i in range(3):
-        province.receive(channel="hotline")
-    client.force_login(province.coordinator_user)
-    html = client.get(f"{HOME}?channel=hotline&overdue=yes&received_from=2026-03-01")
-    next_url = listed.next_url(html.content.decode(), "coordinator")
-    assert next_url == "?channel=hotline&overdue=yes&received_from=2026-03-01&page=2"
-    assert len(listed.codes(client.get(f"{HOME}{next_url}").content.decode())) == 1
-
-
-def test_the_filter_form_shows_date_inputs_and_the_chosen_values(client, province):
-    province.receive()
-    html = page(client, province.coordinator_user,
-                f"{HOME}?channel=hotline&received_from=2026-03-02")
-    assert 'type="date"' in html
-    assert 'name="received_from" value="2026-03-02"' in html
-    assert '<option value="hotline" selected>' in html
-
-
-FILTERS = "channel=web&received_from=2026-03-01&received_to=2026-03-31"
-
-
-@pytest.mark.parametrize(
-    ("user", "make", "extra", "expected"),
-    [
-        ("coordinator_user", make_received, "", COORDINATOR_QUEUE_QUERIES),
-        ("roads_staff_user", make_assigned, "category", UNIT_INBOX_QUERIES),
-        ("roads_leader_user", make_awaiting, "category", LEADER_QUEUES_QUERIES),
-        ("supervisor_user", make_assigned, "category+unit", SUPERVISOR_LIST_QUERIES),
-    ],
-)
-def test_a_filtered_queue_runs_the_same_queries_for_3_and_30_cases(client, province, user, make,
-                                                                   extra, expected):
-    # The units' deadlines are long past; a dispatched case has none of its own.
-    query = f"{HOME}?{FILTERS}&overdue={'no' if user == 'supervisor_user' else 'yes'}"
-    if "category" in extra:
-        query += f"&category={province.permits.pk}"
-    if "unit" in extra:
-        query += f"&unit={province.roads.pk}"
-    make(province, 3)
-    with_3 = count_queries(client, getattr(province, user), query)
-    make(province, 27)
-    with_30 = count_queries(client, getattr(province, user), query)
-    assert with_3 == with_30 == expected
-    assert len(codes(client, getattr(province, user), query.split("?", 1)[1])) == 30

@@ -5,20 +5,14 @@ a static script for filtering as one types (no inline script: the CSP forbids it
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from routing.text import fold, matches, vietnamese_sort_key
 from tests.conftest import MONDAY
 from tests.factories import UnitFactory
 from tests.workflow import drive
-from tests.workflow.test_staff_actions import COORDINATOR_DISPATCH_PAGE_QUERIES
 from workflow.models import Case
-from workflow.selectors import possible_duplicates
-from workflow.worktime import get_calendar
 
 
 def case_url(case) -> str:
@@ -134,21 +128,6 @@ def test_dispatching_to_a_unit_found_through_the_box_works(client, province):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == Case.State.ASSIGNED
-
-
-@pytest.mark.parametrize("extra_units", [0, 30])
-def test_the_dispatch_page_runs_the_same_queries_with_few_or_many_units(
-        client, province, extra_units):
-    for n in range(extra_units):
-        UnitFactory(name=f"Phường {n}", code=f"phuong-{n}")
-    case = drive.classified(province, MONDAY)
-    get_calendar()
-    possible_duplicates(case)  # as at intake (tests/workflow/test_staff_actions.py)
-    client.force_login(province.coordinator_user)
-    client.get(reverse("staff:home"))  # the first request after the log-in saves the session
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(case_url(case) + "?find_units=phuong").status_code == 200
-    assert len(ctx.captured_queries) == COORDINATOR_DISPATCH_PAGE_QUERIES
 
 
 def test_the_reprocess_form_uses_the_picker_with_the_units_ticked(client, province):

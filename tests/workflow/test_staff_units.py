@@ -5,19 +5,15 @@ import re
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from routing.models import Unit
 from tests.conftest import MONDAY
 from tests.factories import UnitFactory
 from tests.workflow import drive
 from workflow import services
-from workflow.selectors import unit_figures, unit_supervision
+from workflow.selectors import unit_supervision
 from workflow.views import PAGE_SIZE
-from workflow.worktime import get_calendar
 
 UNITS = reverse("staff:units")
 
@@ -83,28 +79,6 @@ def test_the_list_of_units_is_paginated(client, province):
     assert len(first) == PAGE_SIZE and len(second) == 3
     assert first[:3] == ["Điện lực Tây Ninh", "Phường 1", "Phường 2"]  # by value, not "Phường 10"
     assert set(first).isdisjoint(second)
-
-
-@pytest.mark.parametrize("extra", [0, 40])
-def test_the_list_of_units_runs_the_same_queries_whatever_its_length(client, province, extra):
-    for n in range(extra):
-        unit = UnitFactory(name=f"Xã {n}", code=f"xa-{n}")
-        if n % 10 == 0:
-            drive.assigned(province, MONDAY, units=[unit])
-    get_calendar()
-    client.force_login(province.supervisor_user)
-    client.get(UNITS)  # the first request after the log-in pushes the idle time-out ahead
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(UNITS).status_code == 200
-    # session, the user with their roles, the units' names, their figures (one aggregate).
-    assert len(ctx.captured_queries) == 4
-
-
-def test_the_figures_of_a_page_of_units_are_one_query(province, django_assert_num_queries):
-    units = [(u.pk, u.name) for u in Unit.objects.all()]
-    get_calendar()
-    with django_assert_num_queries(1):
-        unit_figures(units, timezone.now())
 
 
 def test_a_leader_lists_only_the_units_they_lead(client, province):

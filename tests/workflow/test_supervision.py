@@ -1,23 +1,20 @@
-"""Supervision and moderation: the leader's figures, escalation (Art. 4.8), the valuable mark
-and the abuse list (Art. 18), the help page, and the coordinator's view of sent messages."""
-
-from datetime import date
+"""Supervision and moderation: the leader's figures, the valuable mark and the abuse list
+(Art. 18), the help page, and the coordinator's view of sent messages."""
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from routing.models import AuditEvent
-from tests.conftest import MONDAY, at
-from tests.workflow import drive
+from tests.conftest import MONDAY
+from tests.workflow import drive, month
 from tests.workflow.listed import codes as listed_codes
+from tests.workflow.month import TUESDAY_9AM
 from workflow import services
 from workflow.errors import TransitionRefused
-from workflow.models import AbuseListEntry, Assignment, Case, CaseEvent, OutboxMessage
+from workflow.models import AbuseListEntry, Case, OutboxMessage
 from workflow.models.moderation import normalize_contact
 from workflow.selectors import unit_supervision
-from workflow.sweep import sweep_deadlines
 
 HOME = reverse("staff:home")
 HOLD = reverse("staff:hold")
@@ -43,30 +40,9 @@ def listed(client, user, url: str) -> set[str]:
 
 
 # --- The unit leader's figures ------------------------------------------------------------------
-THURSDAY_BEFORE = at(2026, 2, 26, 8, 0)
-TUESDAY_9AM = at(2026, 3, 3, 9, 0)
-
-
 @pytest.fixture
 def roads_month(province):
-    """The roads unit on Tuesday 3 March 2026 at 09:00, built through the real services."""
-    p = province
-    extended = drive.processing(p, MONDAY)  # due Tuesday 10 March; extended to the 20th
-    services.extend_assignment(assignment_id=extended.pk, reason="Chờ vật tư",
-                               new_due=date(2026, 3, 20), actor=p.roads_staff,
-                               now=MONDAY + 5 * drive.STEP)
-    drive.assigned(p, MONDAY)  # to accept by Tuesday 17:00: due soon
-    drive.awaiting_approval(p, MONDAY)  # to approve by Tuesday 17:00: due soon
-    drive.assigned(p, THURSDAY_BEFORE)  # to accept by Friday 27 February: overdue
-    late = drive.awaiting_approval(p, THURSDAY_BEFORE)  # the leader's day ran out on Friday
-    drive.approved(p, THURSDAY_BEFORE)  # approved in February: not this month's
-    sweep_deadlines(now=at(2026, 3, 2, 9, 0))
-    services.approve_assignment(assignment_id=late.pk, actor=p.roads_leader,
-                                now=at(2026, 3, 2, 10, 0))  # approved late, in March
-    drive.approved(p, MONDAY)  # approved on time, in March
-    drive.assigned(p, MONDAY, units=[p.power])  # another unit's
-    sweep_deadlines(now=TUESDAY_9AM)
-    return p
+    return month.roads_month(province)
 
 
 def test_the_leaders_figures_count_open_due_soon_overdue_extended_and_on_time(roads_month):
@@ -74,14 +50,6 @@ def test_the_leaders_figures_count_open_due_soon_overdue_extended_and_on_time(ro
     assert (roads.unit, roads.open, roads.due_soon, roads.overdue, roads.extended) == (
         roads_month.roads.name, 4, 2, 1, 1)
     assert (roads.approved_this_month, roads.on_time_this_month, roads.on_time_rate) == (2, 1, 50)
-
-
-def test_the_leaders_figures_run_two_queries(roads_month, django_assert_num_queries):
-    from workflow.worktime import get_calendar
-
-    get_calendar()
-    with django_assert_num_queries(2):
-        unit_supervision(frozenset({roads_month.roads.pk, roads_month.power.pk}), TUESDAY_9AM)
 
 
 def test_a_unit_with_nothing_shows_zeros_and_no_rate(province):
@@ -114,165 +82,6 @@ def test_the_leaders_supervision_page_links_to_each_units_view(client, province)
 def test_the_leaders_queue_links_to_the_supervision_page(client, province):
     client.force_login(province.roads_leader_user)
     assert f'href="{SUPERVISION}"' in client.get(HOME).content.decode()
-
-
-# --- Escalation to the province's leadership (Art. 4.8) ------------------------------------------
-def test_escalating_a_case_records_when_and_the_summary(province):
-    case = drive.assigned(province, MONDAY, units=[province.roads, province.power])
-    services.escalate_case(case_id=case.pk, summary="Hai đơn vị không thống nhất phương án.",
-                           actor=province.coordinator, now=MONDAY + drive.STEP * 9)
-    case.refresh_from_db()
-    assert case.escalated_at == MONDAY + drive.STEP * 9
-    assert case.state == Case.State.ASSIGNED  # escalation does not move the case
-    event = case.events.get(kind="escalated")
-    assert (event.note, event.actor_id) == ("Hai đơn vị không thống nhất phương án.",
-                                            province.coordinator_user.pk)
-
-
-def test_an_escalation_needs_a_summary(province):
-    case = drive.assigned(province, MONDAY)
-    with pytest.raises(ValidationError) as error:
-        services.escalate_case(case_id=case.pk, summary="  ", actor=province.coordinator,
-                               now=MONDAY)
-    assert "summary" in error.value.message_dict
-    assert not CaseEvent.objects.filter(case=case, kind="escalated").exists()
-
-
-def test_a_case_is_escalated_once(province):
-    case = drive.assigned(province, MONDAY)
-    services.escalate_case(case_id=case.pk, summary="Lần một", actor=province.coordinator,
-                           now=MONDAY)
-    with pytest.raises(TransitionRefused):
-        services.escalate_case(case_id=case.pk, summary="Lần hai", actor=province.coordinator,
-                               now=MONDAY)
-
-
-@pytest.mark.parametrize("actor", ["roads_leader", "supervisor"])
-def test_only_the_coordinator_escalates(province, actor):
-    case = drive.assigned(province, MONDAY)
-    with pytest.raises(PermissionDenied):
-        services.escalate_case(case_id=case.pk, summary="Báo cáo", actor=getattr(province, actor),
-                               now=MONDAY)
-
-
-def test_the_coordinator_escalates_from_the_case_page_and_it_is_listed(client, province):
-    case = drive.assigned(province, MONDAY)
-    other = drive.assigned(province, MONDAY)
-    response = post(client, province.coordinator_user, "escalate", case.pk,
-                    {"summary": "Xử lý không triệt để."})
-    assert response.status_code == 302
-    assert case.events.filter(kind="escalated").exists()
-    for user in (province.coordinator_user, province.supervisor_user):
-        assert listed(client, user, ESCALATED) == {case.display_code}
-    assert other.display_code not in listed(client, province.coordinator_user, ESCALATED)
-
-
-def test_a_blank_escalation_summary_comes_back_with_400(client, province):
-    case = drive.assigned(province, MONDAY)
-    response = post(client, province.coordinator_user, "escalate", case.pk, {"summary": ""})
-    assert response.status_code == 400
-    assert Case.objects.get(pk=case.pk).escalated_at is None
-
-
-def test_a_unit_user_posting_an_escalation_gets_403(client, province):
-    case = drive.assigned(province, MONDAY)
-    response = post(client, province.roads_staff_user, "escalate", case.pk, {"summary": "x"})
-    assert response.status_code == 403
-    assert Case.objects.get(pk=case.pk).escalated_at is None
-
-
-def test_another_units_user_posting_an_escalation_gets_404(client, province):
-    case = drive.assigned(province, MONDAY, units=[province.roads])
-    response = post(client, province.power_staff_user, "escalate", case.pk, {"summary": "x"})
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("user", ["roads_staff_user", "roads_leader_user"])
-def test_units_do_not_open_the_escalated_list(client, province, user):
-    client.force_login(getattr(province, user))
-    assert client.get(ESCALATED).status_code == 403
-
-
-def test_the_escalate_form_is_offered_to_the_coordinator_only(client, province):
-    case = drive.assigned(province, MONDAY)
-    client.force_login(province.coordinator_user)
-    assert reverse("staff:escalate", args=[case.pk]) in client.get(case_url(case)).content.decode()
-    client.force_login(province.roads_staff_user)
-    assert reverse("staff:escalate", args=[case.pk]) not in client.get(
-        case_url(case)).content.decode()
-
-
-def escalation_messages(case) -> list[OutboxMessage]:
-    return list(OutboxMessage.objects.filter(case=case, template__startswith="staff_case_escalated")
-                .order_by("recipient_user_id"))
-
-
-def test_escalating_e_mails_each_supervisor_with_the_summary(
-        province, django_capture_on_commit_callbacks):
-    from routing.models import ProvinceRole
-    from tests.factories import province_user
-
-    second = province_user(ProvinceRole.Role.SUPERVISOR, username="super-2")
-    province_user(ProvinceRole.Role.SUPERVISOR, username="super-left", is_active=False)
-    case = drive.assigned(province, MONDAY)
-    with django_capture_on_commit_callbacks() as callbacks:
-        services.escalate_case(case_id=case.pk, summary="Hai đơn vị không thống nhất.",
-                               actor=province.coordinator, now=MONDAY + drive.STEP * 9)
-    messages = escalation_messages(case)
-    assert [(m.recipient_user_id, m.channel, m.template, m.to_reporter) for m in messages] == [
-        (province.supervisor_user.pk, "email", "staff_case_escalated", False),
-        (second.pk, "email", "staff_case_escalated", False)]
-    assert all(m.context == {"summary": "Hai đơn vị không thống nhất."} for m in messages)
-    assert {m.event_id for m in messages} == {case.events.get(kind="escalated").pk}
-    assert callbacks  # their delivery is queued once the transaction commits
-
-
-def test_the_escalation_e_mail_reads_the_code_and_the_summary(province):
-    from workflow.notifications.render import render_message
-
-    case = drive.assigned(province, MONDAY)
-    services.escalate_case(case_id=case.pk, summary="Cần chỉ đạo liên ngành.",
-                           actor=province.coordinator, now=MONDAY)
-    [message] = escalation_messages(case)
-    rendered = render_message(message.template, "vi", {"code": case.display_code,
-                                                       **message.context})
-    assert case.display_code in rendered.subject
-    assert "Cần chỉ đạo liên ngành." in rendered.body
-
-
-def test_the_escalation_e_mails_are_written_in_the_escalations_transaction(province):
-    from django.db import transaction
-
-    case = drive.assigned(province, MONDAY)
-
-    class Abandoned(Exception):
-        pass
-
-    with pytest.raises(Abandoned), transaction.atomic():
-        services.escalate_case(case_id=case.pk, summary="Báo cáo", actor=province.coordinator,
-                               now=MONDAY)
-        assert len(escalation_messages(case)) == 1  # written before the commit, with the case
-        raise Abandoned
-    assert escalation_messages(case) == []  # and gone with it when it rolls back
-    assert Case.objects.get(pk=case.pk).escalated_at is None
-
-
-def test_a_state_secrets_escalation_e_mail_carries_no_summary(province):
-    case = province.receive()
-    services.classify_case(case_id=case.pk, category=province.permits,
-                           actor=province.coordinator, now=MONDAY, is_state_secret=True)
-    services.escalate_case(case_id=case.pk, summary="Nội dung mật.", actor=province.coordinator,
-                           now=MONDAY)
-    [message] = escalation_messages(case)
-    assert (message.template, message.context) == ("staff_case_escalated_secret", {})
-
-
-def test_a_refused_escalation_e_mails_no_one(province):
-    case = drive.assigned(province, MONDAY)
-    with pytest.raises(ValidationError):
-        services.escalate_case(case_id=case.pk, summary=" ", actor=province.coordinator,
-                               now=MONDAY)
-    assert escalation_messages(case) == []
 
 
 # --- A valuable report (Art. 18.1) ----------------------------------------------------------------
@@ -360,16 +169,6 @@ def test_an_inactive_entry_holds_nothing(province):
     entry = list_phone(province)
     AbuseListEntry.objects.filter(pk=entry.pk).update(active=False)
     assert not province.receive(reporter_phone="0912345678").on_hold
-
-
-def test_the_hold_check_is_one_query(province):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    list_phone(province)
-    with CaptureQueriesContext(connection) as ctx:
-        province.receive(reporter_phone="0912345678")
-    assert sum("workflow_abuselistentry" in q["sql"] for q in ctx.captured_queries) == 1
 
 
 def test_releasing_a_held_case_moves_it_into_intake(client, province):
@@ -506,24 +305,3 @@ def test_a_unit_user_cannot_resend(client, province):
     assert post(client, province.power_staff_user, "resend", message.pk).status_code == 404
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
-
-
-def test_the_case_page_query_count_does_not_grow_with_messages(client, province):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from workflow.worktime import get_calendar
-
-    few = province.receive()
-    many = drive.assigned(province, MONDAY)
-    assert many.outbox_messages.count() > few.outbox_messages.count()
-    get_calendar()
-    client.force_login(province.coordinator_user)
-    client.get(reverse("staff:home"))  # the first request after the log-in saves the session
-    counts = []
-    for case in (few, many):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(case_url(case)).status_code == 200
-        counts.append(len(ctx.captured_queries))
-    assert Assignment.objects.exists()
-    assert counts[0] <= counts[1] <= counts[0] + 2  # the units' rows and drafts, not messages
