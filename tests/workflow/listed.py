@@ -29,3 +29,11 @@ def count(html: str, key: str) -> str:
 def next_url(html: str, key: str) -> str | None:
     found = NEXT.search(queues(html)[key])
     return unescape(found[1]) if found else None
+
+
+def codes_on(client, user, url: str) -> set[str]:
+    """The tracking codes `user` sees listed on the page at `url`."""
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return set(codes(response.content.decode()))

@@ -7,28 +7,13 @@ from django.urls import reverse
 
 from tests.conftest import MONDAY
 from tests.workflow import drive
-from tests.workflow.listed import codes as listed_codes
+from tests.workflow.acting import case_url, post
+from tests.workflow.listed import codes_on as listed
 from workflow import services
 from workflow.errors import TransitionRefused
 from workflow.models import Case, CaseEvent, OutboxMessage
 
 ESCALATED = reverse("staff:escalated")
-
-
-def case_url(case) -> str:
-    return reverse("staff:case", args=[case.pk])
-
-
-def post(client, user, name: str, pk: int, data=None):
-    client.force_login(user)
-    return client.post(reverse(f"staff:{name}", args=[pk]), data or {})
-
-
-def listed(client, user, url: str) -> set[str]:
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return set(listed_codes(response.content.decode()))
 
 
 # --- Escalation to the province's leadership (Art. 4.8) ------------------------------------------

@@ -8,7 +8,8 @@ from django.urls import reverse
 from routing.models import AuditEvent
 from tests.conftest import MONDAY
 from tests.workflow import drive, month
-from tests.workflow.listed import codes as listed_codes
+from tests.workflow.acting import case_url, post
+from tests.workflow.listed import codes_on as listed
 from tests.workflow.month import TUESDAY_9AM
 from workflow import services
 from workflow.errors import TransitionRefused
@@ -21,22 +22,6 @@ HOLD = reverse("staff:hold")
 ESCALATED = reverse("staff:escalated")
 SUPERVISION = reverse("staff:supervision")
 HELP = reverse("staff:help")
-
-
-def case_url(case) -> str:
-    return reverse("staff:case", args=[case.pk])
-
-
-def post(client, user, name: str, pk: int, data=None):
-    client.force_login(user)
-    return client.post(reverse(f"staff:{name}", args=[pk]), data or {})
-
-
-def listed(client, user, url: str) -> set[str]:
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return set(listed_codes(response.content.decode()))
 
 
 # --- The unit leader's figures ------------------------------------------------------------------
