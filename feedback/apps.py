@@ -7,11 +7,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Citizen feedback")
 
     def ready(self) -> None:
-        from workflow.attachments import register_case_attachments
-
         from . import personal_data, replies
-        from .case_attachments import STAFF_CASE_PAGE
 
         personal_data.register()
         replies.register()
-        register_case_attachments(STAFF_CASE_PAGE)

@@ -1,5 +1,5 @@
 """The reporter's photos and videos of a case, as the staff case page reads them: feedback's
-answer to workflow.attachments, registered in FeedbackConfig.ready()."""
+answer to workflow.reporters, registered in FeedbackConfig.ready()."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models.expressions import RawSQL
 
-from workflow.attachments import CaseAttachments
 from workflow.models import Case
+from workflow.reporters import CaseAttachments
 from workflow.selectors import json_rows
 
 from .models import Attachment

@@ -1,7 +1,8 @@
 """feedback's answers to what workflow asks about a reporter (workflow/reporters.py).
 
 Registered in FeedbackConfig.ready(): what the reporter declined on the form (their
-Consent rows), and how a Facebook or Zalo reporter is answered through the platform.
+Consent rows), how a Facebook or Zalo reporter is answered through the platform, and the
+reporter's photos and videos for the staff case page (case_attachments.py).
 """
 
 from __future__ import annotations
@@ -44,8 +45,15 @@ def reply_through_platform(message: OutboxMessage, text: str, now: datetime) -> 
 
 
 def register() -> None:
-    from workflow.reporters import register_declined_channels, register_reply_sender
+    from workflow.reporters import (
+        register_case_attachments,
+        register_declined_channels,
+        register_reply_sender,
+    )
+
+    from .case_attachments import STAFF_CASE_PAGE
 
     register_declined_channels(declined_channels)
     for channel in (Case.Channel.FACEBOOK, Case.Channel.ZALO):
         register_reply_sender(channel, reply_through_platform)
+    register_case_attachments(STAFF_CASE_PAGE)

@@ -1,16 +1,20 @@
 """What workflow asks of the app that meets the reporter, and that app's answers.
 
-Workflow writes the messages to a reporter, but what the reporter agreed to on the form and
-how to answer someone who wrote from Facebook or Zalo are known to the citizen's side
-(feedback), which builds on workflow. So workflow asks the question here, and feedback
-registers its answers in its AppConfig.ready(): imports keep pointing one way.
+Workflow writes the messages to a reporter and shows their case to staff, but what the
+reporter agreed to on the form, how to answer someone who wrote from Facebook or Zalo, and
+the photos and videos they sent are known to the citizen's side (feedback), which builds on
+workflow. So workflow asks the questions here, and feedback registers its answers in its
+AppConfig.ready(): imports keep pointing one way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Expression
 
 if TYPE_CHECKING:
     from .models import Case, OutboxMessage
@@ -23,8 +27,22 @@ DeclinedChannels = Callable[["Case"], set[str]]
 # (TemporaryFailure, WindowClosed, PermanentFailure).
 ReplySender = Callable[["OutboxMessage", str, datetime], str]
 
+
+
+@dataclass(frozen=True)
+class CaseAttachments:
+    """The reporter's photos and videos for the staff case page: an annotation of the case
+    that reads them in the case's own query, and how to turn what it read into the items
+    partials/attachment_list.html shows (`pk`, `kind`, `content_type`, `size`,
+    `get_kind_display`)."""
+
+    annotation: Callable[[], Expression]
+    items: Callable[[Any], Sequence[Any]]
+
+
 _declined: list[DeclinedChannels] = []
 _reply_senders: dict[str, ReplySender] = {}
+_attachments: list[CaseAttachments] = []
 
 
 class NotRegistered(LookupError):
@@ -53,4 +71,16 @@ def reply_sender(channel: str) -> ReplySender:
     try:
         return _reply_senders[channel]
     except KeyError:
-        raise NotRegistered(f"no app registered a reply sender for channel {channel!r}") from None
+        raise NotRegistered(f"no app registered a reply sender for channel '{channel}'") from None
+
+
+def register_case_attachments(answer: CaseAttachments) -> None:
+    """Name how the staff case page reads a case's attachments (once, at start-up)."""
+    _attachments[:] = [answer]
+
+
+def case_attachments_answer() -> CaseAttachments:
+    if not _attachments:
+        raise NotRegistered("no app registered the reporter's attachments of a case "
+                            "(register_case_attachments)")
+    return _attachments[0]

@@ -304,7 +304,7 @@ def test_the_coordinator_may_keep_the_published_result_with_a_note(province):
 
 def test_follow_on_moves_cannot_be_fired_by_a_person(province):
     case = drive.assigned(province, MONDAY)
-    from workflow.services import _fire
+    from workflow.services.common import _fire
 
     with pytest.raises(PermissionDenied):
         _fire(case, "mark_processed", province.coordinator)

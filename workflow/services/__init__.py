@@ -13,7 +13,6 @@ from .common import (
     REDISTRIBUTION_MINUTES,
     RETURN_WINDOW_DAYS,
     REVISION_MINUTES,
-    _fire,
     close_of_business,
 )
 from .coordination import (
@@ -60,7 +59,6 @@ __all__ = [
     "REDISTRIBUTION_MINUTES",
     "RETURN_WINDOW_DAYS",
     "REVISION_MINUTES",
-    "_fire",
     "accept_assignment",
     "add_reporter_to_abuse_list",
     "approve_assignment",

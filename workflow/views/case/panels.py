@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from routing.selectors import Actor
 
-from ...attachments import case_attachments_answer
 from ...models import Assignment, Case, OutboxMessage
+from ...reporters import case_attachments_answer
 from ...selectors import case_deliveries
 
 
@@ -48,7 +48,7 @@ def may_see_reporter(actor: Actor, own_assignments: Sequence[Assignment]) -> boo
 
 
 def case_attachments(case: Case) -> list:
-    """The reporter's photos and videos (feedback's, through workflow.attachments), served
+    """The reporter's photos and videos (feedback's, through workflow.reporters), served
     by the permission-checked view: read with the case when it carries
     `reporter_attachments()` as `attachment_rows` (page_lists), else in one query."""
     answer = case_attachments_answer()
