@@ -8,7 +8,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from project.demo.specs import DATA, cases, province
@@ -28,16 +30,8 @@ from workflow.worktime import invalidate_calendar
 
 DEMO_PASSWORD = "TayNinh-1022-demo"
 
-
-@pytest.fixture(autouse=True)
-def isolated(settings, tmp_path, monkeypatch) -> Iterator[None]:
-    # Evidence photos go to a temporary folder; the calendar cache must not outlive the
-    # test's rows.
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    invalidate_calendar()
-    yield
-    invalidate_calendar()
+# Each test runs in a savepoint of its own: inside the demo's transaction when it reads it.
+pytestmark = pytest.mark.django_db
 
 
 def load_demo() -> str:
@@ -46,9 +40,24 @@ def load_demo() -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo(db) -> str:
-    return load_demo()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """The demo, loaded once for this module and rolled back after it. Each test that asks
+    for it runs in a savepoint of its own inside (pytest-django's `db`), so what a test
+    changes is undone before the next one reads the demo."""
+    with (django_db_blocker.unblock(),
+          # As every test hashes passwords (tests/conftest.py): fast, and checkable later.
+          override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+                            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+          transaction.atomic()):
+        # The calendar cache must not outlive the demo's rows.
+        invalidate_calendar()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("DEMO_PASSWORD", raising=False)
+            output = load_demo()
+        yield output
+        transaction.set_rollback(True)
+    invalidate_calendar()
 
 
 def test_the_demo_imports_the_official_calendars(demo):
@@ -154,30 +163,6 @@ def test_the_output_lists_the_links_and_the_main_logins(demo):
     for username in ("quantri", "dieuphoi", "giamsat", "gtvt.canbo", "gtvt.lanhdao",
                      "dienluc.canbo", "dienluc.lanhdao"):
         assert username in demo
-
-
-def test_the_password_can_be_chosen_with_an_environment_variable(db, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "Another-demo-password-2026")
-    output = load_demo()
-    assert get_user_model().objects.get(username="dieuphoi").check_password(
-        "Another-demo-password-2026"
-    )
-    assert "Another-demo-password-2026" in output
-
-
-def test_a_weak_demo_password_is_refused(db, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "123456")
-    with pytest.raises(CommandError):
-        load_demo()
-    assert not get_user_model().objects.exists()
-
-
-@pytest.mark.django_db
-def test_the_demo_is_refused_on_a_production_configuration_without_force(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="--force"):
-        call_command("load_demo", stdout=StringIO())
-    assert not Case.objects.exists()
 
 
 def test_the_demo_coordinator_and_administrator_can_enrol_after_loading_it(client, demo):
