@@ -4,8 +4,6 @@ leader's figures and the moderation hold stay under a ceiling however many rows 
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +18,7 @@ from tests.workflow.month import TUESDAY_9AM
 from workflow import queue_cache, services
 from workflow.models import DataRequest
 from workflow.privacy import requests as privacy
-from workflow.selectors import coordinator_queue, unit_figures, unit_supervision
+from workflow.selectors import unit_figures, unit_supervision
 from workflow.worktime import get_calendar
 
 # The queries of one queue page, whatever its length: session, the user with their roles
@@ -100,27 +98,6 @@ def test_a_filtered_queue_stays_under_its_ceiling_with_3_cases_or_30(
     make(province, 27)
     html = queue(client, getattr(province, user), url, ceiling, django_assert_max_num_queries)
     assert len(set(listed.codes(html))) == 30
-
-
-def test_the_coordinators_queue_is_read_and_counted_from_its_index_without_a_sort(province):
-    """Kept as a plan test: that the queue is read in deadline order from its partial index,
-    stopping at the page's last row, and counted from the index alone, shows only in the
-    plan; with a test's few rows the page is just as fast and as correct either way."""
-    province.receive()
-    queue = coordinator_queue()
-    with connection.cursor() as cursor:
-        # A test's few rows would be read whole and sorted; a million are not.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        page_plan = queue.values("pk")[:50].explain()
-        with CaptureQueriesContext(connection) as counted:
-            queue.order_by()[:10001].count()  # as the queue's pager counts it
-        cursor.execute("EXPLAIN " + counted.captured_queries[-1]["sql"])
-        count_plan = "\n".join(row[0] for row in cursor.fetchall())
-    # At a million cases: 0.4 ms each, instead of 2 and 3 through the heap.
-    assert "case_coordinator_queue" in page_plan
-    assert "Sort" not in page_plan
-    assert "Index Only Scan using case_coordinator_queue" in count_plan
 
 
 # --- The units ------------------------------------------------------------------------------------

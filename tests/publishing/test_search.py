@@ -9,10 +9,8 @@ from django.urls import reverse
 
 from publishing.models import SearchDocument
 from publishing.selectors import (
-    SEARCH_NEWEST_FIRST,
     AnswerFilters,
     filter_public_cases,
-    matching_documents,
 )
 from publishing.text import search_words, words_query
 from routing.selectors import REPORTER
@@ -101,21 +99,6 @@ def test_a_deleted_case_takes_its_document_with_it(province):
         transaction.set_rollback(True)
 
 
-def test_a_search_uses_the_index_of_the_words(province):
-    drive.published(province, MONDAY, title="Đường ngập")
-    qs = filter_public_cases(AnswerFilters(q="duong ngap"))
-    with connection.cursor() as cursor:
-        # An empty table makes any index look as good; inside the test's transaction (rolled
-        # back afterwards) the planner may not read a table whole, nor the documents in order
-        # or by case.
-        cursor.execute("DROP INDEX publishing_searchdocument_newest")
-        cursor.execute("ALTER TABLE publishing_searchdocument "
-                       "DROP CONSTRAINT publishing_searchdocument_pkey")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = qs.explain()
-    assert "publishing_searchdocument_words" in plan
-
-
 def test_the_search_page_finds_an_answer_typed_without_diacritics(client, province):
     drive.published(province, MONDAY, title="Mất điện cả khu phố")
 
@@ -132,25 +115,6 @@ def test_the_documents_are_emptied_with_the_cases_when_a_test_database_is_flushe
     assert found("via he") == ["Vỉa hè bị lấn chiếm"]
 
 
-def newest_first_plan(documents) -> str:
-    """The plan of a search page's documents query under the settings the page runs it with
-    when a search has many matches (SEARCH_NEWEST_FIRST)."""
-    with connection.cursor() as cursor:
-        for name, value in SEARCH_NEWEST_FIRST.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-        return documents[:20].explain()
-
-
-def test_a_search_page_of_common_words_reads_the_newest_documents_in_their_index_order(
-        province):
-    drive.published(province, MONDAY, title="Giấy phép xây dựng")
-    plan = newest_first_plan(matching_documents(AnswerFilters(q="giay phep xay dung")))
-    # In order, stopping at the page's last match: no sort of every match, as a query
-    # ordered by the case's own id needed (1.2 s for 71,405 matches at a million cases).
-    assert "publishing_searchdocument_newest" in plan
-    assert "Sort" not in plan
-
-
 def test_a_search_between_dates_finds_only_the_answers_published_between_them(
         client, province):
     drive.published(province, MONDAY, title="Đèn đường hỏng đầu tuần")
@@ -161,14 +125,6 @@ def test_a_search_between_dates_finds_only_the_answers_published_between_them(
 
     assert "Đèn đường hỏng cuối tuần" in html
     assert "Đèn đường hỏng đầu tuần" not in html
-
-
-def test_a_search_within_a_unit_also_reads_the_newest_documents_without_a_sort(province):
-    drive.published(province, MONDAY, title="Giấy phép xây dựng")
-    plan = newest_first_plan(matching_documents(AnswerFilters(q="giay phep", unit=province.roads)))
-    # 1.0-1.3 s at a million cases for a category when the matches were sorted; 20 ms now.
-    assert "publishing_searchdocument_newest" in plan
-    assert "Sort" not in plan
 
 
 def test_a_search_within_a_unit_finds_only_that_units_answers(client, province):

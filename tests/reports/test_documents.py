@@ -13,7 +13,7 @@ from reports.presentation import summary_items
 from reports.statistics import Period, Scope, build_report
 from reports.xlsx import periodic_workbook
 from tests.conftest import at
-from tests.reports.conftest import NOW
+from tests.reports.quarter import NOW
 from tests.workflow import drive
 from workflow import services
 from workflow.models import Assignment

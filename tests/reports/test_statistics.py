@@ -14,7 +14,7 @@ from reports.statistics import (
     summary,
     unit_ranking,
 )
-from tests.reports.conftest import NOW
+from tests.reports.quarter import NOW
 from workflow.models import Assignment
 
 Q1 = Period.parse("2026-Q1")
@@ -183,7 +183,7 @@ def test_the_statistics_cost_no_more_queries_for_thirty_cases_than_for_three(
     province, official_calendar, django_assert_max_num_queries
 ):
     from tests.factories import UnitFactory
-    from tests.reports.conftest import build_scenario
+    from tests.reports.quarter import build_scenario
 
     def read() -> None:
         summary(Q1, Scope())

@@ -196,17 +196,6 @@ def test_the_beat_leaves_cases_that_left_the_coordinators_hands(province):
     assert find_waiting_duplicates(MONDAY) == 0  # a unit holds it: not the intake's work
 
 
-def test_the_waiting_index_holds_exactly_the_cases_the_beat_reads(province):
-    index = next(i for i in Case._meta.indexes if i.name == "case_duplicates_waiting")
-    assert sorted(dict(index.condition.children)["state__in"]) == sorted(Case.COORDINATOR_STATES)
-    province.receive()
-    waiting = (Case.objects.filter(duplicates_checked_at__isnull=True,
-                                   state__in=Case.COORDINATOR_STATES).order_by("-received_at"))
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    assert "case_duplicates_waiting" in waiting[:200].explain()
-
-
 def test_the_beat_looks_for_duplicates_every_minute():
     entry = app.conf.beat_schedule["find-duplicates"]
     assert entry["task"] == find_duplicates_task.name

@@ -7,8 +7,8 @@ from django.db import connection
 
 from tests.conftest import at
 from tests.workflow import drive
-from workflow.models import Assignment, CaseEvent, DeadlineAlert, OutboxMessage
-from workflow.sweep import due_rows, sweep_deadlines
+from workflow.models import CaseEvent, DeadlineAlert, OutboxMessage
+from workflow.sweep import sweep_deadlines
 
 
 def _alerts():
@@ -104,14 +104,3 @@ def test_two_sweeps_at_once_act_once(province):
     assert CaseEvent.objects.filter(kind="overdue").count() == 30
     keys = list(OutboxMessage.objects.values_list("key", flat=True))
     assert len(keys) == len(set(keys))
-
-
-@pytest.mark.django_db
-def test_the_sweep_query_can_use_the_partial_deadline_index(province):
-    drive.processing(province, at(2026, 3, 2, 8, 0))
-    query, params = due_rows(Assignment, "overdue", at(2026, 3, 11, 7, 0)).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + query, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "assignment_due_open" in plan
