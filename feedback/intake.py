@@ -28,10 +28,11 @@ from django.utils.dateparse import parse_datetime
 
 from routing.models import Category
 from workflow.models.cases import new_tracking_code
+from workflow.photos import CleanPhoto
 
 from . import services
 from .models import Attachment, Submission
-from .uploads import CleanPhoto, StoredFile
+from .uploads import StoredFile
 from .videos import CleanVideo
 
 log = logging.getLogger("feedback.intake")
