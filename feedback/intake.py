@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_datetime
 
+from config.celery import enqueue
 from config.retry import retry_on_conflict
 from routing.models import Category
 from workflow.models.cases import new_tracking_code
@@ -126,12 +127,13 @@ def wake() -> None:
     from .tasks import build_submissions_task
 
     try:
-        if cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
-            # No publish retries: a request must not wait for a broker that is down.
-            build_submissions_task.apply_async(retry=False)
+        first = cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS)
     except Exception as exc:  # noqa: BLE001 — Redis down must not fail a sent form
         log.warning("intake: worker not woken (%s); the beat will build the case",
                     type(exc).__name__)
+        return
+    if first:
+        enqueue(build_submissions_task, log_as="intake: the build task")
 
 
 def build_waiting(*, limit: int = 500) -> int:
