@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from config.text import normalize_line, normalize_text
 from routing.models import Category
+from workflow.photos import CleanPhoto, clean_photo
 
 from .models import Rating
-from .uploads import CleanPhoto, clean_photo, limits_text
+from .uploads import limits_text
 from .videos import CleanVideo, clean_video
 from .videos import limits_text as video_limits_text
 

@@ -26,12 +26,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_datetime
 
+from config.celery import enqueue
+from config.retry import retry_on_conflict
 from routing.models import Category
 from workflow.models.cases import new_tracking_code
+from workflow.photos import CleanPhoto
 
 from . import services
 from .models import Attachment, Submission
-from .uploads import CleanPhoto, StoredFile
+from .uploads import StoredFile
 from .videos import CleanVideo
 
 log = logging.getLogger("feedback.intake")
@@ -43,7 +46,8 @@ WAKE_KEY = "feedback:intake:wake"
 WAKE_SECONDS = 5
 # A submission whose build failed this often waits for a person (the admin lists it).
 MAX_ATTEMPTS = 5
-CODE_ATTEMPTS = 5
+# The unique index a submission's random tracking code may meet (feedback.models.Submission).
+CODE_UNIQUE = "submission_code_unique"
 
 
 def store_files(photos: list[CleanPhoto], videos: list[CleanVideo]) -> list[StoredFile]:
@@ -96,23 +100,25 @@ def accept(
         "notice_version": notice_version,
         "files": [asdict(item) for item in files],
     }
-    for _attempt in range(CODE_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                submission = Submission.objects.create(
-                    received_at=now, idempotency_key=idempotency_key,
-                    tracking_code=new_tracking_code(), sms_updates=data["sms_updates"],
-                    payload=payload, language=language,
-                )
-        except IntegrityError:
-            first = Submission.objects.filter(idempotency_key=idempotency_key).first()
-            if first is not None:
-                remove_files(files)
-                return first, False
-            continue  # a tracking code already taken (50 random bits): draw again
-        transaction.on_commit(wake)
-        return submission, True
-    raise RuntimeError("Could not allocate a tracking code")  # pragma: no cover
+
+    def write() -> Submission:
+        return Submission.objects.create(
+            received_at=now, idempotency_key=idempotency_key,
+            tracking_code=new_tracking_code(), sms_updates=data["sms_updates"],
+            payload=payload, language=language,
+        )
+
+    try:
+        # A tracking code already taken (50 random bits) is drawn again.
+        submission = retry_on_conflict(write, naming=CODE_UNIQUE)
+    except IntegrityError:
+        first = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        if first is None:
+            raise
+        remove_files(files)
+        return first, False
+    transaction.on_commit(wake)
+    return submission, True
 
 
 def wake() -> None:
@@ -121,12 +127,13 @@ def wake() -> None:
     from .tasks import build_submissions_task
 
     try:
-        if cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
-            # No publish retries: a request must not wait for a broker that is down.
-            build_submissions_task.apply_async(retry=False)
+        first = cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS)
     except Exception as exc:  # noqa: BLE001 — Redis down must not fail a sent form
         log.warning("intake: worker not woken (%s); the beat will build the case",
                     type(exc).__name__)
+        return
+    if first:
+        enqueue(build_submissions_task, log_as="intake: the build task")
 
 
 def build_waiting(*, limit: int = 500) -> int:

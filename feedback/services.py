@@ -16,10 +16,11 @@ from routing.models import Category
 from routing.selectors import REPORTER
 from workflow.errors import TransitionRefused
 from workflow.models import Case
+from workflow.photos import CleanPhoto
 from workflow.services import receive_once, record_case, reopen_case
 
 from .models import Attachment, Comment, Consent, Rating
-from .uploads import CleanPhoto, StoredFile
+from .uploads import StoredFile
 from .videos import CleanVideo
 
 
@@ -95,7 +96,7 @@ def submit_case(
     (SECURITY DP2); None means they were not asked, and they are then told on every channel
     they gave. A declined channel gets nothing, not even the tracking code.
 
-    The photos are already re-encoded (feedback.uploads.clean_photo) and the videos checked
+    The photos are already re-encoded (workflow.photos.clean_photo) and the videos checked
     and cleaned (feedback.videos.clean_video); no URL is fetched. `stored_files` are such
     files already in storage (the web form's intake), and `tracking_code` the code its
     reporter was shown: kept unless another case has it (then a new one, which the

@@ -1,46 +1,17 @@
-"""Citizens' photos: the real type from the bytes, limits, and a clean re-encoding.
+"""Citizens' photos on feedback's side: the limits shown next to the file field, and the
+re-encoded photos and checked videos stored ahead of their case (the web form's intake).
 
-The original upload is never stored (SECURITY DP5, IN2): each photo is decoded by Pillow,
-turned upright, scaled down if huge and encoded afresh as JPEG (or PNG when it has
-transparency) with no metadata block at all: no EXIF (so no GPS), XMP, IPTC, ICC profile or
-embedded thumbnail. Polyglot files do not survive a decode and re-encode.
+Every photo is checked and re-encoded by the one cleaner, workflow.photos.clean_photo (SECURITY
+DP5, IN2), which the units' evidence photos go through too.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
-
-# What a phone or a browser sends; anything else is refused, whatever its name says.
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
-JPEG_QUALITY = 85
-
-
-@dataclass(frozen=True)
-class CleanPhoto:
-    """A re-encoded photo, ready to store; nothing of the sender's file is left in it."""
-
-    content: bytes
-    content_type: str
-    extension: str
-    width: int
-    height: int
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
-
-    @property
-    def size(self) -> int:
-        return len(self.content)
 
 
 @dataclass(frozen=True)
@@ -61,69 +32,3 @@ def limits_text() -> str:
         "count": settings.PUBLIC_PHOTO_MAX_COUNT,
         "size": filesizeformat(settings.PUBLIC_PHOTO_MAX_BYTES),
     }
-
-
-def clean_photo(upload: UploadedFile) -> CleanPhoto:
-    """Check one uploaded photo and return its clean re-encoding, or raise ValidationError.
-
-    The client's file name and declared content type are ignored.
-    """
-    max_bytes = settings.PUBLIC_PHOTO_MAX_BYTES
-    if upload.size is None or upload.size > max_bytes:
-        raise ValidationError(
-            _("A photo is larger than %(size)s.") % {"size": filesizeformat(max_bytes)},
-            code="too_large",
-        )
-    upload.seek(0)
-    data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ValidationError(
-            _("A photo is larger than %(size)s.") % {"size": filesizeformat(max_bytes)},
-            code="too_large",
-        )
-    not_a_photo = ValidationError(
-        _("A file is not a photo we can read. Send JPEG, PNG or WebP photos."), code="not_photo"
-    )
-    too_big = ValidationError(
-        _("A photo has too many pixels. Send a smaller photo."), code="too_many_pixels"
-    )
-    try:
-        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-            # The header gives the size before any pixel is decoded: refuse bombs here.
-            if image.width * image.height > settings.PUBLIC_PHOTO_MAX_PIXELS:
-                raise too_big
-            if getattr(image, "n_frames", 1) > 1:
-                image.seek(0)  # an animated WebP: keep its first frame only
-            image.load()
-            return _reencode(image)
-    except Image.DecompressionBombError:
-        raise too_big from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise not_a_photo from None
-
-
-def _reencode(image: Image.Image) -> CleanPhoto:
-    upright = ImageOps.exif_transpose(image)
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
-        upright.mode == "P" and "transparency" in upright.info
-    )
-    mode, fmt, content_type, extension = (
-        ("RGBA", "PNG", "image/png", "png") if has_alpha
-        else ("RGB", "JPEG", "image/jpeg", "jpg")
-    )
-    # A fresh image from the pixels alone: no info dict, no EXIF, no profile travels along.
-    pixels = upright.convert(mode)
-    clean = Image.new(mode, pixels.size)
-    clean.paste(pixels)
-    edge = settings.PUBLIC_PHOTO_MAX_EDGE
-    if max(clean.size) > edge:
-        clean.thumbnail((edge, edge), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    else:
-        clean.save(out, "PNG", optimize=True)
-    return CleanPhoto(
-        content=out.getvalue(), content_type=content_type, extension=extension,
-        width=clean.width, height=clean.height,
-    )

@@ -9,9 +9,7 @@ the view as plain (value, label) pairs: rendering a form never queries the datab
 from __future__ import annotations
 
 import secrets
-import warnings
 from collections.abc import Sequence
-from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -20,7 +18,6 @@ from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from config.text import normalize_line
 from routing.choices import category_choices as category_choices  # the forms' lists
@@ -29,11 +26,11 @@ from routing.models import Category, Unit
 from routing.text import fold, matches
 
 from .models import AbuseListEntry, Assignment, Case, RejectionReason, Visibility
+from .photos import clean_photo
 from .rendered import frozen
 
 MAX_PHOTOS = 5  # per draft (SECURITY IN2)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 Choices = Sequence[tuple[Any, str]]
 
@@ -224,7 +221,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to five photos, each a real image of at most 10 MB, re-encoded without metadata."""
+    """Up to five photos, each a real image of at most 10 MB, re-encoded without metadata by
+    the cleaner every uploaded photo goes through (workflow.photos)."""
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
@@ -234,48 +232,25 @@ class PhotosField(forms.FileField):
             raise ValidationError(
                 _("Attach at most %(count)d photos.") % {"count": MAX_PHOTOS}
             )
-        return [clean_photo(super(PhotosField, self).clean(u, initial)) for u in uploads]
+        return [evidence_photo(super(PhotosField, self).clean(u, initial)) for u in uploads]
 
 
-def clean_photo(upload: UploadedFile) -> File:
-    """The photo re-encoded from its pixels, or a clear refusal (SECURITY IN2, DP5).
-
-    Pillow reads the bytes, not the name: a text file called .jpg is refused. The image is
-    verified, opened again (verify() leaves it unusable) and fully decoded, so a truncated
-    file or a decompression bomb is refused too. Saving the pixels alone drops EXIF (GPS),
-    XMP, IPTC and thumbnails; the original is never stored.
-    """
+def evidence_photo(upload: UploadedFile) -> File:
+    """The photo cleaned and re-encoded (workflow.photos.clean_photo), ready to store; a
+    refusal names the file, as the unit chose it among several."""
     name = upload.name or ""
-    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("“%(name)s” is larger than 10 MB.") % {"name": name})
-    refused = ValidationError(
-        _("“%(name)s” is not a photo: attach a JPEG, PNG or WebP image.") % {"name": name}
-    )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            with Image.open(upload) as probe:
-                if probe.format not in PHOTO_FORMATS:
-                    raise refused
-                probe.verify()
-            upload.seek(0)
-            image = Image.open(upload)
-            image.load()
-    except ValidationError:
-        raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        raise refused from None
-    image = ImageOps.exif_transpose(image)
-    out = BytesIO()
-    if image.mode in ("RGBA", "LA", "P"):
-        image.convert("RGBA").save(out, "PNG", optimize=True)
-        extension = "png"
-    else:
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-        extension = "jpg"
-    return ContentFile(out.getvalue(), name=f"photo.{extension}")
+        photo = clean_photo(upload, max_bytes=MAX_PHOTO_BYTES)
+    except ValidationError as error:
+        if error.code == "too_large":
+            raise ValidationError(
+                _("“%(name)s” is larger than 10 MB.") % {"name": name}, code=error.code
+            ) from None
+        raise ValidationError(
+            _("“%(name)s” is not a photo: attach a JPEG, PNG or WebP image.") % {"name": name},
+            code=error.code,
+        ) from None
+    return ContentFile(photo.content, name=f"photo.{photo.extension}")
 
 
 class DraftForm(ActionForm):

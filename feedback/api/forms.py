@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from config.text import normalize_line
 from publishing.selectors import AnswerFilters
 from routing.models import Area, Category, Unit
+from workflow.photos import CleanPhoto, clean_photo
 
 from ..forms import CategoryChoiceField, CommentForm, RatingForm, SubmitForm, normalize_phone
-from ..uploads import CleanPhoto, clean_photo
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 COORDINATE = Decimal("0.000001")

@@ -2,7 +2,7 @@
 
 An app on a weak connection sends each photo on its own (POST /api/v1/uploads) and gets a
 token back, then submits the case naming its tokens (`photo_tokens`). The photo is checked and
-re-encoded on upload exactly like the web form's (feedback.uploads.clean_photo, SECURITY
+re-encoded on upload exactly like the web form's (workflow.photos.clean_photo, SECURITY
 IN2); only the clean re-encoding is kept, in the cache, for API_UPLOAD_TOKEN_SECONDS. A token
 works only for the API key that uploaded it, and only once: a case takes its photos, and an
 unused photo simply expires. Tokens are stored as digests, never as given.
@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..uploads import CleanPhoto
+from workflow.photos import CleanPhoto
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 

@@ -14,7 +14,7 @@ no second case (IN4). The reporter's address is the Reply-To's, else the From's.
 
 Text: the text/plain part where there is one, else the HTML part stripped of its markup;
 charsets and RFC 2047 headers decoded; NFC. Attachments: images are re-encoded like the web
-form's photos (feedback.uploads.clean_photo); anything else is left out and noted, by type
+form's photos (workflow.photos.clean_photo); anything else is left out and noted, by type
 and size, on the IncomingEmail row. Logs carry counts and reasons only (SECURITY AU3).
 """
 
@@ -45,10 +45,10 @@ from django.utils.translation import override
 
 from config.text import normalize_line, normalize_text
 from workflow.models import Case
+from workflow.photos import CleanPhoto, clean_photo
 
 from ..models import IncomingEmail
 from ..services import submit_case
-from ..uploads import CleanPhoto, clean_photo
 
 logger = logging.getLogger("feedback.channels.email")
 

@@ -120,6 +120,17 @@ def test_a_code_another_channel_took_meanwhile_is_replaced_and_sent_by_sms(clien
     assert receipt.context["code"] == case.display_code
 
 
+def test_a_code_another_submission_holds_is_drawn_again(client, monkeypatch):
+    client.post(SUBMIT, submission())
+    taken = Submission.objects.get().tracking_code
+    codes = iter([taken, "A1B2C3D4E5"])
+    monkeypatch.setattr(intake, "new_tracking_code", lambda: next(codes))
+    response = client.post(SUBMIT, submission(reporter_phone="0912000333"))
+    assert response["Location"] == SUBMITTED
+    assert sorted(Submission.objects.values_list("tracking_code", flat=True)) == sorted(
+        [taken, "A1B2C3D4E5"])
+
+
 def test_the_worker_is_woken_once_for_the_submissions_before_it_starts(
         client, django_capture_on_commit_callbacks):
     before = queued_builds()

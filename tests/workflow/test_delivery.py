@@ -460,7 +460,7 @@ def redis_stopped():
 def test_a_submission_while_redis_is_down_succeeds_and_its_messages_go_out_when_it_returns(
     province, sms_in_memory, caplog
 ):
-    caplog.set_level(logging.WARNING, logger="workflow.notifications")
+    caplog.set_level(logging.WARNING, logger="config.celery")
     with redis_stopped():
         started = time.monotonic()
         case = province.receive(now=timezone.now())

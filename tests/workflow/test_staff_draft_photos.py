@@ -7,11 +7,13 @@ from io import BytesIO
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import ExifTags, Image, ImageCms
 
 from tests.conftest import MONDAY
 from tests.workflow import drive
+from tests.workflow.acting import post
 from workflow import services
 from workflow.models import Assignment, DraftPhoto
 
@@ -131,3 +133,23 @@ def test_a_photo_is_only_read_not_changed_through_its_url(client, province):
     [photo, _] = photos_of(draft_with_photos(province, province.roads))
     client.force_login(province.coordinator_user)
     assert client.post(photo_url(photo)).status_code == 405
+
+
+def test_an_evidence_photo_is_stored_without_its_gps_comment_or_colour_profile(client, province):
+    assignment = drive.processing(province, MONDAY)
+    exif = Image.Exif()
+    exif[0x010F] = "Camera of the unit"  # Make
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (10.0, 45.0, 0.0), 3: "E", 4: (106.0, 7.0, 0.0)}
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(
+        buffer, "JPEG", exif=exif, comment=b"taken at the office", icc_profile=profile)
+    sent = SimpleUploadedFile("truoc.jpg", buffer.getvalue(), content_type="image/jpeg")
+    response = post(client, province.roads_staff_user, "draft", assignment.pk,
+                    {"body": "Đã vá ổ gà.", "photos": [sent]})
+    assert response.status_code == 302
+    [photo] = photos_of(assignment)
+    with photo.image.open("rb") as fh, Image.open(fh) as image:
+        assert (image.size, image.format) == ((64, 48), "JPEG")
+        assert not {"exif", "icc_profile", "comment"} & set(image.info)
+        assert dict(image.getexif()) == {}

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from config.retry import retry_on_conflict
 from config.text import normalize_line, normalize_text
 from routing.models import Area, Category, Unit
 from routing.recipients import coordinators_to_mail
@@ -40,6 +41,9 @@ from .messages import (
     notify_staff,
     send_outbox,
 )
+
+# The unique index a new case's random tracking code may meet (workflow.models.cases.Case).
+TRACKING_CODE_UNIQUE = "case_tracking_code_unique"
 
 
 def record_case(
@@ -146,18 +150,14 @@ def receive_once(work: Callable[[], Case], idempotency_key: str | None) -> tuple
     runs `work` again with a new one. No look-up and no savepoint before the insert: the
     unique indexes answer.
     """
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return work(), True
-        except IntegrityError as error:
-            existing = (Case.objects.filter(idempotency_key=idempotency_key).first()
-                        if idempotency_key else None)
-            if existing is not None:
-                return existing, False
-            if "tracking_code" not in str(error):
-                raise
-    raise RuntimeError("Could not allocate a tracking code")  # pragma: no cover
+    try:
+        return retry_on_conflict(work, naming=TRACKING_CODE_UNIQUE), True
+    except IntegrityError:
+        existing = (Case.objects.filter(idempotency_key=idempotency_key).first()
+                    if idempotency_key else None)
+        if existing is None:
+            raise
+        return existing, False
 
 
 def receive_case(**fields: Any) -> Case:

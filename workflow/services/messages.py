@@ -3,13 +3,14 @@ transaction and handed to the delivery task once it commits."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
+
+from config.celery import enqueue, enqueue_on_commit
 
 from ..models import (
     Case,
@@ -27,28 +28,26 @@ def queue_outbox_delivery(keys: Iterable[str] = (), *, ids: Iterable[int] = ()) 
     the request still succeeds, and the rows wait, pending, for the beat's
     deliver_outbox_task (SECURITY RE1). Logs row ids only (AU3).
     """
+    from ..tasks import deliver_messages_task
+
     keys, ids = list(keys), list(ids)
-    if not (keys or ids):
+    if not keys:
+        if ids:
+            enqueue_on_commit(deliver_messages_task, (ids,), log_as=_outbox_log(ids))
         return
 
     def queue() -> None:
-        from ..tasks import deliver_messages_task
-
-        pending = ids + (list(OutboxMessage.objects.filter(
+        pending = ids + list(OutboxMessage.objects.filter(
             key__in=keys, status=OutboxMessage.Status.PENDING
-        ).values_list("pk", flat=True)) if keys else [])
-        if not pending:
-            return
-        try:
-            # No publish retries: a request must not wait for a broker that is down.
-            deliver_messages_task.apply_async((pending,), retry=False)
-        except Exception as exc:
-            logging.getLogger("workflow.notifications").warning(
-                "outbox %s: not queued (%s); the beat will send them",
-                ", ".join(map(str, pending)), type(exc).__name__,
-            )
+        ).values_list("pk", flat=True))
+        if pending:
+            enqueue(deliver_messages_task, (pending,), log_as=_outbox_log(pending))
 
     transaction.on_commit(queue, robust=True)
+
+
+def _outbox_log(ids: Iterable[int]) -> str:
+    return "outbox " + ", ".join(map(str, ids))
 
 
 def send_outbox(rows: Sequence[OutboxMessage], *, new_event: bool = False) -> None:

@@ -1,7 +1,7 @@
 """A draft's evidence photos, served to those who may read the draft (SECURITY AC2).
 
 The files live under a private path; this view is their only way out. Each photo was
-re-encoded from its pixels when it was attached (forms.clean_photo), so it is a JPEG or a
+re-encoded from its pixels when it was attached (workflow.photos.clean_photo), so it is a JPEG or a
 PNG; the type is read from the file's first bytes, never from a name anyone chose.
 """
 
