@@ -6,6 +6,7 @@ The core flow works without JavaScript: plain forms, POST then redirect.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
@@ -423,7 +424,7 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _file_part(item: Attachment, start: int, end: int):
+def _file_part(item: Attachment, start: int, end: int) -> Iterator[bytes]:
     with item.file.open("rb") as f:
         f.seek(start)
         left = end - start + 1

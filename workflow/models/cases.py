@@ -111,7 +111,8 @@ class Stage(models.Model):
     class Meta:
         abstract = True
 
-    def start_stage(self, *, now: datetime, due_at: datetime | None, remind_at: datetime | None):
+    def start_stage(self, *, now: datetime, due_at: datetime | None,
+                    remind_at: datetime | None) -> None:
         self.stage_seq += 1
         self.stage_started_at = now
         self.due_at = due_at

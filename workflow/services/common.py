@@ -4,6 +4,7 @@ event log, the row locks, and the case following its assignments."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,7 +34,7 @@ REVISION_MINUTES = 30  # Art. 10.4
 REDISTRIBUTION_MINUTES = 60  # Art. 10.4
 
 
-def _fire(obj: Case | Assignment, name: str, actor: Actor, **kwargs) -> tuple[str, str]:
+def _fire(obj: Case | Assignment, name: str, actor: Actor, **kwargs: Any) -> tuple[str, str]:
     """Fire transition `name` for `actor`, or refuse with a translated reason.
 
     Returns (from_state, to_state). Raises TransitionRefused when the object's state does
