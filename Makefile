@@ -60,6 +60,7 @@ messages: $(VENV)/.installed
 lint: $(VENV)/.installed .env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(TEST_ENV) $(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 # On the local PostgreSQL and Redis (the settings' defaults, or DATABASE_URL, REDIS_URL and
@@ -80,6 +81,7 @@ test: system-test $(VENV)/.installed .env services messages node_modules/.packag
 	mkdir -p var/static
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(TEST_ENV) $(VENV)/bin/mypy
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -6,6 +6,7 @@ The core flow works without JavaScript: plain forms, POST then redirect.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -359,7 +361,7 @@ def rate(request: HttpRequest) -> HttpResponse:
 # --- Attachments (AC2) --------------------------------------------------------------------------
 @never_cache
 @require_safe
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A photo or video, for staff who may see its case or for the reporter tracking it;
     else 404."""
     item = Attachment.objects.select_related("case").filter(pk=pk).first()
@@ -375,7 +377,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         wanted = _byte_range(request.headers.get("Range", ""), item.file.size)
     except ValueError:
-        response = HttpResponse(status=416)
+        response: HttpResponseBase = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{item.file.size}"
         return _attachment_headers(response, item, extension)
     if wanted is None:
@@ -390,8 +392,8 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment_headers(response, item, extension)
 
 
-def _attachment_headers(response: HttpResponse, item: Attachment,
-                        extension: str | None) -> HttpResponse:
+def _attachment_headers(response: HttpResponseBase, item: Attachment,
+                        extension: str | None) -> HttpResponseBase:
     # A name of our own making: nothing the sender chose reaches the header.
     disposition = "inline" if extension else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{item.kind}-{item.pk}.' \
@@ -422,7 +424,7 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _file_part(item: Attachment, start: int, end: int):
+def _file_part(item: Attachment, start: int, end: int) -> Iterator[bytes]:
     with item.file.open("rb") as f:
         f.seek(start)
         left = end - start + 1

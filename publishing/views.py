@@ -56,7 +56,7 @@ def answers(request: HttpRequest) -> HttpResponse:
         form = AnswerFilterForm(request.GET or None)
         filters = form.filters()
         page = answer_id_page(filters, request.GET.get("page"))
-        ids = page.object_list
+        ids = list(page.object_list)
         page.object_list = answer_items(ids, request.LANGUAGE_CODE, render=render_answers)
         query = request.GET.copy()
         query.pop("page", None)

@@ -169,8 +169,9 @@ class AuditedUserAdmin(AuditedRoleAdmin, UserAdmin):
                   permissions=("change",))
     def allow_two_factor_enrolment(self, request: HttpRequest, queryset: Any) -> None:
         count = 0
+        by = request.user if request.user.is_authenticated else None  # the admin always is
         for user in queryset:
-            window = TwoFactorEnrolment.allow(user, by=request.user)
+            window = TwoFactorEnrolment.allow(user, by=by)
             record(AuditEvent.Action.CONFIG_CHANGED, request=request, obj=window,
                    change="two_factor_enrolment_allowed", user_id=user.pk,
                    until=window.enrol_until.isoformat())

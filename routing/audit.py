@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.http import HttpRequest
 
@@ -48,13 +48,13 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 
 def _user_of(
-    request: HttpRequest | None, actor: AbstractBaseUser | AnonymousUser | None
-) -> AbstractBaseUser | None:
+    request: HttpRequest | None, actor: User | AnonymousUser | None
+) -> User | None:
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if actor is None or not actor.is_authenticated:
         return None
-    return actor  # type: ignore[return-value]
+    return actor
 
 
 def _clean(detail: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +71,7 @@ def record(
     action: str,
     *,
     request: HttpRequest | None = None,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: User | AnonymousUser | None = None,
     outcome: str = "ok",
     obj: models.Model | None = None,
     username_tried: str = "",

@@ -3,7 +3,8 @@
 This app imports no other app of ours.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from config.text import normalize_line
 
 from . import field_encryption, totp
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Art. 8.2a: a unit sets its own handling time, at most six working days.
 MAX_PROCESSING_DAYS = 6
@@ -90,7 +94,7 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = normalize_line(self.name)
         super().save(*args, **kwargs)
 
@@ -180,10 +184,10 @@ class ProvinceRole(models.Model):
 class AppendOnlyQuerySet(models.QuerySet):
     """Refuses bulk UPDATE and DELETE; a database trigger refuses raw SQL as well."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise TypeError("These rows are append-only.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise TypeError("These rows are append-only.")
 
 
@@ -198,12 +202,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("These rows are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("These rows are append-only.")
 
 
@@ -349,7 +353,8 @@ class TwoFactorEnrolment(models.Model):
         return f"{self.user} · {self.enrol_until:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def allow(cls, user, *, by=None, now=None, hours: int = HOURS) -> "TwoFactorEnrolment":
+    def allow(cls, user: "User", *, by: "User | None" = None, now: datetime | None = None,
+              hours: int = HOURS) -> "TwoFactorEnrolment":
         """Open (or reopen) the window. An unconfirmed device left from before is dropped, so
         the enrolment page shows a fresh secret."""
         now = now or timezone.now()
@@ -361,5 +366,5 @@ class TwoFactorEnrolment(models.Model):
         return window
 
     @classmethod
-    def is_open(cls, user, now) -> bool:
+    def is_open(cls, user: "User", now: datetime) -> bool:
         return cls.objects.filter(user=user, enrol_until__gt=now).exists()

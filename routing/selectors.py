@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from .models import Membership, ProvinceRole, Unit
 
@@ -15,7 +15,7 @@ class Actor:
     through their tracking code (`is_reporter`).
     """
 
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     is_coordinator: bool = False
     is_supervisor: bool = False
     is_admin: bool = False
@@ -43,7 +43,7 @@ SYSTEM = Actor(is_system=True)
 REPORTER = Actor(is_reporter=True)
 
 
-def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
+def actor_for(user: User | AnonymousUser | None) -> Actor:
     """Every role `user` holds: read with the user by the log-in backend (routing.auth),
     or here in two queries."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -58,7 +58,8 @@ def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
         roles = set(province_roles)
         memberships = [(int(unit_id), role) for unit_id, _, role in
                        (pair.partition(":") for pair in unit_roles)]
-    staff, leader = set(), set()
+    staff: set[int] = set()
+    leader: set[int] = set()
     for unit_id, role in memberships:
         (leader if role == Membership.Role.LEADER else staff).add(unit_id)
     return Actor(

@@ -76,6 +76,7 @@ def remember_user_flags(*, instance: Any, update_fields: Any = None, **kwargs: A
 @receiver(post_save, sender=User, dispatch_uid="audit_user_flags_after")
 def audit_user_flags(*, instance: Any, created: bool, **kwargs: Any) -> None:
     new = {flag: getattr(instance, flag) for flag in USER_ROLE_FLAGS}
+    old: dict[str, Any] | None  # the flags as remember_user_flags read them
     if created:
         old = {"is_superuser": False, "is_staff": False, "is_active": True}
     else:

@@ -114,21 +114,25 @@ class Assignment(FSMModelMixin, Stage):
     def is_active(self) -> bool:
         return self.state != self.State.RETURNED
 
+    # django-fsm's stub types a permission as taking any model and a Django user: see the note
+    # above the permissions in cases.py.
     # --- Art. 8: the unit -------------------------------------------------------------------
     @transition(field=state, source=State.PENDING, target=State.PROCESSING,
-                permission=_unit_member)
+                permission=_unit_member)  # type: ignore[arg-type]  # django-fsm stub
     def accept(self, *, now: datetime, by_id: int | None) -> None:
         self.accepted_at, self.handled_by_id = now, by_id
 
-    @transition(field=state, source=State.PENDING, target=State.RETURNED, permission=_unit_member)
+    @transition(field=state, source=State.PENDING, target=State.RETURNED,
+                permission=_unit_member)  # type: ignore[arg-type]  # django-fsm stub
     def return_to_coordinator(self, *, reason: str, now: datetime) -> None:
         _require(reason=reason)
         self.return_reason, self.returned_at = reason, now
 
     @transition(field=state, source=State.PROCESSING, target=State.PROCESSING,
-                permission=_unit_member)
+                permission=_unit_member)  # type: ignore[arg-type]  # django-fsm stub
     def extend(self, *, reason: str, new_due_at: datetime | None, now: datetime) -> None:
         _require(reason=reason, expected_date=new_due_at)
+        assert new_due_at is not None  # _require refused a missing date
         if self.due_at is not None and now > self.due_at:
             raise ValidationError(
                 {"expected_date": _("An extension must be asked for before the deadline.")}
@@ -141,7 +145,7 @@ class Assignment(FSMModelMixin, Stage):
         self.processing_due_at = new_due_at
 
     @transition(field=state, source=State.PROCESSING, target=State.AWAITING_APPROVAL,
-                permission=_unit_member)
+                permission=_unit_member)  # type: ignore[arg-type]  # django-fsm stub
     def submit_draft(self, *, draft: Draft, photo_count: int, now: datetime) -> None:
         _require(body=draft.body.strip())
         if self.case.category is not None and self.case.category.needs_photos and not photo_count:
@@ -152,20 +156,20 @@ class Assignment(FSMModelMixin, Stage):
 
     # --- Art. 9: the leader -------------------------------------------------------------------
     @transition(field=state, source=State.AWAITING_APPROVAL, target=State.APPROVED,
-                permission=_unit_leader)
+                permission=_unit_leader)  # type: ignore[arg-type]  # django-fsm stub
     def approve(self, *, now: datetime) -> None:
         self.approved_at = now
         self.rework, self.rework_note = self.Rework.NONE, ""
 
     @transition(field=state, source=State.AWAITING_APPROVAL, target=State.PROCESSING,
-                permission=_unit_leader)
+                permission=_unit_leader)  # type: ignore[arg-type]  # django-fsm stub
     def return_to_staff(self, *, note: str) -> None:
         _require(note=note)
         self.rework, self.rework_note = self.Rework.LEADER_RETURN, note
 
     # --- Art. 10.4, 11: the coordinator sends an approved result back ------------------------
     @transition(field=state, source=State.APPROVED, target=State.PROCESSING,
-                permission=_coordinator)
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def send_back(self, *, rework: str, note: str) -> None:
         if rework not in (self.Rework.REVISION, self.Rework.REDISTRIBUTION, self.Rework.REPROCESS):
             raise ValidationError({"rework": _("Choose why the result goes back to the unit.")})

@@ -23,6 +23,8 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from routing.models import Area, Category
 
 if TYPE_CHECKING:
+    from routing.selectors import Actor
+
     from .assignments import Assignment
 
 # Crockford base-32 without I, L, O, U: easy to read out on the phone, no lookalikes.
@@ -42,26 +44,29 @@ def display_code(code: str) -> str:
 def clean_tracking_code(value: str) -> str:
     """What a citizen types (any case, dashes, spaces, O for 0) as the stored code."""
     value = "".join(ch for ch in (value or "").upper() if ch.isalnum())
-    return value.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return value.translate(str.maketrans("OIL", "011"))
 
 
-def _coordinator(instance: models.Model, actor) -> bool:
+# The transitions' permissions. django-fsm hands each the instance and whatever the service
+# passed to has_transition_perm (an Actor); its stub types them as taking any model and a
+# Django user, hence the `type: ignore[arg-type]` on each `permission=` below.
+def _coordinator(instance: models.Model, actor: Actor) -> bool:
     return bool(getattr(actor, "is_coordinator", False))
 
 
-def _unit_member(instance: Assignment, actor) -> bool:
+def _unit_member(instance: Assignment, actor: Actor) -> bool:
     return hasattr(actor, "is_member_of") and actor.is_member_of(instance.unit_id)
 
 
-def _unit_leader(instance: Assignment, actor) -> bool:
+def _unit_leader(instance: Assignment, actor: Actor) -> bool:
     return hasattr(actor, "is_leader_of") and actor.is_leader_of(instance.unit_id)
 
 
-def _reporter_or_coordinator(instance: Case, actor) -> bool:
+def _reporter_or_coordinator(instance: Case, actor: Actor) -> bool:
     return bool(getattr(actor, "is_reporter", False) or getattr(actor, "is_coordinator", False))
 
 
-def _system(instance: models.Model, actor) -> bool:
+def _system(instance: models.Model, actor: Actor) -> bool:
     """Follow-on transitions the services fire themselves, never a person directly."""
     return bool(getattr(actor, "is_system", False))
 
@@ -106,7 +111,8 @@ class Stage(models.Model):
     class Meta:
         abstract = True
 
-    def start_stage(self, *, now: datetime, due_at: datetime | None, remind_at: datetime | None):
+    def start_stage(self, *, now: datetime, due_at: datetime | None,
+                    remind_at: datetime | None) -> None:
         self.stage_seq += 1
         self.stage_started_at = now
         self.due_at = due_at
@@ -272,52 +278,54 @@ class Case(FSMModelMixin, Stage):
 
     # --- Art. 7: intake ------------------------------------------------------------------
     @transition(field=state, source=State.RECEIVED, target=State.CLASSIFIED,
-                permission=_coordinator)
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def classify(self, category: Category | None) -> None:
         _require(category=category)
         self.category = category
 
     @transition(field=state, source=State.CLASSIFIED, target=State.RECEIVED,
-                permission=_coordinator)
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def send_back_for_verification(self, reason: str) -> None:
         _require(reason=reason)
 
     @transition(field=state, source=[State.RECEIVED, State.CLASSIFIED], target=State.REJECTED,
-                permission=_coordinator)
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def reject(self, reason: str, note: str = "") -> None:
         if reason not in RejectionReason.values:
             raise ValidationError({"reason": _("Choose a reason from Art. 6.5.")})
         self.rejection_reason, self.rejection_note = reason, note
 
     @transition(field=state, source=State.CLASSIFIED, target=State.ASSIGNED,
-                permission=_coordinator)
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def dispatch(self, active_assignments: int) -> None:
         if active_assignments < 1:
             raise ValidationError({"units": _("Choose at least one unit.")})
 
     # --- Follow-on moves, fired by the services as the assignments move ------------------
     @transition(field=state, source=[State.ASSIGNED, State.PROCESSED, State.APPROVED],
-                target=State.CLASSIFIED, permission=_system)
+                target=State.CLASSIFIED,
+                permission=_system)  # type: ignore[arg-type]  # django-fsm stub
     def back_to_coordinator(self) -> None:
         """A unit returned its assignment: the coordinator re-routes (Art. 8.2b)."""
 
-    @transition(field=state, source=State.ASSIGNED, target=State.PROCESSED, permission=_system)
+    @transition(field=state, source=State.ASSIGNED, target=State.PROCESSED,
+                permission=_system)  # type: ignore[arg-type]  # django-fsm stub
     def mark_processed(self) -> None:
         """Every unit has submitted a draft."""
 
     @transition(field=state, source=[State.ASSIGNED, State.PROCESSED], target=State.APPROVED,
-                permission=_system)
+                permission=_system)  # type: ignore[arg-type]  # django-fsm stub
     def mark_approved(self) -> None:
         """Every unit's leader has approved its draft."""
 
     @transition(field=state, source=[State.PROCESSED, State.APPROVED], target=State.ASSIGNED,
-                permission=_system)
+                permission=_system)  # type: ignore[arg-type]  # django-fsm stub
     def back_to_units(self) -> None:
         """A draft went back to a unit (leader's return, revision or redistribution)."""
 
     # --- Art. 10: publication ------------------------------------------------------------
     @transition(field=state, source=State.APPROVED, target=State.PUBLISHED,
-                permission=_coordinator)
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def publish(self, *, visibility: str, reply_text: str, now: datetime) -> None:
         if visibility not in Visibility.values:
             raise ValidationError({"visibility": _("Choose how the reply is published.")})
@@ -337,19 +345,19 @@ class Case(FSMModelMixin, Stage):
 
     # --- Art. 10.4, 11: after publication --------------------------------------------------
     @transition(field=state, source=State.PUBLISHED, target=State.REOPENED,
-                permission=_reporter_or_coordinator)
+                permission=_reporter_or_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def reopen(self) -> None:
         """An unsatisfied rating sends the case back to the coordinator."""
         self.reopen_count += 1
 
     @transition(field=state, source=State.REOPENED, target=State.ASSIGNED,
-                permission=_coordinator)
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def reprocess(self, units: int) -> None:
         if units < 1:
             raise ValidationError({"units": _("Choose at least one unit to handle it again.")})
 
     @transition(field=state, source=State.REOPENED, target=State.PUBLISHED,
-                permission=_coordinator)
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def keep_result(self, note: str) -> None:
         """The coordinator and the units agree the published reply stands."""
         _require(note=note)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -66,6 +67,6 @@ class AbuseListEntry(models.Model):
         # Never the value itself: it is a person's contact and __str__ reaches logs.
         return f"{self.get_kind_display()} #{self.pk}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.value = normalize_contact(self.kind, self.value)
         super().save(*args, **kwargs)

@@ -107,11 +107,12 @@ def add_reporter_to_abuse_list(
     _require_coordinator(actor)
     case = _lock_case(case_id)
     reason = _required_text("reason", reason)
-    raw = {
+    values: dict[str, str] = {
         AbuseListEntry.Kind.PHONE: case.reporter_phone,
         AbuseListEntry.Kind.EMAIL: case.reporter_email,
         AbuseListEntry.Kind.ADDRESS: case.reporter_address,
-    }.get(kind)
+    }
+    raw = values.get(kind)
     if raw is None:
         raise ValidationError({"kind": _("Choose what to put on the list.")})
     value = normalize_contact(kind, raw)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -57,8 +58,8 @@ def record_case(
     reporter_address: str = "",
     is_confidential: bool = False,
     location_text: str = "",
-    latitude=None,
-    longitude=None,
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
     occurred_at: datetime | None = None,
     category: Category | None = None,
     area: Area | None = None,

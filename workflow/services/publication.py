@@ -47,10 +47,11 @@ def send_back_to_unit(
     assignment = _lock_assignment(assignment_id)
     if assignment.case.state != Case.State.APPROVED:
         raise TransitionRefused(_("Only a case waiting for publication can be sent back."))
-    minutes = {
+    minutes_for: dict[str, int] = {
         Assignment.Rework.REVISION: REVISION_MINUTES,
         Assignment.Rework.REDISTRIBUTION: REDISTRIBUTION_MINUTES,
-    }.get(rework)
+    }
+    minutes = minutes_for.get(rework)
     if minutes is None:
         raise ValidationError({"rework": _("Choose why the result goes back to the unit.")})
     note = normalize_text(note)
@@ -78,11 +79,12 @@ def publish_case(
     _end_stage(case, now)
     case.save()
     event = _log(case, "published", actor, now, states, data={"visibility": visibility})
-    template = {
+    templates: dict[str, str] = {
         Visibility.PUBLIC: "reply_published",
         Visibility.CONFIDENTIAL: "reply_private",
         Visibility.STATE_SECRET: "reply_offline",
-    }[visibility]
+    }
+    template = templates[visibility]
     _notify_reporter(case, event, template, {"code": case.display_code})
     return case
 

@@ -83,6 +83,7 @@ def extend_assignment(
         new_due = close_of_business(new_due)
     previous = assignment.due_at
     states = _fire(assignment, "extend", actor, reason=reason, new_due_at=new_due, now=now)
+    assert new_due is not None  # the transition refused a missing date
     _start_stage(assignment, now, new_due)
     assignment.save()
     extension = Extension.objects.create(
