@@ -19,6 +19,7 @@ from ..errors import TransitionRefused
 from ..models import (
     Assignment,
     Case,
+    CaseEvent,
     Visibility,
 )
 from ..worktime import get_calendar
@@ -47,10 +48,11 @@ def send_back_to_unit(
     assignment = _lock_assignment(assignment_id)
     if assignment.case.state != Case.State.APPROVED:
         raise TransitionRefused(_("Only a case waiting for publication can be sent back."))
-    minutes = {
-        Assignment.Rework.REVISION: REVISION_MINUTES,
-        Assignment.Rework.REDISTRIBUTION: REDISTRIBUTION_MINUTES,
-    }.get(rework)
+    minutes, kind = {
+        Assignment.Rework.REVISION: (REVISION_MINUTES, CaseEvent.Kind.SENT_BACK_REVISION),
+        Assignment.Rework.REDISTRIBUTION: (REDISTRIBUTION_MINUTES,
+                                           CaseEvent.Kind.SENT_BACK_REDISTRIBUTION),
+    }.get(rework, (None, None))
     if minutes is None:
         raise ValidationError({"rework": _("Choose why the result goes back to the unit.")})
     note = normalize_text(note)
@@ -59,7 +61,7 @@ def send_back_to_unit(
     assignment.processing_due_at = due
     _start_stage(assignment, now, due)
     assignment.save()
-    event = _log(assignment.case, f"sent_back_{rework}", actor, now, states,
+    event = _log(assignment.case, kind, actor, now, states,
                  assignment=assignment, note=note)
     notify_staff(assignment.case, f"event:{event.pk}", unit_member_ids(assignment.unit_id),
                  "staff_sent_back", now, event=event)
@@ -77,7 +79,8 @@ def publish_case(
     states = _fire(case, "publish", actor, visibility=visibility, reply_text=reply_text, now=now)
     _end_stage(case, now)
     case.save()
-    event = _log(case, "published", actor, now, states, data={"visibility": visibility})
+    event = _log(case, CaseEvent.Kind.PUBLISHED, actor, now, states,
+                 data={"visibility": visibility})
     template = {
         Visibility.PUBLIC: "reply_published",
         Visibility.CONFIDENTIAL: "reply_private",
@@ -95,7 +98,7 @@ def reopen_case(*, case_id: int, actor: Actor, now: datetime, note: str = "") ->
     states = _fire(case, "reopen", actor)
     _start_stage(case, now, get_calendar().add_working_hours(now, INTAKE_HOURS))
     case.save()
-    event = _log(case, "reopened", actor, now, states, note=note)
+    event = _log(case, CaseEvent.Kind.REOPENED, actor, now, states, note=note)
     notify_staff(case, f"event:{event.pk}", coordinators_to_mail(), "staff_case_reopened", now,
                  event=event, checked=True)
     return case
@@ -121,7 +124,7 @@ def reprocess_case(
     states = _fire(case, "reprocess", actor, units=len(set(unit_ids)))
     _end_stage(case, now)
     case.save()
-    event = _log(case, "reprocessed", actor, now, states, note=note,
+    event = _log(case, CaseEvent.Kind.REPROCESSED, actor, now, states, note=note,
                  data={"units": sorted(set(unit_ids))})
     calendar = get_calendar()
     for unit_id in set(unit_ids) & set(active):
@@ -132,7 +135,8 @@ def reprocess_case(
         assignment.processing_due_at = due
         _start_stage(assignment, now, due)
         assignment.save()
-        _log(case, "sent_back_reprocess", actor, now, a_states, assignment=assignment, note=note)
+        _log(case, CaseEvent.Kind.SENT_BACK_REPROCESS, actor, now, a_states, assignment=assignment,
+             note=note)
     for unit in new_units:
         assignment = Assignment(case=case, unit=unit, assigned_at=now, assigned_by=actor.user,
                                 instructions=note)
@@ -154,5 +158,5 @@ def keep_result(*, case_id: int, note: str, actor: Actor, now: datetime) -> Case
     states = _fire(case, "keep_result", actor, note=note)
     _end_stage(case, now)
     case.save()
-    _log(case, "result_kept", actor, now, states, note=note)
+    _log(case, CaseEvent.Kind.RESULT_KEPT, actor, now, states, note=note)
     return case
