@@ -362,7 +362,7 @@ def public_timeline(case: Case) -> list[TimelineEntry]:
     )
     unit_ids: set[int] = set()
     for event in events:
-        if event.kind == "dispatched":
+        if event.kind == CaseEvent.Kind.DISPATCHED:
             unit_ids.update(int(pk) for pk in event.data.get("units", []))
     names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids \
         else {}
@@ -370,31 +370,32 @@ def public_timeline(case: Case) -> list[TimelineEntry]:
 
 
 TIMELINE_KINDS = (
-    "received", "dispatched", "draft_submitted", "approved", "published", "reopened",
-    "reprocessed", "result_kept", "rejected",
+    CaseEvent.Kind.RECEIVED, CaseEvent.Kind.DISPATCHED, CaseEvent.Kind.DRAFT_SUBMITTED,
+    CaseEvent.Kind.APPROVED, CaseEvent.Kind.PUBLISHED, CaseEvent.Kind.REOPENED,
+    CaseEvent.Kind.REPROCESSED, CaseEvent.Kind.RESULT_KEPT, CaseEvent.Kind.REJECTED,
 )
 
 
 def _event_label(case: Case, event: CaseEvent, unit_names: dict[int, str]) -> str:
     unit = event.unit.name if event.unit_id else ""
     kind = event.kind
-    if kind == "received":
+    if kind == CaseEvent.Kind.RECEIVED:
         return _("Received")
-    if kind == "dispatched":
+    if kind == CaseEvent.Kind.DISPATCHED:
         units = _join(unit_names.get(int(pk), "") for pk in event.data.get("units", []))
         return (_("Dispatched to %(units)s") % {"units": units} if units
                 else _("Dispatched to the handling units"))
-    if kind == "draft_submitted":
+    if kind == CaseEvent.Kind.DRAFT_SUBMITTED:
         return _("Handled by %(unit)s") % {"unit": unit}
-    if kind == "approved":
+    if kind == CaseEvent.Kind.APPROVED:
         return _("Result approved by the leader of %(unit)s") % {"unit": unit}
-    if kind == "published":
+    if kind == CaseEvent.Kind.PUBLISHED:
         return _visibility_of_publication(case)
-    if kind == "reopened":
+    if kind == CaseEvent.Kind.REOPENED:
         return _("Reopened after an unsatisfied rating")
-    if kind == "reprocessed":
+    if kind == CaseEvent.Kind.REPROCESSED:
         return _("Sent to the handling units again")
-    if kind == "result_kept":
+    if kind == CaseEvent.Kind.RESULT_KEPT:
         return _("The published reply was confirmed")
     reason = RejectionReason(event.data["reason"]).label if event.data.get("reason") in \
         RejectionReason.values else ""

@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from routing.models import Unit
-from workflow.models import Assignment, Case
+from workflow.models import Assignment, Case, CaseEvent
 
-from .statistics.figures import EVENT_REDISTRIBUTED, EVENT_RETURNED, _events, _handled, _late
+from .statistics.figures import _events, _handled, _late
 from .statistics.periods import Period, Scope
 
 PAGE_SIZE = 50
@@ -80,7 +80,8 @@ def metric_queryset(metric: str, period: Period, scope: Scope,
         )
         ordering = ("due_at", "pk")
     elif metric in ("returned", "redistributed"):
-        kind = EVENT_RETURNED if metric == "returned" else EVENT_REDISTRIBUTED
+        kind = (CaseEvent.Kind.RETURNED if metric == "returned"
+                else CaseEvent.Kind.SENT_BACK_REDISTRIBUTION)
         qs = _events(period, scope).filter(kind=kind)
         ordering = ("-at", "-pk")
     else:

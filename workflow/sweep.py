@@ -86,7 +86,7 @@ def _sweep_batch(model: type[Model], kind: str, now: datetime, batch: int) -> in
         if kind == DeadlineAlert.Kind.OVERDUE:
             CaseEvent.objects.create(
                 case=case, assignment=assignment, unit_id=alert.unit_id,
-                actor_label="system", at=now, kind="overdue",
+                actor_label="system", at=now, kind=CaseEvent.Kind.OVERDUE,
                 from_state=row.state, to_state=row.state,
                 data={"due_at": row.due_at.isoformat(), "stage": row.state},
             )

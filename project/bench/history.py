@@ -9,7 +9,7 @@ from datetime import time as clock_time
 from typing import Any
 
 from workflow import services
-from workflow.models import Assignment, Case
+from workflow.models import Assignment, Case, CaseEvent
 from workflow.worktime import WorkingCalendar
 
 DAY_MINUTES = 480  # 07:00–11:30 and 13:30–17:00
@@ -110,15 +110,16 @@ class Seeder:
             overdue, remind = due + timedelta(minutes=1), None
             assignment = row if "case_id" in row else None
             events.append(self.event(row["case_id"] if assignment else row["id"], overdue,
-                                     "overdue", row["state"], row["state"], assignment,
+                                     CaseEvent.Kind.OVERDUE, row["state"], row["state"], assignment,
                                      label="system"))
         elif remind is not None and remind <= self.last_sweep:
             remind = None  # the reminder went out already
         row.update(stage_seq=seq, stage_started_at=start, due_at=due, remind_at=remind,
                    overdue_at=overdue)
 
-    def event(self, case_id: int, at: datetime, kind: str, from_state: str, to_state: str,
-              assignment: dict[str, Any] | None = None, label: str = "") -> dict[str, Any]:
+    def event(self, case_id: int, at: datetime, kind: CaseEvent.Kind, from_state: str,
+              to_state: str, assignment: dict[str, Any] | None = None,
+              label: str = "") -> dict[str, Any]:
         return {"case_id": case_id, "at": at, "kind": kind, "from_state": from_state,
                 "to_state": to_state, "actor_label": label,
                 "assignment_id": assignment["id"] if assignment else None,
@@ -126,7 +127,7 @@ class Seeder:
 
     def case(self, case_id: int, received: datetime) -> tuple[dict, list[dict], list[dict],
                                                               list[dict]]:
-        rng, now, S = self.rng, self.now, Case.State
+        rng, now, S, K = self.rng, self.now, Case.State, CaseEvent.Kind
         problem, place = rng.choice(PROBLEMS), rng.choice(PLACES)
         district = rng.randrange(len(self.area_ids))
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
@@ -145,7 +146,7 @@ class Seeder:
             "location_text": place, "area_id": self.area_ids[district],
             "category_id": rng.choice(self.category_ids) if rng.random() < 0.5 else None,
         }
-        events = [self.event(case_id, received, "received", "", S.RECEIVED)]
+        events = [self.event(case_id, received, K.RECEIVED, "", S.RECEIVED)]
         assignments: list[dict] = []
         drafts: list[dict] = []
         intake_due = self.calendar.add_working_hours(received, services.INTAKE_HOURS)
@@ -159,11 +160,11 @@ class Seeder:
             self.stage(row, events, 1, received, intake_due)
             return finish()
         row["category_id"] = row["category_id"] or rng.choice(self.category_ids)
-        events.append(self.event(case_id, classified, "classified", S.RECEIVED, S.CLASSIFIED))
+        events.append(self.event(case_id, classified, K.CLASSIFIED, S.RECEIVED, S.CLASSIFIED))
         if rng.random() < 0.08:
             row.update(state=S.REJECTED, rejection_reason=rng.choice(
                 ["dispute", "advertising", "incomplete", "incomplete"]))
-            events.append(self.event(case_id, classified, "rejected", S.CLASSIFIED, S.REJECTED))
+            events.append(self.event(case_id, classified, K.REJECTED, S.CLASSIFIED, S.REJECTED))
             self.stage(row, events, 2, classified, None)
             return finish()
         dispatched = self.later(classified, rng.randint(5, 60))
@@ -171,7 +172,7 @@ class Seeder:
             row["state"] = S.CLASSIFIED
             self.stage(row, events, 1, received, intake_due)
             return finish()
-        events.append(self.event(case_id, dispatched, "dispatched", S.CLASSIFIED, S.ASSIGNED))
+        events.append(self.event(case_id, dispatched, K.DISPATCHED, S.CLASSIFIED, S.ASSIGNED))
         count = rng.choices([1, 2, 3], [80, 15, 5])[0]
         chosen: dict[int, int] = {}
         while len(chosen) < count:
@@ -189,7 +190,7 @@ class Seeder:
             row["state"] = (S.PROCESSED if states <= {A.AWAITING_APPROVAL, A.APPROVED}
                             else S.ASSIGNED)
             return finish()
-        events.append(self.event(case_id, all_approved, "mark_approved", S.ASSIGNED, S.APPROVED))
+        events.append(self.event(case_id, all_approved, K.MARK_APPROVED, S.ASSIGNED, S.APPROVED))
         published = self.later(all_approved, self.duration(240))
         if published > now:
             row["state"] = S.APPROVED
@@ -199,26 +200,26 @@ class Seeder:
         row.update(state=S.PUBLISHED, published_at=published,
                    is_state_secret=rng.random() < 0.01,
                    reply_text="Đơn vị đã kiểm tra và khắc phục xong; xin cảm ơn ý kiến của bạn.")
-        events.append(self.event(case_id, published, "published", S.APPROVED, S.PUBLISHED))
+        events.append(self.event(case_id, published, K.PUBLISHED, S.APPROVED, S.PUBLISHED))
         self.stage(row, events, 4, published, None)
         reopened = published + timedelta(days=rng.uniform(1, 10))
         if rng.random() < 0.03 and reopened <= now:
             row["reopen_count"] = 1
-            events.append(self.event(case_id, reopened, "reopened", S.PUBLISHED, S.REOPENED))
+            events.append(self.event(case_id, reopened, K.REOPENED, S.PUBLISHED, S.REOPENED))
             kept = self.later(reopened, self.duration(240))
             if kept > now:
                 row["state"] = S.REOPENED
                 self.stage(row, events, 5, reopened, self.calendar.add_working_hours(
                     reopened, services.INTAKE_HOURS))
             else:
-                events.append(self.event(case_id, kept, "result_kept", S.REOPENED, S.PUBLISHED))
+                events.append(self.event(case_id, kept, K.RESULT_KEPT, S.REOPENED, S.PUBLISHED))
                 self.stage(row, events, 6, kept, None)
         return finish()
 
     def assignment(self, case: dict, unit_id: int, days: int, dispatched: datetime,
                    events: list[dict], assignments: list[dict], drafts: list[dict]) -> datetime:
         """One unit's share; returns when its draft was approved (maybe after `now`)."""
-        A, cal, now = Assignment.State, self.calendar, self.now
+        A, K, cal, now = Assignment.State, CaseEvent.Kind, self.calendar, self.now
         row: dict[str, Any] = {"id": self.next_assignment_id, "case_id": case["id"],
                                "unit_id": unit_id, "state": A.PENDING, "assigned_at": dispatched}
         self.next_assignment_id += 1
@@ -232,12 +233,12 @@ class Seeder:
                        cal.add_working_days(dispatched, services.RETURN_WINDOW_DAYS))
             return approved
         row.update(state=A.PROCESSING, accepted_at=accepted, processing_due_at=processing_due)
-        events.append(self.event(case["id"], accepted, "accepted", A.PENDING, A.PROCESSING, row))
+        events.append(self.event(case["id"], accepted, K.ACCEPTED, A.PENDING, A.PROCESSING, row))
         if submitted > now:
             self.stage(row, events, 2, accepted, processing_due)
             return approved
         row.update(state=A.AWAITING_APPROVAL, submitted_at=submitted)
-        events.append(self.event(case["id"], submitted, "draft_submitted", A.PROCESSING,
+        events.append(self.event(case["id"], submitted, K.DRAFT_SUBMITTED, A.PROCESSING,
                                  A.AWAITING_APPROVAL, row))
         drafts.append({"assignment_id": row["id"], "version": 1, "created_at": submitted,
                        "number": f"{row['id']}/BC", "date": submitted.date(),
@@ -249,7 +250,7 @@ class Seeder:
                        cal.add_working_days(submitted, services.APPROVAL_DAYS))
             return approved
         row.update(state=A.APPROVED, approved_at=approved)
-        events.append(self.event(case["id"], approved, "approved", A.AWAITING_APPROVAL,
+        events.append(self.event(case["id"], approved, K.APPROVED, A.AWAITING_APPROVAL,
                                  A.APPROVED, row))
         self.stage(row, events, 4, approved, None)
         return approved

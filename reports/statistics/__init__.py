@@ -25,8 +25,6 @@ kept in the cache).
 """
 
 from .figures import (
-    EVENT_REDISTRIBUTED,
-    EVENT_RETURNED,
     OVERDUE_LIST_LIMIT,
     OverdueRow,
     Received,
@@ -52,8 +50,8 @@ from .report import Report, build_report
 from .stages import StageTime, stage_times
 
 __all__ = [
-    "BASES", "CALENDAR", "EVENT_REDISTRIBUTED", "EVENT_RETURNED", "OVERDUE_LIST_LIMIT",
-    "PERIOD_KIND_LABELS", "REPORTING", "OverdueRow", "Period", "PeriodError", "Received",
-    "Report", "Row", "Scope", "StageTime", "Summary", "UnitRow", "build_report", "overdue_now",
-    "received", "scope_label", "stage_times", "summary", "unit_ranking",
+    "BASES", "CALENDAR", "OVERDUE_LIST_LIMIT", "PERIOD_KIND_LABELS", "REPORTING", "OverdueRow",
+    "Period", "PeriodError", "Received", "Report", "Row", "Scope", "StageTime", "Summary",
+    "UnitRow", "build_report", "overdue_now", "received", "scope_label", "stage_times",
+    "summary", "unit_ranking",
 ]

@@ -132,12 +132,6 @@ def _events(period: Period, scope: Scope) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(q)
 
 
-EVENT_RETURNED = "returned"
-EVENT_REDISTRIBUTED = "sent_back_redistribution"
-EVENT_REVISION = "sent_back_revision"
-EVENT_REPROCESS = "sent_back_reprocess"
-
-
 def _late_ids(period: Period) -> QuerySet[DeadlineAlert]:
     """The assignments `_late` says are late, as a set the database hashes once (an
     ``IN (…)`` instead of one probe of the ledger per handled assignment)."""
@@ -146,7 +140,8 @@ def _late_ids(period: Period) -> QuerySet[DeadlineAlert]:
     ).values("assignment_id")
 
 
-SUMMARY_EVENTS = (EVENT_RETURNED, EVENT_REDISTRIBUTED, EVENT_REVISION, EVENT_REPROCESS)
+SUMMARY_EVENTS = (CaseEvent.Kind.RETURNED, CaseEvent.Kind.SENT_BACK_REDISTRIBUTION,
+                  CaseEvent.Kind.SENT_BACK_REVISION, CaseEvent.Kind.SENT_BACK_REPROCESS)
 
 
 def summary(period: Period, scope: Scope) -> Summary:
@@ -174,10 +169,10 @@ def summary(period: Period, scope: Scope) -> Summary:
         scope.assignments(), state__in=Assignment.UNIT_WORK_STATES, overdue_at__isnull=False
     ).count()
     events = _events(period, scope).filter(kind__in=SUMMARY_EVENTS).aggregate(
-        returned=Count("pk", filter=Q(kind=EVENT_RETURNED)),
-        redistributed=Count("pk", filter=Q(kind=EVENT_REDISTRIBUTED)),
-        revisions=Count("pk", filter=Q(kind=EVENT_REVISION)),
-        reprocessed=Count("pk", filter=Q(kind=EVENT_REPROCESS)),
+        returned=Count("pk", filter=Q(kind=CaseEvent.Kind.RETURNED)),
+        redistributed=Count("pk", filter=Q(kind=CaseEvent.Kind.SENT_BACK_REDISTRIBUTION)),
+        revisions=Count("pk", filter=Q(kind=CaseEvent.Kind.SENT_BACK_REVISION)),
+        reprocessed=Count("pk", filter=Q(kind=CaseEvent.Kind.SENT_BACK_REPROCESS)),
     )
     ratings = Rating.objects.filter(period.lookup("created_at"), scope.cases("case__")).aggregate(
         satisfied=Count("pk", filter=Q(value=Rating.Value.SATISFIED)),
@@ -265,13 +260,15 @@ def _unit_groups(period: Period, scope: Scope) -> list[QuerySet]:
         .annotate(received=Count("case_id"))
     )
     events = CaseEvent.objects.filter(
-        period.lookup("at"), kind__in=(EVENT_RETURNED, EVENT_REDISTRIBUTED), unit__isnull=False
+        period.lookup("at"),
+        kind__in=(CaseEvent.Kind.RETURNED, CaseEvent.Kind.SENT_BACK_REDISTRIBUTION),
+        unit__isnull=False,
     )
     if scope.area is not None:
         events = events.filter(scope.cases("case__"))
     event_counts = events.order_by().values("unit_id").annotate(
-        returned=Count("pk", filter=Q(kind=EVENT_RETURNED)),
-        redistributed=Count("pk", filter=Q(kind=EVENT_REDISTRIBUTED)),
+        returned=Count("pk", filter=Q(kind=CaseEvent.Kind.RETURNED)),
+        redistributed=Count("pk", filter=Q(kind=CaseEvent.Kind.SENT_BACK_REDISTRIBUTION)),
     )
     # A rating counts for every unit that held the case (one join: same filter call).
     ratings = (

@@ -28,8 +28,6 @@ class StageTime:
     capped: bool = False  # only the latest `count` stages were read
 
 
-EVENT_DISPATCHED = "dispatched"
-EVENT_APPROVED = "mark_approved"
 # Working time is counted from at most this many years before the period: a stage that
 # started earlier counts from 1 January of that year.
 STAGE_HISTORY_YEARS = 10
@@ -42,12 +40,13 @@ def _stage_pairs(period: Period, scope: Scope,
 
     Each reads the stages ended in the period through an index on their end."""
     first_dispatch = Subquery(
-        CaseEvent.objects.filter(case=OuterRef("case"), kind=EVENT_DISPATCHED)
+        CaseEvent.objects.filter(case=OuterRef("case"), kind=CaseEvent.Kind.DISPATCHED)
         .order_by("at", "pk").values("pk")[:1]
     )
     approved = Subquery(
         CaseEvent.objects.filter(
-            case=OuterRef("pk"), kind=EVENT_APPROVED, at__lte=OuterRef("published_at")
+            case=OuterRef("pk"), kind=CaseEvent.Kind.MARK_APPROVED,
+            at__lte=OuterRef("published_at"),
         ).order_by("-at").values("at")[:1]
     )
     cases = Case.objects.filter(scope.cases())
@@ -62,7 +61,7 @@ def _stage_pairs(period: Period, scope: Scope,
         # A case's first dispatch, read from the period's dispatches (not from every case).
         ("intake", _("Intake (received to dispatched)"),
          CaseEvent.objects.filter(period.lookup("at"), scope.cases("case__"),
-                                  kind=EVENT_DISPATCHED)
+                                  kind=CaseEvent.Kind.DISPATCHED)
          .filter(pk=first_dispatch)
          .values_list("case__received_at", "at", "case_id").order_by("-at", "-case_id")),
         ("acceptance", _("Acceptance by the unit"),

@@ -13,8 +13,46 @@ from .assignments import Assignment
 from .cases import Case
 
 
+class EventKind(models.TextChoices):
+    """What a logged event records: written by the services and the sweep, labelled on the
+    case page. Named here rather than inside CaseEvent only so that CaseEvent's Meta (whose
+    body cannot see the model's) filters its partial indexes by them; read it as CaseEvent.Kind.
+    """
+
+    RECEIVED = "received", _("Received")
+    CLASSIFIED = "classified", _("Classified")
+    SENT_BACK_FOR_VERIFICATION = "sent_back_for_verification", _("Sent back for verification")
+    REJECTED = "rejected", _("Rejected")
+    DISPATCHED = "dispatched", _("Dispatched to units")
+    ACCEPTED = "accepted", _("Accepted by the unit")
+    RETURNED = "returned", _("Returned by the unit")
+    BACK_TO_COORDINATOR = "back_to_coordinator", _("Back to the coordinator")
+    EXTENDED = "extended", _("Deadline extended")
+    DRAFT_SUBMITTED = "draft_submitted", _("Draft reply submitted")
+    APPROVED = "approved", _("Draft approved by the leader")
+    RETURNED_TO_STAFF = "returned_to_staff", _("Draft returned to staff")
+    SENT_BACK_REVISION = "sent_back_revision", _("Revision requested")
+    SENT_BACK_REDISTRIBUTION = "sent_back_redistribution", _("Redistributed")
+    SENT_BACK_REPROCESS = "sent_back_reprocess", _("Sent back for reprocessing")
+    MARK_PROCESSED = "mark_processed", _("All drafts submitted")
+    MARK_APPROVED = "mark_approved", _("All drafts approved")
+    BACK_TO_UNITS = "back_to_units", _("Back to the units")
+    PUBLISHED = "published", _("Reply published")
+    REOPENED = "reopened", _("Reopened after an unsatisfied rating")
+    REPROCESSED = "reprocessed", _("Handed back to units for reprocessing")
+    RESULT_KEPT = "result_kept", _("Published reply kept")
+    OVERDUE = "overdue", _("Deadline missed")
+    CONTACT_REVEALED = "contact_revealed", _("Reporter's contact shown to the unit")
+    ESCALATED = "escalated", _("Escalated to the province's leadership")
+    MARKED_VALUABLE = "marked_valuable", _("Marked as a valuable report")
+    ABUSE_LISTED = "abuse_listed", _("Reporter's contact put on the abuse list")
+    RELEASED = "released", _("Released from the moderation hold")
+
+
 class CaseEvent(AppendOnlyModel):
     """The append-only log of every transition: who, when, from → to, and a note (Art. 12)."""
+
+    Kind = EventKind
 
     # The log's largest table: no index of its own for a key that event_case_at leads with,
     # and partial ones for the keys that the reporter's and the system's events leave empty.
@@ -32,7 +70,7 @@ class CaseEvent(AppendOnlyModel):
     )
     actor_label = models.CharField(max_length=32, blank=True)
     at = models.DateTimeField(_("at"))
-    kind = models.CharField(_("event"), max_length=40)
+    kind = models.CharField(_("event"), max_length=40, choices=EventKind.choices)
     from_state = models.CharField(_("from"), max_length=24, blank=True)
     to_state = models.CharField(_("to"), max_length=24, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -48,15 +86,14 @@ class CaseEvent(AppendOnlyModel):
             # The periodic report's intake and publication stages: a case's first dispatch
             # and last approval, read from the index alone.
             models.Index(fields=["case", "at", "id"], name="event_dispatched_case",
-                         condition=Q(kind="dispatched")),
+                         condition=Q(kind=EventKind.DISPATCHED)),
             models.Index(fields=["case", "at"], name="event_approved_case",
-                         condition=Q(kind="mark_approved")),
+                         condition=Q(kind=EventKind.MARK_APPROVED)),
             models.Index(fields=["assignment"], name="event_assignment",
                          condition=Q(assignment__isnull=False)),
             models.Index(fields=["unit"], name="event_unit", condition=Q(unit__isnull=False)),
             models.Index(fields=["actor"], name="event_actor", condition=Q(actor__isnull=False)),
         ]
-
 
 
 class DeadlineAlert(models.Model):

@@ -22,6 +22,7 @@ from ..models import (
     Case,
     CaseEvent,
 )
+from ..models.events import EventKind
 from ..worktime import get_calendar
 from .messages import notify_staff
 
@@ -68,7 +69,7 @@ def _end_stage(obj: Case | Assignment, now: datetime) -> None:
 
 def _log(
     case: Case,
-    kind: str,
+    kind: EventKind,
     actor: Actor,
     now: datetime,
     states: tuple[str, str] = ("", ""),
@@ -146,17 +147,20 @@ def _follow_assignments(case: Case, actor: Actor, now: datetime) -> None:
         target = Case.State.PROCESSED
     else:
         target = Case.State.ASSIGNED
+    # Each step is a transition of the case, logged under the kind of the same name.
+    processed, approved, back = (CaseEvent.Kind.MARK_PROCESSED, CaseEvent.Kind.MARK_APPROVED,
+                                 CaseEvent.Kind.BACK_TO_UNITS)
     path = {
-        (Case.State.ASSIGNED, Case.State.PROCESSED): ["mark_processed"],
-        (Case.State.ASSIGNED, Case.State.APPROVED): ["mark_approved"],
-        (Case.State.PROCESSED, Case.State.APPROVED): ["mark_approved"],
-        (Case.State.PROCESSED, Case.State.ASSIGNED): ["back_to_units"],
-        (Case.State.APPROVED, Case.State.ASSIGNED): ["back_to_units"],
-        (Case.State.APPROVED, Case.State.PROCESSED): ["back_to_units", "mark_processed"],
+        (Case.State.ASSIGNED, Case.State.PROCESSED): [processed],
+        (Case.State.ASSIGNED, Case.State.APPROVED): [approved],
+        (Case.State.PROCESSED, Case.State.APPROVED): [approved],
+        (Case.State.PROCESSED, Case.State.ASSIGNED): [back],
+        (Case.State.APPROVED, Case.State.ASSIGNED): [back],
+        (Case.State.APPROVED, Case.State.PROCESSED): [back, processed],
     }.get((case.state, target), [])
-    for name in path:
-        case_states = _fire(case, name, SYSTEM)
-        _log(case, name, actor, now, case_states, data={"automatic": True})
+    for kind in path:
+        case_states = _fire(case, kind.value, SYSTEM)
+        _log(case, kind, actor, now, case_states, data={"automatic": True})
     if not path:
         return
     if case.state == Case.State.APPROVED:

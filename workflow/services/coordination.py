@@ -17,6 +17,7 @@ from ..models import (
     AbuseListEntry,
     Assignment,
     Case,
+    CaseEvent,
 )
 from ..models.moderation import normalize_contact
 from .common import _lock_assignment, _lock_case, _log, _require_coordinator, _required_text
@@ -42,7 +43,8 @@ def reveal_contact(*, assignment_id: int, reason: str, actor: Actor, now: dateti
         raise ValidationError({"reason": _("This field is required.")})
     assignment.contact_revealed = True
     assignment.save(update_fields=["contact_revealed"])
-    _log(assignment.case, "contact_revealed", actor, now, assignment=assignment, note=reason)
+    _log(assignment.case, CaseEvent.Kind.CONTACT_REVEALED, actor, now, assignment=assignment,
+         note=reason)
     return assignment
 
 
@@ -66,7 +68,7 @@ def escalate_case(*, case_id: int, summary: str, actor: Actor, now: datetime) ->
         raise TransitionRefused(_("This case was already escalated to the province's leadership."))
     case.escalated_at = now
     case.save(update_fields=["escalated_at", "updated_at"])
-    event = _log(case, "escalated", actor, now, note=summary)
+    event = _log(case, CaseEvent.Kind.ESCALATED, actor, now, note=summary)
     leadership = ProvinceRole.objects.filter(
         role=ProvinceRole.Role.SUPERVISOR, user__is_active=True).values_list("user_id", flat=True)
     if case.is_state_secret:
@@ -91,7 +93,7 @@ def mark_valuable(*, case_id: int, reason: str, actor: Actor, now: datetime) -> 
         raise TransitionRefused(_("This case is already marked valuable."))
     case.marked_valuable_at = now
     case.save(update_fields=["marked_valuable_at", "updated_at"])
-    _log(case, "marked_valuable", actor, now, note=reason)
+    _log(case, CaseEvent.Kind.MARKED_VALUABLE, actor, now, note=reason)
     return case
 
 
@@ -123,7 +125,7 @@ def add_reporter_to_abuse_list(
         defaults={"reason": reason, "added_by": actor.user, "added_at": now},
     )
     if created:
-        _log(case, "abuse_listed", actor, now, note=reason, data={"kind": kind})
+        _log(case, CaseEvent.Kind.ABUSE_LISTED, actor, now, note=reason, data={"kind": kind})
     return entry
 
 
@@ -136,5 +138,5 @@ def release_hold(*, case_id: int, actor: Actor, now: datetime, note: str = "") -
         raise TransitionRefused(_("This case is not held for moderation."))
     case.on_hold = False
     case.save(update_fields=["on_hold", "updated_at"])
-    _log(case, "released", actor, now, note=normalize_text(note))
+    _log(case, CaseEvent.Kind.RELEASED, actor, now, note=normalize_text(note))
     return case

@@ -23,6 +23,7 @@ from ..models import (
     AbuseListEntry,
     Assignment,
     Case,
+    CaseEvent,
 )
 from ..worktime import get_calendar
 from .common import (
@@ -130,7 +131,7 @@ def record_case(
     # indexes: the IntegrityError ends the transaction, and receive_once decides.
     case.save()
     # A citizen's own submission is the reporter's act; the hotline is typed in by staff.
-    event = _log(case, "received", by or REPORTER, now, ("", case.state),
+    event = _log(case, CaseEvent.Kind.RECEIVED, by or REPORTER, now, ("", case.state),
                  data={"channel": channel, "on_hold": case.on_hold})
     # The reporter's receipt and the coordinators' e-mails: one insert.
     send_outbox(
@@ -176,7 +177,7 @@ def classify_case(*, case_id: int, category: Category | None, actor: Actor, now:
     if is_state_secret is not None:
         case.is_state_secret = is_state_secret
     case.save()
-    _log(case, "classified", actor, now, states,
+    _log(case, CaseEvent.Kind.CLASSIFIED, actor, now, states,
          data={"category": category.pk if category else None})
     return case
 
@@ -187,7 +188,7 @@ def send_back_for_verification(*, case_id: int, reason: str, actor: Actor, now: 
     reason = normalize_text(reason)
     states = _fire(case, "send_back_for_verification", actor, reason=reason)
     case.save()
-    _log(case, "sent_back_for_verification", actor, now, states, note=reason)
+    _log(case, CaseEvent.Kind.SENT_BACK_FOR_VERIFICATION, actor, now, states, note=reason)
     return case
 
 
@@ -198,7 +199,8 @@ def reject_case(*, case_id: int, reason: str, note: str = "", actor: Actor, now:
     states = _fire(case, "reject", actor, reason=reason, note=note)
     _end_stage(case, now)
     case.save()
-    event = _log(case, "rejected", actor, now, states, note=note, data={"reason": reason})
+    event = _log(case, CaseEvent.Kind.REJECTED, actor, now, states, note=note,
+                 data={"reason": reason})
     _notify_reporter(case, event, "case_rejected",
                      {"code": case.display_code, "reason": reason})
     return case
@@ -231,9 +233,9 @@ def dispatch_case(
     Assignment.objects.bulk_create(created)
     _end_stage(case, now)
     case.save()
-    first_dispatch = not case.events.filter(kind="dispatched").exists()
-    event = _log(case, "dispatched", actor, now, states, note=normalize_text(instructions),
-                 data={"units": [u.pk for u in units]})
+    first_dispatch = not case.events.filter(kind=CaseEvent.Kind.DISPATCHED).exists()
+    event = _log(case, CaseEvent.Kind.DISPATCHED, actor, now, states,
+                 note=normalize_text(instructions), data={"units": [u.pk for u in units]})
     for assignment in created:
         notify_staff(case, f"event:{event.pk}:u{assignment.unit_id}",
                      unit_member_ids(assignment.unit_id), "staff_case_dispatched", now,

@@ -19,8 +19,10 @@ from ..errors import TransitionRefused
 from ..models import (
     Assignment,
     Case,
+    CaseEvent,
     Visibility,
 )
+from ..models.events import EventKind
 from ..worktime import get_calendar
 from .common import (
     INTAKE_HOURS,
@@ -47,20 +49,21 @@ def send_back_to_unit(
     assignment = _lock_assignment(assignment_id)
     if assignment.case.state != Case.State.APPROVED:
         raise TransitionRefused(_("Only a case waiting for publication can be sent back."))
-    minutes_for: dict[str, int] = {
-        Assignment.Rework.REVISION: REVISION_MINUTES,
-        Assignment.Rework.REDISTRIBUTION: REDISTRIBUTION_MINUTES,
+    rework_kinds: dict[str, tuple[int, EventKind]] = {
+        Assignment.Rework.REVISION: (REVISION_MINUTES, CaseEvent.Kind.SENT_BACK_REVISION),
+        Assignment.Rework.REDISTRIBUTION: (REDISTRIBUTION_MINUTES,
+                                           CaseEvent.Kind.SENT_BACK_REDISTRIBUTION),
     }
-    minutes = minutes_for.get(rework)
-    if minutes is None:
+    if rework not in rework_kinds:
         raise ValidationError({"rework": _("Choose why the result goes back to the unit.")})
+    minutes, kind = rework_kinds[rework]
     note = normalize_text(note)
     states = _fire(assignment, "send_back", actor, rework=rework, note=note)
     due = get_calendar().add_working_minutes(now, minutes)
     assignment.processing_due_at = due
     _start_stage(assignment, now, due)
     assignment.save()
-    event = _log(assignment.case, f"sent_back_{rework}", actor, now, states,
+    event = _log(assignment.case, kind, actor, now, states,
                  assignment=assignment, note=note)
     notify_staff(assignment.case, f"event:{event.pk}", unit_member_ids(assignment.unit_id),
                  "staff_sent_back", now, event=event)
@@ -78,7 +81,8 @@ def publish_case(
     states = _fire(case, "publish", actor, visibility=visibility, reply_text=reply_text, now=now)
     _end_stage(case, now)
     case.save()
-    event = _log(case, "published", actor, now, states, data={"visibility": visibility})
+    event = _log(case, CaseEvent.Kind.PUBLISHED, actor, now, states,
+                 data={"visibility": visibility})
     templates: dict[str, str] = {
         Visibility.PUBLIC: "reply_published",
         Visibility.CONFIDENTIAL: "reply_private",
@@ -97,7 +101,7 @@ def reopen_case(*, case_id: int, actor: Actor, now: datetime, note: str = "") ->
     states = _fire(case, "reopen", actor)
     _start_stage(case, now, get_calendar().add_working_hours(now, INTAKE_HOURS))
     case.save()
-    event = _log(case, "reopened", actor, now, states, note=note)
+    event = _log(case, CaseEvent.Kind.REOPENED, actor, now, states, note=note)
     notify_staff(case, f"event:{event.pk}", coordinators_to_mail(), "staff_case_reopened", now,
                  event=event, checked=True)
     return case
@@ -123,7 +127,7 @@ def reprocess_case(
     states = _fire(case, "reprocess", actor, units=len(set(unit_ids)))
     _end_stage(case, now)
     case.save()
-    event = _log(case, "reprocessed", actor, now, states, note=note,
+    event = _log(case, CaseEvent.Kind.REPROCESSED, actor, now, states, note=note,
                  data={"units": sorted(set(unit_ids))})
     calendar = get_calendar()
     for unit_id in set(unit_ids) & set(active):
@@ -134,7 +138,8 @@ def reprocess_case(
         assignment.processing_due_at = due
         _start_stage(assignment, now, due)
         assignment.save()
-        _log(case, "sent_back_reprocess", actor, now, a_states, assignment=assignment, note=note)
+        _log(case, CaseEvent.Kind.SENT_BACK_REPROCESS, actor, now, a_states, assignment=assignment,
+             note=note)
     for unit in new_units:
         assignment = Assignment(case=case, unit=unit, assigned_at=now, assigned_by=actor.user,
                                 instructions=note)
@@ -156,5 +161,5 @@ def keep_result(*, case_id: int, note: str, actor: Actor, now: datetime) -> Case
     states = _fire(case, "keep_result", actor, note=note)
     _end_stage(case, now)
     case.save()
-    _log(case, "result_kept", actor, now, states, note=note)
+    _log(case, CaseEvent.Kind.RESULT_KEPT, actor, now, states, note=note)
     return case

@@ -18,6 +18,7 @@ from routing.selectors import SYSTEM, Actor, unit_member_ids
 
 from ..models import (
     Assignment,
+    CaseEvent,
     Draft,
     DraftPhoto,
     Extension,
@@ -45,7 +46,7 @@ def accept_assignment(*, assignment_id: int, actor: Actor, now: datetime) -> Ass
     assignment.processing_due_at = due
     _start_stage(assignment, now, due)
     assignment.save()
-    _log(assignment.case, "accepted", actor, now, states, assignment=assignment)
+    _log(assignment.case, CaseEvent.Kind.ACCEPTED, actor, now, states, assignment=assignment)
     return assignment
 
 
@@ -60,12 +61,14 @@ def return_assignment(
     _end_stage(assignment, now)
     assignment.save()
     case = assignment.case
-    event = _log(case, "returned", actor, now, states, assignment=assignment, note=reason)
+    event = _log(case, CaseEvent.Kind.RETURNED, actor, now, states, assignment=assignment,
+                 note=reason)
     if can_proceed(case.back_to_coordinator):
         case_states = _fire(case, "back_to_coordinator", SYSTEM)
         _start_stage(case, now, get_calendar().add_working_hours(now, INTAKE_HOURS))
         case.save()
-        _log(case, "back_to_coordinator", actor, now, case_states, data={"automatic": True})
+        _log(case, CaseEvent.Kind.BACK_TO_COORDINATOR, actor, now, case_states,
+             data={"automatic": True})
     notify_staff(case, f"event:{event.pk}", coordinators_to_mail(), "staff_case_returned", now,
                  event=event, checked=True)
     return assignment
@@ -90,9 +93,9 @@ def extend_assignment(
         assignment=assignment, reason=reason, previous_due_at=previous, new_due_at=new_due,
         requested_by=actor.user, requested_at=now,
     )
-    _log(assignment.case, "extended", actor, now, states, assignment=assignment, note=reason,
-         data={"previous_due_at": previous.isoformat() if previous else None,
-               "new_due_at": new_due.isoformat()})
+    _log(assignment.case, CaseEvent.Kind.EXTENDED, actor, now, states, assignment=assignment,
+         note=reason, data={"previous_due_at": previous.isoformat() if previous else None,
+                            "new_due_at": new_due.isoformat()})
     return extension
 
 
@@ -128,8 +131,8 @@ def submit_draft(
         DraftPhoto.objects.create(draft=draft, image=photo)
     _start_stage(assignment, now, get_calendar().add_working_days(now, APPROVAL_DAYS))
     assignment.save()
-    event = _log(assignment.case, "draft_submitted", actor, now, states, assignment=assignment,
-                 data={"draft": draft.pk, "version": version})
+    event = _log(assignment.case, CaseEvent.Kind.DRAFT_SUBMITTED, actor, now, states,
+                 assignment=assignment, data={"draft": draft.pk, "version": version})
     notify_staff(assignment.case, f"event:{event.pk}",
                  unit_member_ids(assignment.unit_id, "leader"), "staff_draft_submitted", now,
                  event=event)
@@ -153,7 +156,7 @@ def approve_assignment(
             _new_version(current, body=edited_body, author=actor, now=now)
     _end_stage(assignment, now)
     assignment.save()
-    _log(assignment.case, "approved", actor, now, states, assignment=assignment,
+    _log(assignment.case, CaseEvent.Kind.APPROVED, actor, now, states, assignment=assignment,
          data={"edited": edited_body is not None and current is not None
                and edited_body != current.body})
     _follow_assignments(assignment.case, actor, now)
@@ -179,7 +182,7 @@ def return_to_staff(*, assignment_id: int, note: str, actor: Actor, now: datetim
     states = _fire(assignment, "return_to_staff", actor, note=note)
     _start_stage(assignment, now, assignment.processing_due_at)
     assignment.save()
-    _log(assignment.case, "returned_to_staff", actor, now, states, assignment=assignment,
-         note=note)
+    _log(assignment.case, CaseEvent.Kind.RETURNED_TO_STAFF, actor, now, states,
+         assignment=assignment, note=note)
     _follow_assignments(assignment.case, actor, now)
     return assignment

@@ -22,37 +22,9 @@ from routing.selectors import Actor
 from ...models import Case, CaseEvent
 from ..lists import ASSIGNMENT_STATES, CASE_STATES, moment
 
-# What each logged event means, in words (services._log and the deadline sweep write them).
-EVENT_KINDS: dict[str, Promise] = {
-    "received": gettext_lazy("Received"),
-    "classified": gettext_lazy("Classified"),
-    "sent_back_for_verification": gettext_lazy("Sent back for verification"),
-    "rejected": gettext_lazy("Rejected"),
-    "dispatched": gettext_lazy("Dispatched to units"),
-    "accepted": gettext_lazy("Accepted by the unit"),
-    "returned": gettext_lazy("Returned by the unit"),
-    "back_to_coordinator": gettext_lazy("Back to the coordinator"),
-    "extended": gettext_lazy("Deadline extended"),
-    "draft_submitted": gettext_lazy("Draft reply submitted"),
-    "approved": gettext_lazy("Draft approved by the leader"),
-    "returned_to_staff": gettext_lazy("Draft returned to staff"),
-    "sent_back_revision": gettext_lazy("Revision requested"),
-    "sent_back_redistribution": gettext_lazy("Redistributed"),
-    "sent_back_reprocess": gettext_lazy("Sent back for reprocessing"),
-    "mark_processed": gettext_lazy("All drafts submitted"),
-    "mark_approved": gettext_lazy("All drafts approved"),
-    "back_to_units": gettext_lazy("Back to the units"),
-    "published": gettext_lazy("Reply published"),
-    "reopened": gettext_lazy("Reopened after an unsatisfied rating"),
-    "reprocessed": gettext_lazy("Handed back to units for reprocessing"),
-    "result_kept": gettext_lazy("Published reply kept"),
-    "overdue": gettext_lazy("Deadline missed"),
-    "contact_revealed": gettext_lazy("Reporter's contact shown to the unit"),
-    "escalated": gettext_lazy("Escalated to the province's leadership"),
-    "marked_valuable": gettext_lazy("Marked as a valuable report"),
-    "abuse_listed": gettext_lazy("Reporter's contact put on the abuse list"),
-    "released": gettext_lazy("Released from the moderation hold"),
-}
+# What each logged event means, in words: the labels of the kinds the services and the
+# deadline sweep write.
+EVENT_KINDS: dict[str, Promise] = dict(CaseEvent.Kind.choices)
 ACTOR_LABELS: dict[str, Promise] = {
     "system": gettext_lazy("System"),
     "reporter": gettext_lazy("Reporter"),
