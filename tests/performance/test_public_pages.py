@@ -167,3 +167,24 @@ def test_a_repeated_search_is_rendered_again_under_a_ceiling(
         page = html(client, search)
     assert "Đường ngập nặng" in page
     assert "Đường ngập sau mưa" in page
+
+
+# --- The list of answers and the home page ------------------------------------------------------
+# The list of answers unfiltered, once its filter lists are kept: its count and its page.
+ANSWERS_LIST_QUERIES = 4
+HOME_QUERIES = 3
+
+
+def test_the_list_of_answers_stays_under_its_ceiling_with_3_answers_or_20(
+        client, province, django_assert_max_num_queries):
+    for n in range(3):
+        drive.published(province, MONDAY + timedelta(hours=n), title=f"Câu hỏi {n}")
+    html(client, f"{ANSWERS}?q=x")  # the filter lists, read once and kept
+    with django_assert_max_num_queries(ANSWERS_LIST_QUERIES):
+        html(client, ANSWERS)
+    for n in range(3, 20):
+        drive.published(province, MONDAY + timedelta(hours=n), title=f"Câu hỏi {n}")
+    with django_assert_max_num_queries(ANSWERS_LIST_QUERIES):
+        assert html(client, ANSWERS).count('class="answer-item"') == 20
+    with django_assert_max_num_queries(HOME_QUERIES):
+        html(client, HOME)
