@@ -10,7 +10,6 @@ import psycopg
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -395,14 +394,6 @@ def test_a_session_idle_for_more_than_fifteen_minutes_is_logged_out(client, prov
 
 
 # --- The session store (config.sessions) --------------------------------------------------------
-def test_a_staff_session_is_read_back_with_one_statement(client, province):
-    log_in(client, "roads-staff")
-    with CaptureQueriesContext(connection) as queries:
-        data = SessionStore(session_key=client.session.session_key).load()
-    assert data["_auth_user_id"] == str(province.roads_staff_user.pk)
-    assert len(queries) == 1
-
-
 def test_a_logged_out_session_is_never_read_again(client, province):
     log_in(client, "roads-staff")
     key = client.session.session_key

@@ -1,11 +1,7 @@
 """The coordinators told of every new case, and of a case returned, approved or reopened:
 kept in the cache (routing.recipients)."""
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from routing.models import ProvinceRole
-from routing.recipients import coordinators_to_mail
 from tests.conftest import MONDAY, cache_down
 from tests.factories import UserFactory, province_user
 from tests.workflow import drive
@@ -50,16 +46,6 @@ def test_a_coordinator_without_an_address_is_told_once_they_give_one(province):
     user.email = "dieu-phoi@example.gov.vn"
     user.save()
     assert told_of(province) == {user.pk}
-
-
-def test_the_list_is_read_once_then_comes_from_the_cache(province):
-    province.coordinator_user.save()  # a change: the next reading is afresh
-    with CaptureQueriesContext(connection) as first:
-        assert coordinators_to_mail() == [province.coordinator_user.pk]
-    with CaptureQueriesContext(connection) as second:
-        assert coordinators_to_mail() == [province.coordinator_user.pk]
-    assert len(first) == 1
-    assert len(second) == 0
 
 
 def test_with_the_cache_down_the_list_is_read_from_the_database(province, settings):

@@ -4,8 +4,6 @@ lists of categories and units kept in the cache (routing.choices), and a queue's
 written once each (workflow.views.lists.Row)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from routing.models import Category, Membership, ProvinceRole
@@ -130,16 +128,6 @@ def test_an_action_not_available_now_says_who_may_and_why_every_value_escaped():
     assert "<script>" not in html and "<form" not in html
 
 # --- Roles read with the person ----------------------------------------------------------------
-def test_a_staff_page_reads_the_person_and_their_roles_in_one_query(client, province):
-    client.force_login(province.roads_leader_user)
-    client.get(HOME)  # the idle time-out's first push saves the session
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(HOME).status_code == 200
-    sql = [q["sql"] for q in queries.captured_queries]
-    assert not any('FROM "routing_provincerole"' in s.split("ARRAY")[0] for s in sql)
-    assert sum("routing_membership" in s for s in sql) == 1
-
-
 def test_the_roles_read_with_the_person_are_those_actor_for_reads(client, province):
     for user in (province.coordinator_user, province.supervisor_user,
                  province.roads_staff_user, province.roads_leader_user):
@@ -183,27 +171,6 @@ def test_a_deactivated_person_is_logged_out(client, province):
 
 
 # --- The lists of categories and units ---------------------------------------------------------
-def queries_of(client, url: str = HOME) -> list[str]:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return [query["sql"] for query in ctx.captured_queries]
-
-
-def reads_choices(sql: list[str]) -> set[str]:
-    return {table for table in ("routing_category", "routing_unit")
-            if any(f'FROM "{table}"' in query for query in sql)}
-
-
-def test_after_a_change_the_filters_lists_are_read_once_then_come_from_the_cache(client,
-                                                                                 province):
-    client.force_login(province.coordinator_user)
-    client.get(HOME)  # the first request after the log-in pushes the idle time-out ahead
-    assert reads_choices(queries_of(client)) == set()
-    province.power.save()
-    assert reads_choices(queries_of(client)) == {"routing_category", "routing_unit"}
-    assert reads_choices(queries_of(client)) == set()
-
-
 def test_a_changed_category_or_unit_shows_in_the_filters_on_the_next_page(client, province):
     client.force_login(province.coordinator_user)
     assert province.other.name in page_html(client)
