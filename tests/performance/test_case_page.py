@@ -13,8 +13,12 @@ from tests.factories import UnitFactory
 from tests.performance.staff import case_url, opened, signed_in
 from tests.workflow import drive
 from workflow import services
+from workflow.letters import staff_letter_links
 from workflow.models import Assignment, DraftPhoto
 from workflow.selectors import possible_duplicates
+from workflow.signed_letters import upload_signed_letter
+from workflow.tasks import find_duplicates_task
+from workflow.views.case import case_assignments
 
 # The case page: session, the user with their roles (routing.auth), the case with the
 # reporter's photos and videos and its log (and for the coordinator its messages and stored
@@ -31,6 +35,10 @@ CASE_PAGE_QUERIES = {"coordinator_user": COORDINATOR_CASE_PAGE_QUERIES,
 # each side, the similar titles among them, the insert and the mark, in a savepoint; then
 # reads what it found.
 FIRST_OPENING_EXTRA_QUERIES = 9
+SIGNED_LETTER = (
+    b"%PDF-1.7\n1 0 obj\n<< /Type /Sig /ByteRange [0 120 4216 512] /Contents <3082> >>\n"
+    b"endobj\ntrailer\n<< >>\n%%EOF\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -161,3 +169,27 @@ def test_the_case_page_stays_under_its_ceiling_with_no_message_or_several(
     # At most the units' rows and drafts more, never the messages.
     case_page(client, province.coordinator_user, many, django_assert_max_num_queries,
               COORDINATOR_DISPATCH_PAGE_QUERIES + 2)
+
+
+def test_a_case_the_beat_already_searched_opens_under_the_ordinary_ceiling(
+        client, province, django_assert_max_num_queries):
+    province.receive(now=MONDAY - timedelta(days=2), title="Cống thoát nước nghẹt")
+    case = province.receive(title="Đèn đường hỏng trên đường 30/4")
+    find_duplicates_task.apply()
+    signed_in(client, province.coordinator_user)
+    opened(client, case_url(case), COORDINATOR_DISPATCH_PAGE_QUERIES,
+           django_assert_max_num_queries)
+
+
+def test_the_letters_read_from_the_case_pages_assignments_are_at_most_one_query(
+        province, django_assert_max_num_queries):
+    case = drive.approved(province, MONDAY)
+    assignment = drive.assignment_of(case, province.roads)
+    for n in range(2):  # the newer one counts
+        upload_signed_letter(assignment_id=assignment.pk, data=SIGNED_LETTER + bytes([n]),
+                             actor=province.coordinator, now=MONDAY + timedelta(days=1))
+    for actor in (province.coordinator, province.roads_leader, province.roads_staff,
+                  province.power_staff, province.supervisor):
+        assignments = case_assignments(actor, case)
+        with django_assert_max_num_queries(1):
+            staff_letter_links(actor, case.pk, assignments)
