@@ -440,19 +440,16 @@ def redis_stopped():
     Celery reads CELERY_BROKER_URL from the environment before its settings.
     """
     def reset_pools() -> None:
+        # Celery offers no public way to forget its pools (app.close() keeps the producers'
+        # and unregisters the app), so the next send connects to the URL set here anew.
         app._pool = None
         app.amqp._producer_pool = None
 
-    saved = os.environ.get("CELERY_BROKER_URL")
-    os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"
-    reset_pools()
     try:
-        yield
+        with mock.patch.dict(os.environ, CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+            reset_pools()
+            yield
     finally:
-        if saved is None:
-            del os.environ["CELERY_BROKER_URL"]
-        else:
-            os.environ["CELERY_BROKER_URL"] = saved
         reset_pools()
 
 
