@@ -1,8 +1,11 @@
 """Staff log-in protections (SECURITY AC5): lockout, TOTP two-factor, the pending log-in.
 
 - Lockout: 5 consecutive failures (wrong password or wrong code) for one user name from one
-  address lock that pair for 15 minutes. Counters live in the cache (Redis in production) and
-  key on a hash, so neither the name nor the address is stored in clear. A success resets them.
+  address lock that pair for 15 minutes. The name is counted in its one normal form
+  (routing.auth.normalise_username), the form the log-in looks the user up by, whichever page
+  it came from (the password, the code step, enrolment; the admin's log-in is this one).
+  Counters live in the cache (Redis in production) and key on a hash, so neither the name nor
+  the address is stored in clear. A success resets them.
 - TOTP (RFC 6238): HMAC-SHA-1, 6 digits, 30-second steps, one step of drift either way, each
   step good once (the device keeps the last step it accepted).
 - Two-factor is required for coordinators and administrators, and for anyone who enrolled.
@@ -36,6 +39,7 @@ from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from routing.audit import client_ip
+from routing.auth import normalise_username
 from routing.models import TwoFactorDevice, TwoFactorEnrolment
 from routing.selectors import actor_for
 from routing.totp import (  # noqa: F401 — re-exported: the log-in's tests and pages use them
@@ -108,7 +112,7 @@ def enrol(device: TwoFactorDevice, code: str) -> bool:
 
 # --- Lockout -----------------------------------------------------------------------------------
 def _key(kind: str, username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().casefold()}\0{ip}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{normalise_username(username)}\0{ip}".encode()).hexdigest()
     return f"staff-login:{kind}:{digest}"
 
 
