@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -218,6 +218,23 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "otpauth_uri": auth.otpauth_uri(device.secret, user.get_username(),
                                         auth.issuer_name()),
     }, status=status)
+
+
+@never_cache
+def two_factor_qr(request: HttpRequest) -> HttpResponse:
+    """The enrolment page's key as a QR code: only for the person enrolling (logged in, or in
+    the middle of their log-in), while their authenticator is unconfirmed and the
+    administrator's window is open; anyone else gets 404. Never cached (it holds the secret)."""
+    state = None if request.user.is_authenticated else auth.pending(request)
+    user = request.user if request.user.is_authenticated else getattr(state, "user", None)
+    device = (None if user is None else
+              TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=True).first())
+    if device is None or not auth.may_enrol(user):
+        raise Http404
+    uri = auth.otpauth_uri(device.secret, user.get_username(), auth.issuer_name())
+    response = HttpResponse(auth.otpauth_qr_svg(uri), content_type="image/svg+xml")
+    response["Content-Disposition"] = 'inline; filename="two-factor.svg"'
+    return response
 
 
 @require_POST
