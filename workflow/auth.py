@@ -152,7 +152,9 @@ def register_failure(username: str, ip: str) -> bool:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, FAILURE_MEMORY_SECONDS)
             count = 1
-        if count < MAX_FAILURES:
+        # Only the failure that makes the count exactly MAX locks (and is audited as doing
+        # so): failures racing past it at the same instant were counted, but lock nothing new.
+        if count != MAX_FAILURES:
             return False
         cache.set(_key("lock", username, ip), clock() + LOCKOUT_SECONDS, LOCKOUT_SECONDS)
         cache.delete(key)
