@@ -159,6 +159,13 @@ SESSION_COOKIE_AGE = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=15 * 60)
 # A request pushes the idle time-out ahead once this many seconds have passed since the
 # last push, not at every request (config.middleware.IdleTimeoutMiddleware).
 SESSION_REFRESH_SECONDS = env.int("STAFF_IDLE_REFRESH_SECONDS", default=60)
+# Wrong passwords for many names from one address (workflow/address_limit.py): past this many
+# names in the window the address is slowed to one attempt per SLOW seconds, except for
+# browsers that logged in under the name before (a signed cookie kept this many days).
+STAFF_LOGIN_ADDRESS_NAMES = env.int("STAFF_LOGIN_ADDRESS_NAMES", default=30)
+STAFF_LOGIN_ADDRESS_WINDOW_SECONDS = env.int("STAFF_LOGIN_ADDRESS_WINDOW_SECONDS", default=15 * 60)
+STAFF_LOGIN_ADDRESS_SLOW_SECONDS = env.int("STAFF_LOGIN_ADDRESS_SLOW_SECONDS", default=10)
+STAFF_KNOWN_BROWSER_DAYS = env.int("STAFF_KNOWN_BROWSER_DAYS", default=90)
 # Keys that encrypt secrets at rest (two-factor secrets): Fernet keys, comma-separated; the
 # first encrypts, all decrypt (rotation: put the new key first, run `manage.py
 # rotate_field_keys`, then drop the old one). Empty: one key derived from SECRET_KEY

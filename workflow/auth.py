@@ -1,8 +1,11 @@
 """Staff log-in protections (SECURITY AC5): lockout, TOTP two-factor, the pending log-in.
 
 - Lockout: 5 consecutive failures (wrong password or wrong code) for one user name from one
-  address lock that pair for 15 minutes. Counters live in the cache (Redis in production) and
-  key on a hash, so neither the name nor the address is stored in clear. A success resets them.
+  address lock that pair for 15 minutes. The name is counted in its one normal form
+  (routing.auth.normalise_username), the form the log-in looks the user up by, whichever page
+  it came from (the password, the code step, enrolment; the admin's log-in is this one).
+  Counters live in the cache (Redis in production) and key on a hash, so neither the name nor
+  the address is stored in clear. A success resets them.
 - TOTP (RFC 6238): HMAC-SHA-1, 6 digits, 30-second steps, one step of drift either way, each
   step good once (the device keeps the last step it accepted).
 - Two-factor is required for coordinators and administrators, and for anyone who enrolled.
@@ -19,6 +22,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import time
 from dataclasses import dataclass
@@ -26,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import segno
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
@@ -36,6 +41,7 @@ from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from routing.audit import client_ip
+from routing.auth import normalise_username
 from routing.models import TwoFactorDevice, TwoFactorEnrolment
 from routing.selectors import actor_for
 from routing.totp import (  # noqa: F401 — re-exported: the log-in's tests and pages use them
@@ -76,6 +82,17 @@ def otpauth_uri(secret: str, account: str, issuer: str) -> str:
     return f"otpauth://totp/{label}?{query}"
 
 
+def otpauth_qr_svg(uri: str) -> bytes:
+    """The key URI as a QR code, an SVG made here (the secret goes to no outside service): dark
+    on a light ground so phones read it in dark mode too, sized by its viewBox, no scripts or
+    styles in it."""
+    out = io.BytesIO()
+    segno.make(uri, error="m").save(out, kind="svg", border=4, light="#fff", dark="#000",
+                                    xmldecl=False, omitsize=True, svgclass=None,
+                                    lineclass=None)
+    return out.getvalue()
+
+
 def accept_code(device: TwoFactorDevice, code: str) -> bool:
     """Check `code` against the device and, if right, spend its time step (atomically, so the
     same code given twice at once is accepted once). Confirms an unconfirmed device."""
@@ -108,7 +125,7 @@ def enrol(device: TwoFactorDevice, code: str) -> bool:
 
 # --- Lockout -----------------------------------------------------------------------------------
 def _key(kind: str, username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().casefold()}\0{ip}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{normalise_username(username)}\0{ip}".encode()).hexdigest()
     return f"staff-login:{kind}:{digest}"
 
 
@@ -135,7 +152,9 @@ def register_failure(username: str, ip: str) -> bool:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, FAILURE_MEMORY_SECONDS)
             count = 1
-        if count < MAX_FAILURES:
+        # Only the failure that makes the count exactly MAX locks (and is audited as doing
+        # so): failures racing past it at the same instant were counted, but lock nothing new.
+        if count != MAX_FAILURES:
             return False
         cache.set(_key("lock", username, ip), clock() + LOCKOUT_SECONDS, LOCKOUT_SECONDS)
         cache.delete(key)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("login/code/", views.login_code, name="login_code"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/qr.svg", views.two_factor_qr, name="two_factor_qr"),
     path("logout/", views.logout_view, name="logout"),
     path("hotline/", views.hotline, name="hotline"),
     path("escalated/", views.escalated, name="escalated"),

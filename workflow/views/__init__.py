@@ -27,7 +27,7 @@ from .case import EVENT_KINDS, case_detail, case_page
 from .help import help_page
 from .intake import hotline
 from .lists import PAGE_SIZE
-from .login import StaffLoginView, login_code, logout_view, two_factor
+from .login import StaffLoginView, login_code, logout_view, two_factor, two_factor_qr
 from .photos import draft_photo
 from .queues import escalated, hold, home, supervision
 from .units import unit_detail, units
@@ -38,5 +38,5 @@ __all__ = [
     "EVENT_KINDS", "PAGE_SIZE", "StaffLoginView", "accept", "approve", "case_detail",
     "case_page", "classify", "dispatch", "draft", "edit_approve", "extend", "home", "hotline",
     "keep_result", "login_code", "logout_view", "publish", "reject", "reprocess", "return_",
-    "return_to_staff", "reveal", "send_back", "two_factor", "verify",
+    "return_to_staff", "reveal", "send_back", "two_factor", "two_factor_qr", "verify",
 ]

@@ -5,8 +5,10 @@ who enrolled) is not logged in yet: the code page asks for the authenticator's c
 no confirmed authenticator, the enrolment page shows a new secret and asks for its first code
 (only inside an enrolment window the administrator opened for that person; outside it the
 log-in page says to ask the administrator, and no session starts).
-Failures of either step count toward the same lockout (workflow/auth.py). The audit rows of
-log-in, failure and log-out come from Django's signals (routing/signals.py).
+Failures of either step count toward the same lockout (workflow/auth.py). Wrong passwords for
+many names from one address slow that address, except for browsers that logged in before
+(workflow/address_limit.py). The audit rows of log-in, failure and log-out come from Django's
+signals (routing/signals.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,11 +31,23 @@ from django.views.decorators.http import require_POST
 from routing.audit import record
 from routing.models import AuditEvent, TwoFactorDevice
 
-from .. import auth
+from .. import address_limit, auth
 
 
 def locked_message() -> str:
     return _("Too many failed attempts. Try again in 15 minutes.")
+
+
+def slowed_message(seconds: int) -> str:
+    return _("Too many failed log-ins from your network. Wait %(seconds)s seconds and try "
+             "again.") % {"seconds": seconds}
+
+
+def logged_in_redirect(request: HttpRequest, url: str, user: Any) -> HttpResponse:
+    """The answer to a full log-in: on to `url`, and this browser is now known for the name."""
+    response = redirect(url)
+    address_limit.remember_browser(request, response, user.get_username())
+    return response
 
 
 def enrolment_not_allowed_message() -> str:
@@ -65,12 +79,24 @@ class StaffLoginView(LoginView):
             context = self.get_context_data(form=self.form_class(request),
                                             login_error=locked_message())
             return self.render_to_response(context, status=429)
+        if (address_limit.is_slowed(ip) and not address_limit.is_known_browser(request, username)
+                and not address_limit.take_turn(ip)):
+            # Not this attempt's turn: asked to wait, the password unchecked and uncounted.
+            wait = address_limit.seconds_to_wait()
+            context = self.get_context_data(form=self.form_class(request),
+                                            login_error=slowed_message(wait))
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         form = self.get_form()
         if form.is_valid():
             return self.form_valid(form)
         if auth.register_failure(username, ip):
             record(AuditEvent.Action.LOCKED_OUT, request=request, outcome="locked",
                    username_tried=username, failures=auth.MAX_FAILURES)
+        if address_limit.register_failure(ip, username):
+            record(AuditEvent.Action.LOCKED_OUT, request=request, outcome="slowed",
+                   reason="many_names_from_address", names=address_limit.names_allowed())
         return self.form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -84,7 +110,9 @@ class StaffLoginView(LoginView):
             auth.start_pending(self.request, user, self.get_redirect_url())
             return redirect("staff:login_code")
         auth.reset_failures(user.get_username(), auth.request_ip(self.request))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        address_limit.remember_browser(self.request, response, user.get_username())
+        return response
 
     def refuse_enrolment(self, form: Any, user: Any) -> HttpResponse:
         """A right password, but two-factor is needed and the administrator has not allowed
@@ -131,7 +159,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
                    outcome="refused", username_tried=state.user.get_username())
             return refuse_locked(request, template, {"form": CodeForm()})
         if form.is_valid() and auth.accept_code(device, form.cleaned_data["code"]):
-            return redirect(auth.finish_login(request, state))
+            return logged_in_redirect(request, auth.finish_login(request, state), state.user)
         wrong_code(request, state.user, form, pending=True)
         if auth.is_locked(state.user.get_username(), auth.request_ip(request)):
             return refuse_locked(request, template, {"form": CodeForm()})
@@ -174,7 +202,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             record(AuditEvent.Action.TWO_FACTOR_ENABLED, request=request, actor=user,
                    obj=device)
             if state is not None:
-                return redirect(auth.finish_login(request, state))
+                return logged_in_redirect(request, auth.finish_login(request, state), user)
             messages.success(request, _("Two-factor log-in is on. From now on the portal asks "
                                         "for a code from your app after your password."))
             return redirect("staff:home")
@@ -190,6 +218,23 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "otpauth_uri": auth.otpauth_uri(device.secret, user.get_username(),
                                         auth.issuer_name()),
     }, status=status)
+
+
+@never_cache
+def two_factor_qr(request: HttpRequest) -> HttpResponse:
+    """The enrolment page's key as a QR code: only for the person enrolling (logged in, or in
+    the middle of their log-in), while their authenticator is unconfirmed and the
+    administrator's window is open; anyone else gets 404. Never cached (it holds the secret)."""
+    state = None if request.user.is_authenticated else auth.pending(request)
+    user = request.user if request.user.is_authenticated else getattr(state, "user", None)
+    device = (None if user is None else
+              TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=True).first())
+    if device is None or not auth.may_enrol(user):
+        raise Http404
+    uri = auth.otpauth_uri(device.secret, user.get_username(), auth.issuer_name())
+    response = HttpResponse(auth.otpauth_qr_svg(uri), content_type="image/svg+xml")
+    response["Content-Disposition"] = 'inline; filename="two-factor.svg"'
+    return response
 
 
 @require_POST
