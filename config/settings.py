@@ -369,6 +369,8 @@ FACEBOOK_PAGE_ACCESS_TOKEN = secret("FACEBOOK_PAGE_ACCESS_TOKEN", default="")
 FACEBOOK_GRAPH_URL = env("FACEBOOK_GRAPH_URL", default="")  # e.g. https://graph.facebook.com/v21.0
 ZALO_OA_SECRET_KEY = secret("ZALO_OA_SECRET_KEY", default="")
 ZALO_APP_ID = env("ZALO_APP_ID", default="")  # set: deliveries for another app are refused
+# A Zalo delivery whose signed timestamp is further than this from our clock is a replay.
+ZALO_WEBHOOK_MAX_AGE_SECONDS = env.int("ZALO_WEBHOOK_MAX_AGE_SECONDS", default=300)
 ZALO_API_URL = env("ZALO_API_URL", default="")  # e.g. https://openapi.zalo.me/v3.0/oa/message/cs
 ZALO_OA_ACCESS_TOKEN = secret("ZALO_OA_ACCESS_TOKEN", default="")
 # ConsoleChannelBackend, LocmemChannelBackend, or PlatformBackend for the platforms' APIs.

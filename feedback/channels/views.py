@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -93,6 +94,7 @@ def _parse(body: bytes) -> Any:
 def _signed_intake(
     request: HttpRequest, platform: str, verify: Callable[[bytes, Any], bool],
     read: Callable[[Any], list[ChannelMessage]], answer: str,
+    fresh: Callable[[Any], bool] | None = None,
 ) -> HttpResponse:
     body = _read_body(request)
     if isinstance(body, HttpResponse):
@@ -100,6 +102,11 @@ def _signed_intake(
     document = _parse(body)
     if not verify(body, document):
         return _refuse(request, platform, "signature")
+    if fresh is not None and not fresh(document):
+        # Signed by the platform, so not counted against the sender's address: only too
+        # old (or too far ahead) to be taken as a new delivery (a replay).
+        logger.warning("%s webhook refused: stale timestamp", platform)
+        return _plain("Forbidden", 403)
     if _platform_limited(platform):
         return _plain("Too many requests", 429)
     if document is None:
@@ -145,4 +152,8 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
         return zalo.signature_is_valid(body, header, document, settings.ZALO_OA_SECRET_KEY,
                                        settings.ZALO_APP_ID)
 
-    return _signed_intake(request, zalo.PLATFORM, verify, zalo.text_messages, "OK")
+    def fresh(document: Any) -> bool:
+        return zalo.is_fresh(document, now=timezone.now(),
+                             max_age=timedelta(seconds=settings.ZALO_WEBHOOK_MAX_AGE_SECONDS))
+
+    return _signed_intake(request, zalo.PLATFORM, verify, zalo.text_messages, "OK", fresh)

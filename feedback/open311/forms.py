@@ -17,6 +17,8 @@ from ..forms import PHONE, normalize_phone
 
 MAX_IDS = 100
 TITLE_LENGTH = 120
+DESCRIPTION_LIMIT = 4000  # GeoReport v2: "free form text limited to 4,000 characters"
+LOCATION_LENGTH = 255  # Case.location_text
 
 
 def _comma_list(value: str) -> list[str]:
@@ -60,7 +62,12 @@ class SearchForm(forms.Form):
 
 class PostRequestForm(forms.Form):
     """POST requests. media_url, device_id, account_id and attributes are accepted and
-    ignored: nothing is fetched from a URL a client sends."""
+    ignored: nothing is fetched from a URL a client sends.
+
+    Stricter than GeoReport v2, which makes the reporter's fields optional: the regulation
+    asks every report for a name, a phone number and an e-mail address (Art. 6.3), so an
+    anonymous report is refused here, as on the web form (see views.py).
+    """
 
     service_code = forms.ModelChoiceField(
         queryset=Category.objects.none(), to_field_name="code",
@@ -70,13 +77,22 @@ class PostRequestForm(forms.Form):
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     long = forms.FloatField(required=False, min_value=-180, max_value=180)
     address_string = forms.CharField(required=False, max_length=255)
-    address_id = forms.CharField(required=False, max_length=255)
-    email = forms.EmailField(required=False, max_length=254)
+    address_id = forms.CharField(required=False, max_length=100)
+    email = forms.EmailField(max_length=254, error_messages={
+        "required": _("email is required: the regulation asks every report for the "
+                      "reporter's e-mail address (Art. 6.3)."),
+    })
     first_name = forms.CharField(required=False, max_length=100)
     last_name = forms.CharField(required=False, max_length=100)
-    phone = forms.CharField(required=False, max_length=20)
+    phone = forms.CharField(max_length=20, error_messages={
+        "required": _("phone is required: the regulation asks every report for the "
+                      "reporter's phone number (Art. 6.3)."),
+    })
+    # Checked once normalised, against GeoReport's limit; this bound only caps the work.
     description = forms.CharField(
-        max_length=10_000, error_messages={"required": _("description is required.")},
+        max_length=4 * DESCRIPTION_LIMIT,
+        error_messages={"required": _("description is required."),
+                        "max_length": _("description: at most 4,000 characters.")},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -92,30 +108,45 @@ class PostRequestForm(forms.Form):
         return phone
 
     def clean_description(self) -> str:
-        return normalize_text(self.cleaned_data["description"])
+        description = normalize_text(self.cleaned_data["description"])
+        if len(description) > DESCRIPTION_LIMIT:
+            raise ValidationError(_("description: at most 4,000 characters."),
+                                  code="max_length")
+        return description
 
     def clean(self) -> dict:
         data = super().clean()
         lat, long = data.get("lat"), data.get("long")
         if (lat is None) != (long is None):
             raise ValidationError(_("Send lat and long together."), code="location")
-        if lat is None and not data.get("address_string") and not data.get("address_id") \
-                and "lat" not in self.errors and "long" not in self.errors:
-            raise ValidationError(_("A location is required: lat and long, or "
-                                    "address_string."), code="location")
+        place = _place(data.get("address_string") or "", data.get("address_id") or "")
+        if lat is None and not place and "lat" not in self.errors \
+                and "long" not in self.errors:
+            raise ValidationError(_("A location is required: lat and long, address_string "
+                                    "or address_id."), code="location")
+        if len(place) > LOCATION_LENGTH:
+            raise ValidationError(_("address_string and address_id: at most 255 characters "
+                                    "together."), code="location")
         name = normalize_line(f"{data.get('first_name', '')} {data.get('last_name', '')}")
-        if not name:
-            raise ValidationError(_("Your name is required (first_name, last_name)."),
-                                  code="name")
-        if not data.get("phone") and not data.get("email") and "phone" not in self.errors \
-                and "email" not in self.errors:
-            raise ValidationError(_("A phone number or an e-mail address is required."),
-                                  code="contact")
+        if not name and "first_name" not in self.errors and "last_name" not in self.errors:
+            self.add_error(None, ValidationError(
+                _("first_name or last_name is required: the regulation asks every report "
+                  "for the reporter's name (Art. 6.3)."), code="name"))
         data["reporter_name"] = name
         data["latitude"], data["longitude"] = to_coordinate(lat), to_coordinate(long)
-        data["location_text"] = normalize_line(data.get("address_string") or "")
+        data["location_text"] = place
         data["title"] = title_from(data.get("description") or "")
         return data
+
+
+def _place(address_string: str, address_id: str) -> str:
+    """The location text of a case: the address as typed, and the jurisdiction's address id
+    (GeoReport's `address_id`) so that a report placed by it alone keeps its place."""
+    address, address_id = normalize_line(address_string), normalize_line(address_id)
+    if not address_id:
+        return address
+    marked = f"address_id {address_id}"
+    return f"{address} ({marked})" if address else marked
 
 
 def title_from(description: str) -> str:

@@ -4,6 +4,11 @@ A full request (description, address, coordinates, reply) comes only from
 `publishing.selectors.public_cases()`. Any other case that is neither confidential nor a
 state secret answers a status stub: state, service, times and responsible agency — never
 its text, place or reporter (DP3, DP4). Confidential and state-secret cases do not exist here.
+A case reads the same by its id, in a list of ids and in a search: a POSTed request is
+found by `requests.json?service_request_id=…` and `status=open` as soon as it is stored.
+
+Rows hold only what GeoReport v2 allows: a field with no value is left out (it "may not be
+returned"), never null or an empty URL; a description is at most 4,000 characters.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from workflow.models import Assignment, Case
 from ..api.http import parse_id
 
 MAX_RESULTS = 200
+DESCRIPTION_LIMIT = 4000  # GeoReport v2: "free form text limited to 4,000 characters"
 SERVICE_CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}")
 # GeoReport's two states; every one of ours falls in one of them.
 CLOSED_STATES = (Case.State.PUBLISHED, Case.State.REJECTED)
@@ -86,10 +92,30 @@ def _public_requests() -> QuerySet[Case]:
             .prefetch_related(_units(Assignment.objects.filter(state=Assignment.State.APPROVED))))
 
 
+def _visible() -> QuerySet[Case]:
+    """Every case Open311 may name at all, in full or as a stub."""
+    return Case.objects.filter(is_confidential=False, is_state_secret=False)
+
+
+def _stub_requests() -> QuerySet[Case]:
+    return (_visible().select_related("category").only(*STUB_COLUMNS)
+            .prefetch_related(_units(Assignment.objects.exclude(state=Assignment.State.RETURNED))))
+
+
+def _rows(pks: list[int]) -> list[dict]:
+    """The requests `pks`, in that order: public ones in full, the others as stubs."""
+    public = {case.pk: case for case in _public_requests().filter(pk__in=pks)}
+    others = [pk for pk in pks if pk not in public]
+    stubs = {case.pk: case for case in _stub_requests().filter(pk__in=others)} if others else {}
+    return [full_request(public[pk]) if pk in public else stub_request(stubs[pk])
+            for pk in pks if pk in public or pk in stubs]
+
+
 def search_requests(*, ids: list[int], service_codes: list[str], start: datetime | None,
                     end: datetime | None, statuses: list[str]) -> list[dict]:
-    """Published public cases only; given ids, the other filters are ignored (GeoReport)."""
-    qs = _public_requests()
+    """The requests found, newest first; given ids, the other filters are ignored
+    (GeoReport). Both statuses, or none, mean every status."""
+    qs = _visible()
     if ids:
         qs = qs.filter(pk__in=ids)
     else:
@@ -99,19 +125,33 @@ def search_requests(*, ids: list[int], service_codes: list[str], start: datetime
             qs = qs.filter(received_at__gte=start)
         if end is not None:
             qs = qs.filter(received_at__lte=end)
-        if statuses and "closed" not in statuses:
-            qs = qs.none()  # a published case is closed
-    return [full_request(case) for case in qs.order_by("-received_at", "-pk")[:MAX_RESULTS]]
+        if set(statuses) == {"open"}:
+            qs = qs.exclude(state__in=CLOSED_STATES)
+        elif set(statuses) == {"closed"}:
+            qs = qs.filter(state__in=CLOSED_STATES)
+    pks = list(qs.order_by("-received_at", "-pk").values_list("pk", flat=True)[:MAX_RESULTS])
+    return _rows(pks)
+
+
+def _description(text: str) -> str:
+    if len(text) <= DESCRIPTION_LIMIT:
+        return text
+    return text[: DESCRIPTION_LIMIT - 1] + "…"
+
+
+def _present(row: dict) -> dict:
+    return {key: value for key, value in row.items() if value is not None}
 
 
 def full_request(case: Case) -> dict:
-    return {
+    # No media_url: attachments are never under a public URL (AC2).
+    return _present({
         "service_request_id": str(case.pk),
         "status": status_of(case),
         "status_notes": case.reply_text,
         "service_name": _service_name(case.category),
         "service_code": case.category.code if case.category else "",
-        "description": case.content,
+        "description": _description(case.content),
         "agency_responsible": _agency(case),
         "service_notice": "",
         "requested_datetime": _iso(case.received_at),
@@ -122,14 +162,12 @@ def full_request(case: Case) -> dict:
         "zipcode": "",
         "lat": _coordinate(case.latitude),
         "long": _coordinate(case.longitude),
-        # Attachments are never under a public URL (AC2); a public photo page may come later.
-        "media_url": "",
-    }
+    })
 
 
 def stub_request(case: Case) -> dict:
     """A case not (yet) public: its status, service, times and agency, nothing else."""
-    return {
+    return _present({
         "service_request_id": str(case.pk),
         "status": status_of(case),
         "status_notes": str(case.get_state_display()),
@@ -138,21 +176,13 @@ def stub_request(case: Case) -> dict:
         "agency_responsible": _agency(case),
         "requested_datetime": _iso(case.received_at),
         "updated_datetime": _iso(case.updated_at),
-    }
+    })
 
 
 def get_request(pk: int) -> dict | None:
     """The request `pk` as Open311 may show it, or None (unknown, confidential, secret)."""
-    case = _public_requests().filter(pk=pk).first()
-    if case is not None:
-        return full_request(case)
-    stub = (
-        Case.objects.filter(pk=pk, is_confidential=False, is_state_secret=False)
-        .select_related("category").only(*STUB_COLUMNS)
-        .prefetch_related(_units(Assignment.objects.exclude(state=Assignment.State.RETURNED)))
-        .first()
-    )
-    return stub_request(stub) if stub is not None else None
+    rows = _rows([pk])
+    return rows[0] if rows else None
 
 
 def open311_request_id(token: str) -> str | None:

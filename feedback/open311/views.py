@@ -1,9 +1,25 @@
 """GeoReport v2 endpoints. Each answers in the format its suffix names (.json or .xml).
 
-POST requests is exempt from CSRF: it is authenticated by its api_key, never by a cookie.
+Every answer under the prefix, errors included, is GeoReport's: an unknown path or format
+is 404 and a method a route does not declare is 405, both as the error list, never the
+site's HTML page (`allow` and `not_found`, wired for every route in urls.py).
+
+The routes are exempt from CSRF: POST requests is authenticated by its api_key, never by a
+cookie, and the others change nothing. The api_key, like every POST field, may come in the
+form body or in the query string, where the GeoReport swagger document places it; the body
+wins when both carry a field.
+
+Anonymous reports are refused. The province's regulation asks every report for the
+reporter's name, phone number and e-mail address (Art. 6.3), as the web form and the JSON
+API do; a reporter who fears exposure asks for confidentiality instead (Art. 6.4), which
+Open311 has no field for, so such a report comes through the web form. A report missing any
+of the three gets a 400 naming each, before anything is stored.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +31,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
 
 from workflow.models import Case
 
@@ -28,6 +43,34 @@ from .forms import PostRequestForm, SearchForm
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-28T00:00:00+07:00"
+SAFE = ("GET", "HEAD")
+
+
+def allow(view: Callable[..., HttpResponse], methods: Sequence[str] = SAFE
+          ) -> Callable[..., HttpResponse]:
+    """`view`, answering any other method with Open311's 405 error list and an Allow header."""
+
+    @csrf_exempt
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in methods:
+            response = render.errors(
+                kwargs.get("fmt", "json"), 405,
+                _("This method is not allowed here. Allowed: %(methods)s.")
+                % {"methods": ", ".join(methods)})
+            response["Allow"] = ", ".join(methods)
+            return response
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other path under the prefix (an unknown resource or format, e.g. requests.csv)."""
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return render.errors(fmt, 404, _("No such Open311 resource or format: the endpoints and "
+                                     "their formats (json, xml) are listed in discovery.json."))
 
 
 def _jurisdiction_error(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResponse | None:
@@ -44,7 +87,6 @@ def _form_error(fmt: str, form_or_errors: Form | dict[str, list[str]]) -> HttpRe
     return render.errors(fmt, 400, *messages)
 
 
-@require_safe
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     province = settings.PROVINCE
     return render.respond(fmt, "discovery", {
@@ -77,7 +119,6 @@ def _service(category) -> dict:
     }
 
 
-@require_safe
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     if error := _jurisdiction_error(request, fmt, request.GET):
         return error
@@ -85,7 +126,6 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
                           [_service(c) for c in selectors.active_services()])
 
 
-@require_safe
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if error := _jurisdiction_error(request, fmt, request.GET):
         return error
@@ -97,8 +137,6 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
                           {"service_code": category.code, "attributes": []})
 
 
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _post_request(request, fmt)
@@ -115,9 +153,17 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return render.respond(fmt, "service_requests", rows)
 
 
+def _post_params(request: HttpRequest) -> QueryDict:
+    """The POST's fields: the form body, and the query string for any it does not carry."""
+    params = request.GET.copy()
+    for key, values in request.POST.lists():
+        params.setlist(key, values)
+    return params
+
+
 @never_cache
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
-    params = request.POST
+    params = _post_params(request)
     api_key = auth.authenticate_key(params.get("api_key"))
     if api_key is None:
         return render.errors(fmt, 403, _("A valid api_key is required."))
@@ -160,12 +206,12 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         case = repeat
     notice = _("Received. The coordination centre reviews it within 4 working hours; "
                "the reporter gets a tracking code by SMS or e-mail.")
+    # account_id "may not be returned": we keep no accounts for Open311 apps.
     return render.respond(fmt, "service_requests", [{
-        "service_request_id": str(case.pk), "service_notice": notice, "account_id": None,
+        "service_request_id": str(case.pk), "service_notice": notice,
     }])
 
 
-@require_safe
 def request_detail(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
     if error := _jurisdiction_error(request, fmt, request.GET):
         return error
@@ -176,7 +222,6 @@ def request_detail(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
     return render.respond(fmt, "service_requests", [row])
 
 
-@require_safe
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     if error := _jurisdiction_error(request, fmt, request.GET):
         return error
@@ -187,6 +232,5 @@ def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
                           [{"service_request_id": request_id, "token": token}])
 
 
-@require_safe
 def root(request: HttpRequest) -> HttpResponse:
     return discovery(request, "json")

@@ -27,7 +27,8 @@ def test_the_admin_issues_a_key_shown_once_and_stores_its_digest(admin_client, p
     assert event.detail["change"] == "api_key_issued" and raw not in str(event.detail)
     answer = admin_client.post("/open311/v2/requests.json", {
         "api_key": raw, "service_code": "permits", "address_string": "Phường 1",
-        "first_name": "Lan", "phone": "0987654321", "description": "Ổ gà trên đường.",
+        "first_name": "Lan", "phone": "0987654321", "email": "lan@example.vn",
+        "description": "Ổ gà trên đường.",
     })
     assert answer.status_code == 200
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from feedback.models import ApiKey
 from routing.models import Category
+from tests.api.open311_support import BASE, open311_post
 from tests.api.support import REPORTER_DATA, body_json, body_xml, issue_key, publish_existing
 from tests.conftest import MONDAY
 from tests.workflow import drive
@@ -16,27 +17,12 @@ from workflow.models import Case
 
 pytestmark = pytest.mark.django_db
 
-BASE = "/open311/v2"
+# No media_url (no photo is under a public URL) and no expected_datetime (none is promised).
 REQUEST_KEYS = {"service_request_id", "status", "status_notes", "service_name", "service_code",
                 "description", "agency_responsible", "service_notice", "requested_datetime",
-                "updated_datetime", "expected_datetime", "address", "address_id", "zipcode",
-                "lat", "long", "media_url"}
+                "updated_datetime", "address", "address_id", "zipcode", "lat", "long"}
 STUB_KEYS = {"service_request_id", "status", "status_notes", "service_name", "service_code",
              "agency_responsible", "requested_datetime", "updated_datetime"}
-
-
-def open311_post(client, key: str, headers: dict | None = None, **overrides):
-    data = {
-        "api_key": key, "service_code": "permits", "lat": "11.310123456", "long": "106.098765",
-        "address_string": "Đường 30/4, phường 1", "email": "lan@example.vn",
-        "first_name": "Trần Thị", "last_name": "Lan", "phone": "+84 987 654 321",
-        "description": "Ổ gà lớn giữa đường 30/4 gây nguy hiểm.\nCần sửa gấp.",
-        "media_url": "http://169.254.169.254/latest/meta-data/", "device_id": "abc",
-    }
-    data.update(overrides)
-    fmt = data.pop("fmt", "json")
-    return client.post(f"{BASE}/requests.{fmt}", {k: v for k, v in data.items() if v is not None},
-                       headers=headers or {})
 
 
 # --- Discovery and services ---------------------------------------------------------------
@@ -91,7 +77,7 @@ def test_an_open311_client_posts_a_request_and_reads_it_back(client, province):
     response = open311_post(client, key)
     assert response.status_code == 200
     [answer] = body_json(response)
-    assert set(answer) == {"service_request_id", "service_notice", "account_id"}
+    assert set(answer) == {"service_request_id", "service_notice"}
     case = Case.objects.get(pk=int(answer["service_request_id"]))
     assert case.channel == Case.Channel.OPEN311
     assert case.category.code == "permits"
@@ -120,7 +106,7 @@ def test_an_open311_client_posts_a_request_and_reads_it_back(client, province):
     assert full["description"].startswith("Ổ gà lớn giữa đường 30/4")
     assert full["agency_responsible"] == "Sở Giao thông vận tải"
     assert full["lat"] == pytest.approx(11.310123) and full["address"] == "Đường 30/4, phường 1"
-    assert full["media_url"] == ""
+    assert "media_url" not in full
     root = body_xml(client.get(f"{BASE}/requests/{case.pk}.xml"))
     assert root.findtext("request/description").startswith("Ổ gà lớn")
     assert root.findtext("request/status") == "closed"
@@ -174,6 +160,87 @@ def test_a_post_needs_a_location_a_name_and_a_way_to_reach_the_reporter(client, 
     assert "A location is required" in text
 
 
+def test_the_api_key_may_come_in_the_query_string_as_the_swagger_document_places_it(
+        client, province):
+    key = issue_key()
+    response = open311_post(client, None, query=f"?api_key={key}")
+    assert response.status_code == 200
+    assert Case.objects.filter(channel=Case.Channel.OPEN311).count() == 1
+
+
+def test_every_post_field_may_come_in_the_query_string_and_the_body_wins(client, province):
+    query = f"?api_key={issue_key()}&service_code=permits&description=Query+text&lat=1&long=2"
+    response = client.post(f"{BASE}/requests.json{query}", {
+        "description": "Đèn đường hỏng.", "first_name": "Lan", "phone": "0912345678",
+        "email": "lan@example.vn"})
+    assert response.status_code == 200
+    case = Case.objects.get()
+    assert case.content == "Đèn đường hỏng." and case.category.code == "permits"
+    assert str(case.latitude) == "1.000000"
+
+
+def test_a_wrong_key_in_the_query_string_is_refused_like_one_in_the_body(client, province):
+    assert open311_post(client, None, query="?api_key=not-a-key").status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_a_description_of_4000_characters_is_taken_and_one_more_is_refused(client, province):
+    key = issue_key()
+    assert open311_post(client, key, description="đ" * 4000).status_code == 200
+    response = open311_post(client, key, description="đ" * 4001)
+    assert response.status_code == 400
+    assert body_json(response) == [{"code": 400,
+                                    "description": "description: at most 4,000 characters."}]
+    assert Case.objects.count() == 1
+
+
+def test_a_description_is_measured_once_normalised(client, province):
+    # "ế" typed as e + two combining marks is three code points, one once composed (NFC).
+    response = open311_post(client, issue_key(), description="e\u0302\u0301" * 4000)
+    assert response.status_code == 200
+    assert Case.objects.get().content == "ế" * 4000
+
+
+def test_a_request_placed_by_its_address_id_alone_keeps_its_place(client, province):
+    response = open311_post(client, issue_key(), lat=None, long=None, address_string=None,
+                            address_id="545483")
+    assert response.status_code == 200
+    assert Case.objects.get().location_text == "address_id 545483"
+
+
+def test_an_address_id_is_kept_beside_the_address_string(client, province):
+    open311_post(client, issue_key(), address_id="545483")
+    assert Case.objects.get().location_text == "Đường 30/4, phường 1 (address_id 545483)"
+
+
+def test_an_address_too_long_to_keep_is_refused_not_cut(client, province):
+    response = open311_post(client, issue_key(), address_string="x" * 250, address_id="545483")
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_an_anonymous_report_is_refused_naming_each_missing_detail(client, province):
+    # Art. 6.3: name, phone number and e-mail address; Art. 6.4 offers confidentiality instead.
+    response = open311_post(client, issue_key(), first_name=None, last_name=None, phone=None,
+                            email=None)
+    assert response.status_code == 400
+    descriptions = [e["description"] for e in body_json(response)]
+    assert len(descriptions) == 3
+    for field in ("first_name or last_name", "phone", "email"):
+        assert any(d.startswith(f"{field} is required") and "Art. 6.3" in d
+                   for d in descriptions), field
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("missing", ["phone", "email", "name"])
+def test_a_report_missing_any_one_of_name_phone_and_email_is_refused(client, province, missing):
+    blank = {"name": {"first_name": "", "last_name": ""}}.get(missing, {missing: ""})
+    response = open311_post(client, issue_key(), **blank)
+    assert response.status_code == 400
+    assert len(body_json(response)) == 1
+    assert not Case.objects.exists()
+
+
 def test_only_the_digest_of_a_key_is_stored(province):
     raw = issue_key()
     row = ApiKey.objects.get()
@@ -200,14 +267,30 @@ def mixed_cases(province):
             "pending": pending}
 
 
-def test_get_requests_lists_only_published_public_cases(client, mixed_cases):
+def test_get_requests_lists_public_cases_in_full_and_the_others_as_stubs(client, mixed_cases):
     data = body_json(client.get(f"{BASE}/requests.json"))
-    assert [row["service_request_id"] for row in data] == [str(mixed_cases["public"].pk)]
-    assert set(data[0]) == REQUEST_KEYS
-    assert data[0]["description"] == "Nội dung công khai về đèn đường."
+    rows = {row["service_request_id"]: row for row in data}
+    assert set(rows) == {str(mixed_cases["public"].pk), str(mixed_cases["pending"].pk)}
+    # drive.published places it by its text alone: no lat and long to give.
+    assert set(rows[str(mixed_cases["public"].pk)]) == REQUEST_KEYS - {"lat", "long"}
+    assert rows[str(mixed_cases["public"].pk)]["description"] == \
+        "Nội dung công khai về đèn đường."
+    assert set(rows[str(mixed_cases["pending"].pk)]) == STUB_KEYS
     root = body_xml(client.get(f"{BASE}/requests.xml"))
-    assert [r.findtext("service_request_id") for r in root.findall("request")] == \
-        [str(mixed_cases["public"].pk)]
+    assert {r.findtext("service_request_id") for r in root.findall("request")} == set(rows)
+
+
+def test_a_posted_request_is_found_by_every_search_that_names_it(client, province):
+    [answer] = body_json(open311_post(client, issue_key()))
+    pk = answer["service_request_id"]
+    for query in (f"service_request_id={pk}", f"service_request_id=999999,{pk}",
+                  "status=open", "status=open,closed", "service_code=permits", ""):
+        found = [row["service_request_id"]
+                 for row in body_json(client.get(f"{BASE}/requests.json?{query}"))]
+        assert found == [pk], query
+        assert body_json(client.get(f"{BASE}/requests.json?{query}"))[0] == \
+            body_json(client.get(f"{BASE}/requests/{pk}.json"))[0]
+    assert body_json(client.get(f"{BASE}/requests.json?status=closed")) == []
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -245,11 +328,13 @@ def test_get_requests_filters(client, mixed_cases, province):
         assert response.status_code == 200
         return [row["service_request_id"] for row in body_json(response)]
 
-    assert ids("service_code=permits") == [pk]
+    pending = str(mixed_cases["pending"].pk)
+    assert set(ids("service_code=permits")) == {pk, pending}
     assert ids("service_code=lighting") == []
     assert ids("status=closed") == [pk]
-    assert ids("status=open") == []
-    assert ids("start_date=2026-03-01T00:00:00%2B07:00&end_date=2026-03-03T00:00:00Z") == [pk]
+    assert ids("status=open") == [pending]
+    assert set(ids("start_date=2026-03-01T00:00:00%2B07:00&end_date=2026-03-03T00:00:00Z")) \
+        == {pk, pending}
     assert ids("start_date=2026-03-03T00:00:00%2B07:00") == []
     assert ids(f"service_request_id={pk},{mixed_cases['secret'].pk}&status=open") == [pk]
     bad = client.get(f"{BASE}/requests.json?status=maybe&start_date=yesterday")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 
 import pytest
 from django.test import Client
@@ -28,7 +29,19 @@ URL = reverse("channels:zalo")
 pytestmark = pytest.mark.django_db
 
 
-def deliver(client: Client, document, signature: str | None = "sign", body: bytes | None = None):
+def now_ms(offset_seconds: float = 0) -> str:
+    return str(int((time.time() + offset_seconds) * 1000))
+
+
+def fresh(document: dict) -> dict:
+    """The recorded delivery as Zalo would send it now: its signed timestamp is today's."""
+    return {**document, "timestamp": now_ms()}
+
+
+def deliver(client: Client, document, signature: str | None = "sign", body: bytes | None = None,
+            stamp: bool = True):
+    if stamp and body is None:
+        document = fresh(document)
     body = encode(document) if body is None else body
     headers = {}
     if signature == "sign":
@@ -43,7 +56,8 @@ def nothing_created() -> bool:
 
 
 def test_a_signed_text_message_becomes_one_received_zalo_case_with_its_sender(client):
-    response = deliver(client, ZALO_TEXT_EVENT)
+    event = fresh(ZALO_TEXT_EVENT)
+    response = deliver(client, event, stamp=False)
     assert response.status_code == 200
     case = Case.objects.get()
     assert case.channel == Case.Channel.ZALO
@@ -55,7 +69,7 @@ def test_a_signed_text_message_becomes_one_received_zalo_case_with_its_sender(cl
     sender = ChannelSender.objects.get()
     assert (sender.case, sender.platform, sender.sender_id, sender.page_id) == (
         case, "zalo", ZALO_USER_ID, ZALO_OA_ID)
-    assert sender.raw_payload == ZALO_TEXT_EVENT
+    assert sender.raw_payload == event
 
 
 def test_the_same_event_replayed_makes_one_case(client):
@@ -71,9 +85,10 @@ def test_a_webhook_needs_no_csrf_token_since_its_mac_authenticates_it():
 
 
 def test_a_numeric_timestamp_is_signed_as_its_digits(client):
-    event = {**ZALO_TEXT_EVENT, "timestamp": 1772413199876}
+    stamp = int(now_ms())
+    event = {**ZALO_TEXT_EVENT, "timestamp": stamp}
     body = encode(event)
-    signature = zalo_signature(body, {**event, "timestamp": "1772413199876"})
+    signature = zalo_signature(body, {**event, "timestamp": str(stamp)})
     assert deliver(client, event, signature, body=body).status_code == 200
     assert Case.objects.count() == 1
 
@@ -87,9 +102,10 @@ def test_a_forged_mac_is_refused_and_creates_nothing(client):
 
 
 def test_a_changed_timestamp_breaks_the_mac(client):
-    signed = encode(ZALO_TEXT_EVENT)
-    replayed = {**ZALO_TEXT_EVENT, "timestamp": "1772413999999"}
-    response = deliver(client, replayed, zalo_signature(signed, ZALO_TEXT_EVENT))
+    signed_event = fresh(ZALO_TEXT_EVENT)
+    replayed = {**signed_event, "timestamp": now_ms(1)}
+    response = deliver(client, replayed, zalo_signature(encode(signed_event), signed_event),
+                       stamp=False)
     assert response.status_code == 403
     assert nothing_created()
 
@@ -99,17 +115,69 @@ def test_an_event_without_a_mac_is_refused(client):
     assert nothing_created()
 
 
-def test_a_bare_digest_without_the_mac_prefix_is_refused(client):
-    body = encode(ZALO_TEXT_EVENT)
-    bare = zalo_signature(body, ZALO_TEXT_EVENT).removeprefix("mac=")
-    assert deliver(client, ZALO_TEXT_EVENT, bare).status_code == 403
+@pytest.mark.parametrize("form", ["mac={}", "{}", "MAC={}", "mac = {}", " {} "],
+                         ids=["prefixed", "bare", "upper-case", "spaced", "padded"])
+def test_the_mac_is_accepted_with_or_without_its_documented_prefix(client, form):
+    event = fresh(ZALO_TEXT_EVENT)
+    body = encode(event)
+    digest = zalo_signature(body, event).removeprefix("mac=")
+    header = form.format(digest.upper() if form.startswith("MAC") else digest)
+    assert deliver(client, event, header, body=body).status_code == 200
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("header", ["sha256={}", "mac={}00", "mac=mac={}", "mac={}, mac={}"])
+def test_a_mac_in_any_other_form_is_refused(client, header):
+    event = fresh(ZALO_TEXT_EVENT)
+    body = encode(event)
+    digest = zalo_signature(body, event).removeprefix("mac=")
+    assert deliver(client, event, header.format(digest, digest), body=body).status_code == 403
+    assert nothing_created()
+
+
+@pytest.mark.parametrize("offset", [-301, 301, -86_400], ids=["stale", "ahead", "a-day-old"])
+def test_a_rightly_signed_delivery_outside_the_five_minute_window_is_refused(client, offset):
+    event = {**ZALO_TEXT_EVENT, "timestamp": now_ms(offset)}
+    assert deliver(client, event, stamp=False).status_code == 403
+    assert nothing_created()
+
+
+@pytest.mark.parametrize("offset", [-290, 290])
+def test_a_delivery_inside_the_window_is_taken(client, offset):
+    event = {**ZALO_TEXT_EVENT, "timestamp": now_ms(offset)}
+    assert deliver(client, event, stamp=False).status_code == 200
+    assert Case.objects.count() == 1
+
+
+def test_the_replay_window_is_a_setting(client, settings):
+    settings.ZALO_WEBHOOK_MAX_AGE_SECONDS = 3600
+    event = {**ZALO_TEXT_EVENT, "timestamp": now_ms(-1800)}
+    assert deliver(client, event, stamp=False).status_code == 200
+    settings.ZALO_WEBHOOK_MAX_AGE_SECONDS = 60
+    event = {**ZALO_TEXT_EVENT, "timestamp": now_ms(-120),
+             "message": {"msg_id": "another-message", "text": ZALO_TEXT}}
+    assert deliver(client, event, stamp=False).status_code == 403
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("timestamp", ["", "soon", "-1", "1.5e12", "1772413199876 "])
+def test_a_rightly_signed_timestamp_that_is_no_time_is_refused(client, timestamp):
+    event = {**ZALO_TEXT_EVENT, "timestamp": timestamp}
+    assert deliver(client, event, stamp=False).status_code == 403
+    assert nothing_created()
+
+
+def test_the_recorded_delivery_replayed_months_later_is_refused(client):
+    # ZALO_TEXT_EVENT keeps the timestamp Zalo signed it with, in March 2026.
+    assert deliver(client, ZALO_TEXT_EVENT, stamp=False).status_code == 403
     assert nothing_created()
 
 
 def test_every_event_is_refused_while_the_secret_key_is_empty(client, settings):
     settings.ZALO_OA_SECRET_KEY = ""
-    body = encode(ZALO_TEXT_EVENT)
-    response = deliver(client, ZALO_TEXT_EVENT, zalo_signature(body, ZALO_TEXT_EVENT, ""))
+    event = fresh(ZALO_TEXT_EVENT)
+    body = encode(event)
+    response = deliver(client, event, zalo_signature(body, event, ""), body=body)
     assert response.status_code == 403
     assert nothing_created()
 
