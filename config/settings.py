@@ -138,6 +138,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through LOGGING below, whose formatter redacts (SECURITY AU3), instead of
+# replacing the root logger's handlers with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 # The beat's schedule is assembled at the end of this file, once every setting it reads is set.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -175,7 +178,7 @@ USE_TZ = True
 
 # --- Static and uploaded files -----------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploads are private: they are served only through permission-checked views.
@@ -245,13 +248,23 @@ WORKING_WEEKDAYS = [int(d) for d in env.list("WORKING_WEEKDAYS", default=["0", "
 REMINDER_FRACTION = env.float("REMINDER_FRACTION", default=0.75)
 
 # --- Logging ---------------------------------------------------------------------------------
+# Every line, runserver's access log ("django.server") included, passes through
+# config.redaction: no API key, token, code, e-mail or phone reaches the output (SECURITY AU3).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "()": "config.redaction.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Public portal: submissions, uploads, rate limits (feedback, publishing) ------------------
