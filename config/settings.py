@@ -262,6 +262,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEFAULT_LOGGING, on with DEBUG) does not redact: the
+        # "django" records reach the root's handler instead. No ADMINS are set, so its
+        # mail_admins handler sent nothing.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

@@ -1,8 +1,11 @@
 """The formatter of every log line takes secrets and contacts out (SECURITY AU3)."""
 
 import logging
+import subprocess
+import sys
 
 from config.redaction import REDACTED, RedactingFilter, RedactingFormatter, redact
+from tests.server_output import ROOT, server_env
 
 
 def _record(message: str, *args, exc_info=None) -> logging.LogRecord:
@@ -39,3 +42,16 @@ def test_the_filter_redacts_a_record_for_a_formatter_that_is_not_ours():
     RedactingFilter().filter(record)
 
     assert record.getMessage() == f"mail to {REDACTED}"
+
+
+def test_with_debug_on_djangos_own_console_handler_does_not_print_unredacted(tmp_path):
+    # DEFAULT_LOGGING's console handler on the "django" logger prints when DEBUG is on.
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django, logging; django.setup(); "
+         "logging.getLogger('django.request').error('Bad request from an@example.vn')"],
+        cwd=ROOT, env={**server_env("unused"), "DEBUG": "true"}, capture_output=True,
+        text=True, timeout=60,
+    )
+
+    assert "Bad request from" in result.stderr
+    assert "an@example.vn" not in result.stdout + result.stderr
