@@ -138,6 +138,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through LOGGING below, whose formatter redacts (SECURITY AU3), instead of
+# replacing the root logger's handlers with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 # The beat's schedule is assembled at the end of this file, once every setting it reads is set.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -182,7 +185,7 @@ USE_TZ = True
 
 # --- Static and uploaded files -----------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploads are private: they are served only through permission-checked views.
@@ -252,13 +255,27 @@ WORKING_WEEKDAYS = [int(d) for d in env.list("WORKING_WEEKDAYS", default=["0", "
 REMINDER_FRACTION = env.float("REMINDER_FRACTION", default=0.75)
 
 # --- Logging ---------------------------------------------------------------------------------
+# Every line, runserver's access log ("django.server") included, passes through
+# config.redaction: no API key, token, code, e-mail or phone reaches the output (SECURITY AU3).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "()": "config.redaction.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEFAULT_LOGGING, on with DEBUG) does not redact: the
+        # "django" records reach the root's handler instead. No ADMINS are set, so its
+        # mail_admins handler sent nothing.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Public portal: submissions, uploads, rate limits (feedback, publishing) ------------------
@@ -290,11 +307,18 @@ PROVINCE.setdefault(
 )
 
 # --- Notifications: outbox delivery, SMS and e-mail (WORKFLOW.md Notifications, RE4) ---------
-# SMS backend by dotted path, like EMAIL_BACKEND: ConsoleSmsBackend (prints), LocmemSmsBackend
-# (tests) or HttpGatewaySmsBackend (a carrier's brand-name gateway, configured below).
-SMS_BACKEND = env(
-    "SMS_BACKEND", default="workflow.notifications.backends.ConsoleSmsBackend"
-)
+# Where no gateway is configured (the demo, development), SMS, e-mail and Facebook/Zalo
+# replies are kept in a table administrators read in the admin ("sent messages"), never
+# printed: the server's output holds no one-time code, tracking code or address (AU3).
+SENT_MESSAGES_BACKENDS = {
+    "sms": "workflow.notifications.sent.SmsBackend",
+    "email": "workflow.notifications.sent.EmailBackend",
+    "channel": "workflow.notifications.sent.ChannelBackend",
+}
+# SMS backend by dotted path, like EMAIL_BACKEND: the sent-messages table (the default),
+# ConsoleSmsBackend (prints that a message went, not its text), LocmemSmsBackend (tests) or
+# HttpGatewaySmsBackend (a carrier's brand-name gateway, configured below).
+SMS_BACKEND = env("SMS_BACKEND", default=SENT_MESSAGES_BACKENDS["sms"])
 SMS_GATEWAY = {
     "URL": env("SMS_GATEWAY_URL", default=""),
     "METHOD": env("SMS_GATEWAY_METHOD", default="POST"),
@@ -326,7 +350,13 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
 # How long a worker holds a message it is sending; it must outlast the gateway's time-outs.
 OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=120.0)
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=SENT_MESSAGES_BACKENDS["email"])
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # It prints whole messages, addresses and codes included, into the server's output.
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND: Django's console backend prints reporters' addresses and codes; use "
+        f"{SENT_MESSAGES_BACKENDS['email']} (the default) to read sent mail in the admin"
+    )
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
@@ -354,6 +384,12 @@ OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="tayninh.gov.vn
 # (CELERY_BEAT_SCHEDULE below).
 RETENTION_REJECTED_DAYS = env.int("RETENTION_REJECTED_DAYS", default=30)
 RETENTION_ANONYMISE_DAYS = env.int("RETENTION_ANONYMISE_DAYS", default=365)
+# The sent-messages table of the demo and development (SENT_MESSAGES_BACKENDS) holds codes and
+# addresses: its rows are deleted this many days after they were written.
+SENT_MESSAGES_RETENTION_DAYS = env.int("SENT_MESSAGES_RETENTION_DAYS", default=7)
+# An abuse list entry (Art. 18.2) is deleted this many days after it was added; one the
+# coordinator switched off has no purpose left and goes at the next run.
+ABUSE_LIST_RETENTION_DAYS = env.int("ABUSE_LIST_RETENTION_DAYS", default=365)
 # Reporters' requests to see, correct or delete their personal data (SECURITY DP7). Decree
 # 356/2025 asks for an answer within 2 working days of the request; the time to carry it out
 # is the province's to set with its legal office (working days, counted like case deadlines).
@@ -373,10 +409,9 @@ ZALO_APP_ID = env("ZALO_APP_ID", default="")  # set: deliveries for another app 
 ZALO_WEBHOOK_MAX_AGE_SECONDS = env.int("ZALO_WEBHOOK_MAX_AGE_SECONDS", default=300)
 ZALO_API_URL = env("ZALO_API_URL", default="")  # e.g. https://openapi.zalo.me/v3.0/oa/message/cs
 ZALO_OA_ACCESS_TOKEN = secret("ZALO_OA_ACCESS_TOKEN", default="")
-# ConsoleChannelBackend, LocmemChannelBackend, or PlatformBackend for the platforms' APIs.
-CHANNEL_REPLY_BACKEND = env(
-    "CHANNEL_REPLY_BACKEND", default="feedback.channels.backends.ConsoleChannelBackend"
-)
+# The sent-messages table (the default), ConsoleChannelBackend, LocmemChannelBackend, or
+# PlatformBackend for the platforms' APIs.
+CHANNEL_REPLY_BACKEND = env("CHANNEL_REPLY_BACKEND", default=SENT_MESSAGES_BACKENDS["channel"])
 CHANNEL_REPLY_CONNECT_TIMEOUT = env.float("CHANNEL_REPLY_CONNECT_TIMEOUT", default=3.0)
 CHANNEL_REPLY_READ_TIMEOUT = env.float("CHANNEL_REPLY_READ_TIMEOUT", default=10.0)
 # Failed signatures per IP (the sender is then refused for the window), and a flood guard

@@ -26,6 +26,7 @@ from .models import (
     DeadlineAlert,
     MessageTemplate,
     OutboxMessage,
+    SentMessage,
     SignedLetter,
 )
 from .models.cases import clean_tracking_code
@@ -162,8 +163,9 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(AbuseListEntry)
 class AbuseListEntryAdmin(admin.ModelAdmin):
-    """The abuse list of Art. 18.2. Entries are switched off, never deleted, and every
-    change is audited by id and kind (the value is a person's contact, SECURITY AU3)."""
+    """The abuse list of Art. 18.2. Entries are switched off, never deleted by hand (retention
+    deletes them after ABUSE_LIST_RETENTION_DAYS, or once switched off), and every change is
+    audited by id and kind (the value is a person's contact, SECURITY AU3)."""
 
     list_display = ("kind", "value", "active", "added_at", "added_by")
     list_filter = ("kind", "active")
@@ -214,3 +216,22 @@ class SignedLetterAdmin(ReadOnlyAdmin):
     @admin.display(description=_("unit"), ordering="assignment__unit__name")
     def unit(self, obj: SignedLetter) -> str:
         return obj.assignment.unit.name
+
+
+@admin.register(SentMessage)
+class SentMessageAdmin(ReadOnlyAdmin):
+    """What the demo and development "sent" with no gateway configured (SMS, e-mail,
+    Facebook, Zalo). They hold one-time codes and reporters' addresses: administrators
+    only, whatever permissions a staff account was given."""
+
+    list_display = ("sent_at", "kind", "recipient", "subject", "reference")
+    list_filter = ("kind",)
+    search_fields = ("recipient", "reference")
+    ordering = ("-sent_at", "-pk")
+    fields = ("kind", "recipient", "subject", "body", "reference", "sent_at")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_active and request.user.is_superuser

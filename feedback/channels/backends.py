@@ -1,6 +1,6 @@
 """Replies to a Facebook or Zalo reporter, chosen by CHANNEL_REPLY_BACKEND like SMS_BACKEND.
 
-- ConsoleChannelBackend writes replies to standard output (the default);
+- ConsoleChannelBackend writes to standard output that a reply went, never its text;
 - LocmemChannelBackend keeps them in the module-level `outbox` list (tests);
 - MessengerBackend posts to the Messenger Send API, ZaloOaBackend to the Zalo OA message
   API, and PlatformBackend hands each reply to the one of the two its platform needs.
@@ -63,10 +63,9 @@ class ConsoleChannelBackend(BaseChannelBackend):
     def send(self, platform: str, recipient_id: str, text: str, *, reference: str = "") -> str:
         stream = self.stream or sys.stdout
         provider_id = f"console-{uuid.uuid4().hex[:12]}"
-        # The id is masked: this output is the log of a development server (AU3).
-        masked = "*" * max(len(recipient_id) - 4, 0) + recipient_id[-4:]
-        stream.write(f"{platform} {provider_id} to {masked} ({reference}):\n{text}\n"
-                     f"{'-' * 40}\n")
+        # That a reply went, never to whom or what: this output is the server's log (AU3).
+        stream.write(f"{platform} {provider_id} ({reference}): {len(text)} characters, "
+                     "not shown\n")
         stream.flush()
         return provider_id
 

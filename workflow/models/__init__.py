@@ -7,6 +7,7 @@ from .events import CaseEvent, DeadlineAlert
 from .letters import SignedLetter
 from .moderation import AbuseListEntry
 from .outbox import MessageTemplate, OutboxMessage
+from .sent import SentMessage
 
 __all__ = [
     "AbuseListEntry",
@@ -24,6 +25,7 @@ __all__ = [
     "OfficialYear",
     "OutboxMessage",
     "RejectionReason",
+    "SentMessage",
     "SignedLetter",
     "Visibility",
 ]

@@ -1,6 +1,6 @@
 """SMS backends, chosen by the SMS_BACKEND setting the way EMAIL_BACKEND chooses mail's.
 
-- ConsoleSmsBackend writes messages to standard output (the default for `make run`);
+- ConsoleSmsBackend writes to standard output that a message went, never its number or text;
 - LocmemSmsBackend keeps them in the module-level `outbox` list (tests);
 - HttpGatewaySmsBackend posts them to an HTTP gateway, such as the brand-name SMS gateways
   of Vietnamese carriers, configured by the SMS_GATEWAY setting.
@@ -106,9 +106,10 @@ class ConsoleSmsBackend(BaseSmsBackend):
     def send(self, to: str, text: str, *, reference: str = "") -> str:
         stream = self.stream or sys.stdout
         provider_id = f"console-{uuid.uuid4().hex[:12]}"
-        # The number is masked: this output is the log of a development server (AU3).
-        masked = to[:2] + "*" * max(len(to) - 5, 0) + to[-3:]
-        stream.write(f"SMS {provider_id} to {masked} ({reference}):\n{text}\n{'-' * 40}\n")
+        # That a message went, never to whom or what: this output is the server's log, and
+        # the text may hold a one-time or tracking code (SECURITY AU3). To read messages,
+        # use the sent-messages backend (workflow.notifications.sent).
+        stream.write(f"SMS {provider_id} ({reference}): {len(text)} characters, not shown\n")
         stream.flush()
         return provider_id
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from routing.models import AuditEvent, Unit
 
 from ..models import (
+    AbuseListEntry,
     Case,
     DataRequest,
     Draft,
@@ -19,6 +20,7 @@ from ..models import (
     DuplicateCandidate,
     MessageTemplate,
     OutboxMessage,
+    SentMessage,
 )
 from .inventory import (
     BASIC,
@@ -93,6 +95,31 @@ def register() -> None:
         AuditEvent, "username_tried", category=BASIC,
         purpose=gettext_lazy("Failed log-ins, to detect password guessing (AU1)."),
         retention=_AUDIT_KEPT)
+    register_personal_field(
+        AbuseListEntry, "value", category=CONFIDENTIAL_IDENTITY,
+        purpose=gettext_lazy(
+            "A reporter's phone, e-mail or address whose new submissions wait for the "
+            "coordinator (Art. 18.2)."),
+        retention=gettext_lazy(
+            "Deleted ABUSE_LIST_RETENTION_DAYS after it was added, or once switched off."))
+    register_personal_field(
+        AbuseListEntry, "reason", category=BASIC,
+        purpose=gettext_lazy("Why the coordinator put the contact on the abuse list."),
+        retention=gettext_lazy("Deleted with its abuse list entry."))
+    _kept = gettext_lazy(
+        "Deleted SENT_MESSAGES_RETENTION_DAYS after it was written; only where no gateway is "
+        "configured (the demo, development).")
+    register_personal_field(
+        SentMessage, "recipient", category=CONFIDENTIAL_IDENTITY,
+        purpose=gettext_lazy("Who a message would have gone to, for administrators to read "
+                             "where no gateway is configured."),
+        retention=_kept)
+    for field in ("subject", "body"):
+        register_personal_field(
+            SentMessage, field, category=BASIC,
+            purpose=gettext_lazy("What a message would have said (codes included), for "
+                                 "administrators to read where no gateway is configured."),
+            retention=_kept)
     user = get_user_model()
     for field in ("username", "first_name", "last_name", "email"):
         register_personal_field(user, field, **_STAFF)

@@ -24,6 +24,12 @@ what it counts; each app blanks its own rows of an anonymised case (feedback the
 sender id) and empties its raw data past the rejected cases' period, whatever the case's
 state (feedback the raw Facebook or Zalo events cases came from).
 
+3. Rows that only ever hold a person's contact: the abuse list's entries (Art. 18.2) are
+   deleted ``ABUSE_LIST_RETENTION_DAYS`` after they were added, and at once when the
+   coordinator has switched them off; the sent-messages table of the demo and development
+   (SentMessage: codes and addresses) loses its rows ``SENT_MESSAGES_RETENTION_DAYS`` after
+   they were written.
+
 Audit rows (routing.AuditEvent) are never purged here; each real run adds one.
 Outgoing messages keep only codes in ``context`` (the tracking code, a rejection reason
 code, a stage and a deadline) and read the reporter's address at send time, so
@@ -45,7 +51,7 @@ from django.db.models.functions import Coalesce
 from routing.audit import record
 from routing.models import AuditEvent
 
-from ..models import Case, CaseEvent, OutboxMessage
+from ..models import AbuseListEntry, Case, CaseEvent, OutboxMessage, SentMessage
 from .inventory import CaseData, CaseIds, case_data
 
 logger = logging.getLogger("workflow.retention")
@@ -68,6 +74,8 @@ class PurgeResult:
     files_deleted: int = 0
     payloads_purged: int = 0
     cases_anonymised: int = 0
+    abuse_list_purged: int = 0
+    sent_messages_purged: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -83,6 +91,17 @@ def default_rejected_days() -> int:
 
 def default_anonymise_days() -> int:
     return int(getattr(settings, "RETENTION_ANONYMISE_DAYS", 365))
+
+
+def abuse_list_to_purge(now: datetime) -> QuerySet[AbuseListEntry]:
+    """Entries past ABUSE_LIST_RETENTION_DAYS, and those switched off (no purpose left)."""
+    cutoff = now - timedelta(days=int(getattr(settings, "ABUSE_LIST_RETENTION_DAYS", 365)))
+    return AbuseListEntry.objects.filter(Q(active=False) | Q(added_at__lt=cutoff))
+
+
+def sent_messages_to_purge(now: datetime) -> QuerySet[SentMessage]:
+    cutoff = now - timedelta(days=int(getattr(settings, "SENT_MESSAGES_RETENTION_DAYS", 7)))
+    return SentMessage.objects.filter(sent_at__lt=cutoff)
 
 
 def _closed_at() -> Coalesce:
@@ -166,6 +185,8 @@ def purge(
         while (done := _anonymise_batch(result, now, anonymise_after_days, batch)):
             if done < batch:
                 break
+        result.abuse_list_purged += _delete_in_batches(abuse_list_to_purge(now), batch)
+        result.sent_messages_purged += _delete_in_batches(sent_messages_to_purge(now), batch)
     except Exception:
         outcome = "error"
         raise
@@ -197,6 +218,8 @@ def _count(now: datetime, rejected_after_days: int, anonymise_after_days: int) -
         cases_anonymised=closed_to_anonymise(now=now, anonymise_after_days=anonymise_after_days)
         .exclude(pk__in=doomed_ids)
         .count(),
+        abuse_list_purged=abuse_list_to_purge(now).count(),
+        sent_messages_purged=sent_messages_to_purge(now).count(),
     )
     for handler in case_data():
         _add(result, handler.purge_counts(doomed_ids))
@@ -272,6 +295,18 @@ def _anonymise_batch(result: PurgeResult, now: datetime, days: int, batch: int) 
         return 0
     result.cases_anonymised += anonymise_cases(ids)
     return len(ids)
+
+
+def _delete_in_batches(rows: QuerySet, batch: int) -> int:
+    """Delete `rows` (rows nothing else points to), `batch` at a time; return how many."""
+    deleted = 0
+    while ids := list(rows.order_by("pk").values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            count, _ = rows.model.objects.filter(pk__in=ids).delete()
+        deleted += count
+        if len(ids) < batch:
+            break
+    return deleted
 
 
 def _audit(result: PurgeResult, outcome: str, rejected_days: int, anonymise_days: int) -> None:

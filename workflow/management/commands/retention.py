@@ -6,7 +6,9 @@
 
 Deletes rejected cases older than RETENTION_REJECTED_DAYS (with their events, messages and
 files), empties raw channel payloads older than that period, and blanks the reporter's
-contact data of cases closed longer than RETENTION_ANONYMISE_DAYS. Safe to run again: a
+contact data of cases closed longer than RETENTION_ANONYMISE_DAYS; deletes abuse list
+entries past ABUSE_LIST_RETENTION_DAYS or switched off, and kept sent messages past
+SENT_MESSAGES_RETENTION_DAYS. Safe to run again: a
 second run reports zeros. Output is for the operator, in plain English.
 """
 
@@ -29,6 +31,8 @@ LABELS = {
     "files_deleted": "files removed from storage",
     "payloads_purged": "raw channel payloads emptied",
     "cases_anonymised": "closed cases anonymised",
+    "abuse_list_purged": "abuse list entries deleted",
+    "sent_messages_purged": "kept sent messages deleted",
 }
 
 
