@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 RETRY_AFTER_SECONDS = 900
 MAX_INT_ID = 2**63 - 1
@@ -46,6 +49,31 @@ def not_found_response() -> JsonResponse:
     return general_error(_("Not found."), status=404)
 
 
+def allow(view: Callable[..., HttpResponse], *methods: str) -> Callable[..., HttpResponse]:
+    """`view` for `methods` only (GET brings HEAD); any other method gets 405 in JSON with
+    the Allow header, before anything else looks at the request.
+
+    CSRF: the gate answers first, so a GET view never sees an unsafe method, and every
+    POST of the API carries its authority in the request itself (an API key, or the
+    tracking code with the phone), never in a browser's cookies; hence csrf_exempt.
+    """
+    allowed = {method.upper() for method in methods}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    allow_header = ", ".join(sorted(allowed))
+
+    @wraps(view)
+    def gate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in allowed:
+            response = general_error(_("This method is not allowed here."), status=405)
+            response["Allow"] = allow_header
+            return response
+        return view(request, *args, **kwargs)
+
+    gate.allowed_methods = frozenset(allowed)  # type: ignore[attr-defined]
+    return csrf_exempt(gate)
+
+
 def form_errors(form: forms.Form) -> dict[str, list[str]]:
     return {field: [str(e["message"]) for e in errors]
             for field, errors in form.errors.get_json_data().items()}
@@ -63,22 +91,43 @@ def validation_errors(error: ValidationError, known: set[str] | None = None) -> 
     return result
 
 
-def _as_text(value: Any, field: str) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise BadBody({field: [_("Send a single value.")]})
+def _json_value(field: forms.Field, value: Any) -> list[str] | str:
+    """The form's text for a JSON value of `field`, if the value has the documented type.
+
+    JSON says what a value is, so a value of another type (a string for a boolean, a
+    number for a text, null) is refused rather than read as text (the form would take
+    "no" for a ticked box).
+    """
+    if isinstance(field, forms.BooleanField):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        raise BadBody({"": [_("Send true or false.")]})
+    if isinstance(field, forms.FloatField | forms.IntegerField | forms.DecimalField):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return repr(value)
+        raise BadBody({"": [_("Send a number.")]})
+    if isinstance(field, forms.FileField):
+        # Files travel in multipart/form-data (or ahead, POST /uploads); JSON has none.
+        if value == []:
+            return []
+        raise BadBody({"": [_("Send photos as multipart/form-data or through the uploads "
+                               "endpoint.")]})
+    if getattr(field, "takes_list", False):
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+        raise BadBody({"": [_("Send a list of texts.")]})
+    if isinstance(value, str):
+        return value
+    raise BadBody({"": [_("Send a text.")]})
 
 
-def request_fields(
-    request: HttpRequest, lists: frozenset[str] | set[str] = frozenset()
-) -> tuple[Any, MultiValueDict]:
+def request_fields(request: HttpRequest, form_class: type[forms.Form]
+                   ) -> tuple[Any, MultiValueDict]:
     """The fields and files of a POST: a JSON object, a multipart form or a urlencoded one.
 
-    In JSON, the fields named in `lists` may hold an array of plain values, read like a
-    repeated form field (getlist). Raises BadBody for a JSON body that is not an object of
-    plain values.
+    In JSON, each of the form's fields must have its documented type (a field that takes a
+    list, `takes_list`, an array of texts); names the form does not know are ignored, as
+    they are in a form. Raises BadBody for a body that is not such an object.
     """
     if request.content_type == "application/json":
         try:
@@ -88,14 +137,21 @@ def request_fields(
         if not isinstance(data, dict):
             raise BadBody({NON_FIELD_ERRORS: [_("Send a JSON object.")]})
         fields = MultiValueDict()
-        for key, value in data.items():
-            name = str(key)
-            if value is None:
+        errors: dict[str, list[str]] = {}
+        for name, field in form_class.base_fields.items():
+            if name not in data:
                 continue
-            if name in lists and isinstance(value, list):
-                fields.setlist(name, [_as_text(item, name) for item in value])
+            try:
+                value = _json_value(field, data[name])
+            except BadBody as bad:
+                errors[name] = bad.errors[""]
+                continue
+            if isinstance(value, list):
+                fields.setlist(name, value)
             else:
-                fields[name] = _as_text(value, name)
+                fields[name] = value
+        if errors:
+            raise BadBody(errors)
         return fields, MultiValueDict()
     return request.POST, request.FILES
 

@@ -1,8 +1,10 @@
-"""The JSON API, version 1: submit, track, comment, rate; published answers; categories.
+"""The JSON API, version 1: submit, track, comment, rate; published answers; the codes of
+categories, units and areas.
 
-Plain function views. A POST is exempt from CSRF only where a browser's cookies carry no
-authority: submitting needs an API key (X-Api-Key), and the reporter's actions need the
-tracking code together with the phone (AC3), both in the request itself.
+Plain function views. The methods each answers are named in urls.py (http.allow), which
+also explains why the API needs no CSRF token: submitting needs an API key (X-Api-Key),
+and the reporter's actions need the tracking code together with the phone (AC3), both in
+the request itself.
 """
 
 from __future__ import annotations
@@ -16,30 +18,32 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
 
+from config.pagination import BoundedPaginator
 from publishing.selectors import PublicAnswer, TimelineEntry, answer_page, get_public_answer
-from routing.models import Category
+from routing.models import Area
 from workflow.errors import TransitionRefused
 from workflow.models import Case
 from workflow.models.cases import clean_tracking_code
 from workflow.selectors import reporter_case
 
 from .. import services as feedback_services
-from ..selectors import TrackedCase, reporter_view
+from ..selectors import reporter_view
 from ..throttling import any_limited, client_ip, record_hits
 from . import auth, http
 from . import uploads as api_uploads
 from .forms import (
     ApiAnswerFilterForm,
     ApiCommentForm,
+    ApiPageForm,
     ApiRatingForm,
     ApiSubmitForm,
     ApiTrackForm,
     ApiUploadForm,
+    active_categories,
+    active_units,
 )
-from .schema import openapi_document
+from .schema import DocumentCodes, openapi_document
 
 API_KEY_HEADER = "X-Api-Key"
 PHOTO_TOKENS = "photo_tokens"
@@ -78,21 +82,21 @@ def _receipt(case: Case) -> dict:
             "state_label": str(case.get_state_display()), "received_at": iso(case.received_at)}
 
 
-@csrf_exempt
 @never_cache
-@require_POST
 def submit(request: HttpRequest) -> JsonResponse:
     api_key = auth.authenticate_key(request.headers.get(API_KEY_HEADER))
     if api_key is None:
         return http.general_error(_("A valid API key is required."), status=403)
+    raw_key = request.headers.get("Idempotency-Key")
     try:
-        idempotency_key = auth.scoped_idempotency_key(
-            f"app:{api_key.pk}", request.headers.get("Idempotency-Key"))
+        if raw_key == "":  # sent, yet no key: the document's pattern refuses it
+            raise ValueError(raw_key)
+        idempotency_key = auth.scoped_idempotency_key(f"app:{api_key.pk}", raw_key)
     except ValueError:
         return http.general_error(_("The Idempotency-Key header must be 16 to 64 letters, "
                                     "digits, dashes or underscores."))
     try:
-        data, files = http.request_fields(request, lists={PHOTO_TOKENS})
+        data, files = http.request_fields(request, ApiSubmitForm)
     except http.BadBody as bad:
         return http.error_response(bad.errors)
     form = ApiSubmitForm(data, files)
@@ -109,7 +113,7 @@ def submit(request: HttpRequest) -> JsonResponse:
     checks = {"submit:ip": client_ip(request), "submit:phone": cleaned["reporter_phone"]}
     if any_limited(checks):
         return http.throttled_response()
-    tokens = data.getlist(PHOTO_TOKENS) if hasattr(data, "getlist") else []
+    tokens = cleaned["photo_tokens"]
     try:
         held = api_uploads.held_photos(api_key.pk, tokens)
     except ValidationError as error:
@@ -128,6 +132,7 @@ def submit(request: HttpRequest) -> JsonResponse:
             latitude=cleaned["latitude"], longitude=cleaned["longitude"],
             occurred_at=cleaned["occurred_at"], category=cleaned["category"],
             photos=photos, notice_version=settings.PRIVACY_NOTICE_VERSION,
+            sms_updates=cleaned["sms_updates"], email_updates=cleaned["email_updates"],
             idempotency_key=idempotency_key, language=get_language() or "vi",
             now=timezone.now(),
         )
@@ -140,9 +145,7 @@ def submit(request: HttpRequest) -> JsonResponse:
     return http.json_response(_receipt(case), status=201 if created else 200)
 
 
-@csrf_exempt
 @never_cache
-@require_POST
 def upload(request: HttpRequest) -> JsonResponse:
     """One photo ahead of its submission: checked, re-encoded, held under a token."""
     api_key = auth.authenticate_key(request.headers.get(API_KEY_HEADER))
@@ -167,9 +170,12 @@ def upload(request: HttpRequest) -> JsonResponse:
 
 
 # --- Track, comment, rate (AC3, AC4; Art. 11) ---------------------------------------------------
-def _tracked(view: TrackedCase) -> dict:
+def _tracked(case: Case) -> dict:
+    view = reporter_view(case)
+    # `state` is the machine value, as in the receipt; `state_label` what a person reads.
     return {
-        "code": view.code, "state": view.state, "is_confidential": view.is_confidential,
+        "code": view.code, "state": case.state, "state_label": str(view.state),
+        "is_confidential": view.is_confidential,
         "title": view.title, "content": view.content, "location_text": view.location_text,
         "received_at": iso(view.received_at), "published_at": iso(view.published_at),
         "reply": view.reply_text, "timeline": _timeline(view.timeline),
@@ -180,12 +186,10 @@ def _tracked(view: TrackedCase) -> dict:
     }
 
 
-@csrf_exempt
 @never_cache
-@require_POST
 def track(request: HttpRequest) -> JsonResponse:
     try:
-        data, _files = http.request_fields(request)
+        data, _files = http.request_fields(request, ApiTrackForm)
     except http.BadBody as bad:
         return http.error_response(bad.errors)
     form = ApiTrackForm(data)
@@ -194,12 +198,12 @@ def track(request: HttpRequest) -> JsonResponse:
     found = _reporter_lookup(request, form.cleaned_data["code"], form.cleaned_data["phone"])
     if isinstance(found, JsonResponse):
         return found
-    return http.json_response(_tracked(reporter_view(found)))
+    return http.json_response(_tracked(found))
 
 
 def _reporter_action(request: HttpRequest, code: str, form_class, act) -> JsonResponse:
     try:
-        data, _files = http.request_fields(request)
+        data, _files = http.request_fields(request, form_class)
     except http.BadBody as bad:
         return http.error_response(bad.errors)
     form = form_class(data)
@@ -215,12 +219,10 @@ def _reporter_action(request: HttpRequest, code: str, form_class, act) -> JsonRe
     except ValidationError as error:
         return http.error_response(http.validation_errors(error, set(form.fields)))
     found.refresh_from_db()
-    return http.json_response(_tracked(reporter_view(found)), status=201)
+    return http.json_response(_tracked(found), status=201)
 
 
-@csrf_exempt
 @never_cache
-@require_POST
 def rate(request: HttpRequest, code: str) -> JsonResponse:
     def act(case: Case, data: dict) -> None:
         feedback_services.rate_case(case_id=case.pk, value=data["value"], note=data["note"],
@@ -228,9 +230,7 @@ def rate(request: HttpRequest, code: str) -> JsonResponse:
     return _reporter_action(request, code, ApiRatingForm, act)
 
 
-@csrf_exempt
 @never_cache
-@require_POST
 def comment(request: HttpRequest, code: str) -> JsonResponse:
     def act(case: Case, data: dict) -> None:
         feedback_services.add_reporter_comment(case_id=case.pk, body=data["body"],
@@ -252,20 +252,22 @@ def _answer(request: HttpRequest, answer: PublicAnswer, *, detail: bool = False)
     return data
 
 
-@require_safe
 def answers(request: HttpRequest) -> JsonResponse:
     form = ApiAnswerFilterForm(request.GET)
     if not form.is_valid():
         return http.error_response(http.form_errors(form))
-    page = answer_page(form.filters(), form.cleaned_data["page"] or 1, get_language() or "vi")
-    paginator = page.paginator
-    return http.json_response({
-        "count": paginator.count, "page": page.number, "pages": paginator.num_pages,
-        "results": [_answer(request, answer) for answer in page.object_list],
-    })
+    number = form.cleaned_data["page"] or 1
+    page = answer_page(form.filters(), number, get_language() or "vi")
+    if page.number != number:  # the paginator's get_page falls back; an API says so
+        return http.not_found_response()
+    return http.json_response(_page_of(page, [_answer(request, a) for a in page.object_list]))
 
 
-@require_safe
+def _page_of(page, results: list) -> dict:
+    return {"count": page.paginator.count, "page": page.number,
+            "pages": page.paginator.num_pages, "results": results}
+
+
 def answer(request: HttpRequest, pk: str) -> JsonResponse:
     number = http.parse_id(pk)
     if number is None:
@@ -277,15 +279,49 @@ def answer(request: HttpRequest, pk: str) -> JsonResponse:
     return http.json_response(_answer(request, found, detail=True))
 
 
-@require_safe
 def categories(request: HttpRequest) -> JsonResponse:
     english = get_language() == "en"
     return http.json_response([
         {"code": c.code, "name": c.name_en if english and c.name_en else c.name}
-        for c in Category.objects.filter(is_active=True)
+        for c in active_categories()
     ])
 
 
-@require_safe
+# The codes the answer filters take (`unit`, `area`), a page at a time: a province has
+# hundreds of units and communes.
+CODE_PAGE_SIZE = 100
+
+
+def _code_page(request: HttpRequest, rows, row) -> JsonResponse:
+    form = ApiPageForm(request.GET)
+    if not form.is_valid():
+        return http.error_response(http.form_errors(form))
+    number = form.cleaned_data["page"] or 1
+    paginator = BoundedPaginator(rows, CODE_PAGE_SIZE, limit=10 * CODE_PAGE_SIZE,
+                                 page_number=number)
+    if number > paginator.num_pages:
+        return http.not_found_response()
+    page = paginator.page(number)
+    return http.json_response(_page_of(page, [row(item) for item in page.object_list]))
+
+
+def units(request: HttpRequest) -> JsonResponse:
+    return _code_page(request, active_units().select_related("area").order_by("name", "pk"),
+                      lambda u: {"code": u.code, "name": u.name, "kind": u.kind,
+                                 "area": u.area.code if u.area else None})
+
+
+def areas(request: HttpRequest) -> JsonResponse:
+    return _code_page(request, Area.objects.select_related("parent").order_by("name", "pk"),
+                      lambda a: {"code": a.code, "name": a.name, "level": a.level,
+                                 "parent": a.parent.code if a.parent else None})
+
+
 def openapi(request: HttpRequest) -> JsonResponse:
-    return http.json_response(openapi_document(server_url=request.build_absolute_uri("/")))
+    codes = DocumentCodes(
+        categories=list(active_categories().values_list("code", flat=True)),
+        units=list(active_units().values_list("code", flat=True)),
+        areas=list(Area.objects.values_list("code", flat=True)),
+    )
+    return http.json_response(openapi_document(server_url=request.build_absolute_uri("/"),
+                                               codes=codes))

@@ -131,7 +131,8 @@ def test_tracking_answers_the_status_and_the_public_timeline(client, province):
     response = client.post(TRACK, {"code": case.display_code.lower(), "phone": "0912 345 678"})
     assert response.status_code == 200
     data = body_json(response)
-    assert data["state"] == "Published" and data["reply"] == "Đã thay bóng đèn."
+    assert data["state"] == "published" and data["state_label"] == "Published"
+    assert data["reply"] == "Đã thay bóng đèn."
     labels = [entry["label"] for entry in data["timeline"]]
     assert labels[0] == "Received" and "Reply published" in labels
     assert data["timeline"][0]["at"] == "2026-03-02T08:00:00+07:00"
