@@ -20,7 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
+from django.test import RequestFactory
+
+from routing.audit import client_ip
 
 from .settings_read import BASE_DIR
 
@@ -76,6 +80,7 @@ class Upstream:
 
     port: int = 0
     seen: list[dict[str, str]] = field(default_factory=list)
+    peers: list[str] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -91,6 +96,7 @@ def upstream() -> Iterator[Upstream]:
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
             record.seen.append(dict(self.headers.items()))
+            record.peers.append(self.client_address[0])
             length = int(self.headers.get("Content-Length") or 0)
             while length > 0:
                 length -= len(self.rfile.read(min(length, MIB)))
@@ -125,8 +131,9 @@ class Proxy:
         return [json.loads(line) for line in lines if '"http.log.access' in line]
 
     def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                headers: dict[str, str] | None = None, source: str = "127.0.0.1") -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
+                                                source_address=(source, 0))
         try:
             connection.request(method, path, body=body, headers=headers or {})
             return connection.getresponse().status
@@ -225,3 +232,24 @@ def test_a_body_within_the_limit_reaches_the_application(proxy: Proxy, upstream:
 
     assert status == 200
     assert len(upstream.seen) == 1
+
+
+def proxy_count_of_the_stack() -> int:
+    """TRUSTED_PROXY_COUNT as docker-compose.yml gives it to web, worker and beat."""
+    stack = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    return int(stack["services"]["web"]["environment"]["TRUSTED_PROXY_COUNT"])
+
+
+@needs_caddy
+def test_behind_the_proxy_each_citizen_is_counted_by_their_own_address(
+    proxy: Proxy, upstream: Upstream, settings, rf: RequestFactory
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = proxy_count_of_the_stack()
+
+    proxy.request("GET", "/", headers={"X-Forwarded-For": "203.0.113.66"}, source="127.0.0.2")
+
+    # What the web container receives: the proxy as the peer, and the proxy's header.
+    request = rf.get("/", REMOTE_ADDR=upstream.peers[-1],
+                     HTTP_X_FORWARDED_FOR=upstream.seen[-1]["X-Forwarded-For"])
+    assert upstream.peers[-1] == "127.0.0.1"
+    assert client_ip(request) == "127.0.0.2"
