@@ -1,4 +1,4 @@
-# One image for the web, worker and beat services of docker-compose.yml.
+# One image for the migrate, web, worker and beat services of docker-compose.yml.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -29,7 +29,7 @@ COPY . .
 
 # Settings refuse to load without SECRET_KEY; these build steps need none that is real, and
 # giving it inline keeps it out of the image's environment. Static files are collected here
-# as well as at web start-up so that the worker's templates find the manifest too.
+# only, so every container of a release (web, worker, beat) has the same manifest.
 RUN SECRET_KEY=build-only-not-a-secret python manage.py compilemessages -v 0 \
     && SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --no-input -v 0 \
     && mkdir -p var/media \
@@ -40,4 +40,6 @@ RUN SECRET_KEY=build-only-not-a-secret python manage.py compilemessages -v 0 \
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# The access log and the rest of gunicorn's settings are in config/gunicorn.py. Migrations
+# are not run here: docker-compose.yml runs them once, in its "migrate" job.
+CMD ["gunicorn", "-c", "config/gunicorn.py", "--bind", "0.0.0.0:8000", "config.wsgi"]

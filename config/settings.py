@@ -187,9 +187,37 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads are private: they are served only through permission-checked views, which read
+# them through the storage (never a path or a URL of the store; SECURITY AC2). They live
+# under MEDIA_ROOT, a volume every web and worker container shares, or in an S3-compatible
+# bucket once AWS_STORAGE_BUCKET_NAME is set.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = None
+MEDIA_BUCKET = env("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            # Empty: Amazon S3 itself; else the store's address (MinIO, a provider's S3).
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            # Empty: boto3 finds credentials itself (an instance role, ~/.aws).
+            "access_key": secret("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": secret("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # "path" for stores without a host name per bucket (MinIO); "auto" otherwise.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="auto"),
+            "signature_version": "s3v4",
+            # No public URLs: objects keep the bucket's (private) policy, and any URL the
+            # storage is asked for is signed and expires in minutes. Nothing of ours asks.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
 STORAGES = {
-    # Uploads are private: they are served only through permission-checked views.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -198,8 +226,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -1,10 +1,13 @@
 import tempfile
+import uuid
 from collections.abc import Callable
 from functools import partial
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -80,6 +83,10 @@ def _check_cache() -> bool:
 
 
 def _check_storage() -> bool:
+    storage = storages["default"]
+    if not isinstance(storage, FileSystemStorage):  # a bucket: write and remove a probe there
+        storage.delete(storage.save(f"readyz/{uuid.uuid4().hex}", ContentFile(b"ok")))
+        return True
     # Create and write a real file: os.access() misses full disks and some read-only mounts.
     with tempfile.NamedTemporaryFile(dir=settings.MEDIA_ROOT, prefix=".readyz-") as probe:
         probe.write(b"ok")
