@@ -19,10 +19,11 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 # Debian packages: WeasyPrint's libraries and fonts, gettext, the services the project runs
 # on (PostgreSQL, with unaccent and pg_trgm, and Redis); for the tests also PDF tools, the
 # browser for browser tests, an IMAP server for the mailbox intake, docker-compose to
-# check docker-compose.yml, and cairo to read the two-factor QR code back in its test.
+# check docker-compose.yml, Caddy to try the reverse proxy's configuration, and cairo to
+# read the two-factor QR code back in its test.
 DEB_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 \
 	fonts-dejavu-core postgresql postgresql-contrib redis-server
-DEB_TEST := $(DEB_RUN) poppler-utils chromium dovecot-imapd docker-compose libcairo2
+DEB_TEST := $(DEB_RUN) poppler-utils chromium dovecot-imapd docker-compose libcairo2 caddy
 
 .PHONY: run test bench lint messages system-run system-test services demo clean
 
