@@ -27,6 +27,23 @@ SECRET_KEY_PARTS = ("password", "passwd", "secret", "token", "code", "otp", "ses
                     "reporter", "phone", "email", "content")
 
 
+# The PostgreSQL setting that lets TRUNCATE empty the append-only logs (migration
+# routing 0006); only `permit_emptying_logs` sets it, for one transaction.
+EMPTY_LOGS_SETTING = "cong1022.allow_emptying_logs"
+
+
+def permit_emptying_logs(connection: Any) -> None:
+    """Let TRUNCATE empty the append-only logs (the audit and the case events) until the
+    current transaction ends. For maintenance that replaces a whole database: `flush`, the
+    benchmark's seed. The caller holds a transaction (`transaction.atomic`)."""
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("permit_emptying_logs() needs a transaction to end with.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [EMPTY_LOGS_SETTING])
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies of ours the
     X-Forwarded-For entry the outermost of them appended. None when it is not an address."""
