@@ -2,9 +2,10 @@
 404 a permission-checked getter answers a signed-in person for what is not theirs."""
 
 import pytest
-from django.test import Client
-from django.urls import reverse
+from django.test import Client, RequestFactory
+from django.urls import resolve, reverse
 
+from routing.middleware import refused_path
 from routing.models import AuditEvent
 from tests.conftest import MONDAY
 from tests.workflow import drive
@@ -81,3 +82,14 @@ def test_a_form_refused_for_its_missing_csrf_token_is_audited(province):
     assert response.status_code == 403
     assert denials() == [(province.coordinator_user, "192.0.2.26", "denied",
                           {"path": reverse("staff:hotline")})]
+
+
+def test_a_refused_address_that_carries_a_code_is_stored_as_its_pattern():
+    path = reverse("api:rate", args=["K7Q2M9X4TD"])
+    request = RequestFactory().post(path)
+    request.resolver_match = resolve(path)
+    assert refused_path(request) == "/api/v1/cases/<str:code>/rating"
+    staff_path = reverse("staff:case", args=[42])
+    request = RequestFactory().get(staff_path)
+    request.resolver_match = resolve(staff_path)
+    assert refused_path(request) == staff_path
