@@ -47,14 +47,15 @@ def audit_admin_log_entry(*, instance: LogEntry, created: bool, **kwargs: Any) -
 
 def audit_admin_change(*, user_id: int | None, object_type: str, object_id: str, change: str,
                        message: str = "") -> None:
-    """One audit row per object and change, however many ways the admin reports it."""
+    """One audit row per change; a deletion once, though the list's action may report it
+    both through a LogEntry (a single object) and itself."""
     request = current_request()
-    if request is not None:
-        done: set[tuple[str, str, str]] = getattr(request, "_audit_admin_done", set())
-        request._audit_admin_done = done  # type: ignore[attr-defined]
-        if (object_type, object_id, change) in done:
+    if request is not None and change == "deleted":
+        done: set[tuple[str, str]] = getattr(request, "_audit_admin_deleted", set())
+        request._audit_admin_deleted = done  # type: ignore[attr-defined]
+        if (object_type, object_id) in done:
             return
-        done.add((object_type, object_id, change))
+        done.add((object_type, object_id))
     actor = request.user if request is not None and request.user.pk == user_id else None
     if actor is None and user_id is not None:
         actor = User.objects.filter(pk=user_id).first()

@@ -58,8 +58,8 @@ def current_request() -> HttpRequest | None:
 
 def permit_emptying_logs(connection: Any) -> None:
     """Let TRUNCATE empty the append-only logs (the audit and the case events) until the
-    current transaction ends. For maintenance that replaces a whole database: `flush`, the
-    benchmark's seed. The caller holds a transaction (`transaction.atomic`)."""
+    outermost transaction ends. For maintenance that replaces a whole database: `flush`, the
+    benchmark's seed. The caller holds that transaction (`transaction.atomic`)."""
     if connection.vendor != "postgresql":
         return
     if not connection.in_atomic_block:
