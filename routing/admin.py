@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .admin_audit import audited_delete_selected
 from .audit import record
 from .models import (
     Area,
@@ -47,6 +48,8 @@ def staff_login(request: HttpRequest, extra_context: dict[str, Any] | None = Non
 
 
 admin.site.login = staff_login  # type: ignore[method-assign]
+# The list's bulk deletion writes its LogEntry rows without a signal: audit it here (AU1).
+admin.site.add_action(audited_delete_selected, "delete_selected")
 
 
 class AuditedRoleAdmin(admin.ModelAdmin):

@@ -7,7 +7,7 @@ class RoutingConfig(AppConfig):
     verbose_name = _("Units and categories")
 
     def ready(self) -> None:
-        from . import choices, recipients, signals  # noqa: F401
+        from . import admin_audit, choices, recipients, signals  # noqa: F401
 
         choices.connect()
         recipients.connect()

@@ -231,6 +231,8 @@ class AuditEvent(AppendOnlyModel):
         EXPORT = "export", _("Export")
         CONFIG_CHANGED = "config_changed", _("Configuration changed")
         PERSONAL_DATA = "personal_data", _("Personal data request handled")
+        CASE_EVENT = "case_event", _("Case event")
+        ADMIN_CHANGED = "admin_changed", _("Changed in the admin")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(  # looked up by audit_actor_at, which leads with it

@@ -17,6 +17,7 @@ from psycopg.types.json import Jsonb
 
 from project.bench.history import DISTRICTS, Seeder, bench_now
 from project.bench.views import CEILING_TABLE
+from routing.audit import permit_emptying_logs
 from routing.models import Area, Category, Membership, ProvinceRole, Unit
 from workflow.models import Assignment, Case, CaseEvent, Draft
 from workflow.worktime import get_calendar
@@ -146,6 +147,8 @@ def seed(cases: int, log: Callable[[str], None]) -> dict[str, Any]:
     now, last_sweep = bench_now(calendar, datetime.now(tz=calendar.tz))
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
+        # The cascade reaches the append-only logs, which refuse TRUNCATE unless told.
+        permit_emptying_logs(connection)
         cursor.execute(
             "TRUNCATE workflow_case, routing_unit, routing_category, routing_area, auth_user, "
             "django_session RESTART IDENTITY CASCADE"

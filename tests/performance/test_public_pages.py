@@ -49,12 +49,12 @@ def test_the_citizen_waits_for_one_insert_and_the_worker_for_the_rest(
     with django_assert_max_num_queries(3):
         response = client.post(SUBMIT, submission(reporter_phone="0912000222"))
     assert response.status_code == 302
-    # The worker: the oldest waiting row, locked; the abuse list, the case, its event, the
-    # outbox rows and the consents; the row cleared; and the look that finds no more. Each
-    # look is a transaction, and the build two savepoints inside it, so that a failure
-    # leaves the row to count its attempt: here four savepoints in the test's transaction,
-    # each begun and released.
-    with django_assert_max_num_queries(16):
+    # The worker: the oldest waiting row, locked; the abuse list, the case, its event and the
+    # event's audit row, the outbox rows and the consents; the row cleared; and the look that
+    # finds no more. Each look is a transaction, and the build two savepoints inside it, so
+    # that a failure leaves the row to count its attempt: here four savepoints in the test's
+    # transaction, each begun and released.
+    with django_assert_max_num_queries(17):
         assert intake.build_waiting() == 1
     case = Case.objects.get(reporter_phone="0912000222")
     staff_mail = OutboxMessage.objects.filter(case=case, to_reporter=False)

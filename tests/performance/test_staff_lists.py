@@ -32,8 +32,8 @@ SUPERVISOR_LIST_QUERIES = 4
 # Session, the user with their roles, the units' names, their figures (one aggregate).
 UNITS_LIST_QUERIES = 4
 # A report received and held for moderation, with its one look at the abuse list (phone and
-# e-mail together, however long the list).
-HELD_RECEIPT_QUERIES = 6
+# e-mail together, however long the list), and its event's audit row.
+HELD_RECEIPT_QUERIES = 7
 # The open personal data requests: session, the user with their roles, the count and the
 # page of requests with their cases.
 DATA_REQUESTS_QUERIES = 4

@@ -55,9 +55,7 @@ def refusals_as_pages(view: View) -> View:
 
 
 def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    # Every 403 of the staff pages comes through here: audit it (SECURITY AU1), path only.
-    record(AuditEvent.Action.PERMISSION_DENIED, request=request, outcome="denied",
-           path=request.path)
+    # routing.middleware.AuditMiddleware audits every 403 (SECURITY AU1), this one too.
     return render(request, "workflow/forbidden.html", {"reason": reason}, status=403)
 
 
