@@ -7,6 +7,8 @@ import redis
 from django.contrib.contenttypes.models import ContentType
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template import engines
+from django.template.response import SimpleTemplateResponse
 from django.urls import path
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -48,6 +50,16 @@ def other_error(request: HttpRequest) -> HttpResponse:
     raise ValueError("not a database problem")
 
 
+def _cache_read() -> str:
+    raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+
+def lazy_template(request: HttpRequest) -> SimpleTemplateResponse:
+    """Rendered after the view returned, as a TemplateResponse is: the cache read is then."""
+    return SimpleTemplateResponse(engines["django"].from_string("{{ figures }}"),
+                                  {"figures": _cache_read})
+
+
 def _rows() -> Iterator[str]:
     """Content types read through a server-side cursor (QuerySet.iterator), two at a time."""
     rows = ContentType.objects.using(OUTAGE_DATABASE).order_by("pk").iterator(chunk_size=2)
@@ -75,6 +87,7 @@ urlpatterns = [
     path("redis-loading", redis_loading),
     path("broker-down", broker_down),
     path("other", other_error),
+    path("lazy-template", lazy_template),
     path("cursor", cursor_page),
     path("cursor-stream", cursor_stream),
 ]

@@ -4,7 +4,7 @@ import contextlib
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection, connections
+from django.db import close_old_connections, connection, connections
 
 from tests import urls_outage
 
@@ -12,7 +12,7 @@ from .conftest import assert_outage_page
 from .throwaway_postgres import ThrowawayPostgres, binaries
 
 OUTAGES = ["/operational", "/interface", "/driver", "/redis-down", "/redis-slow",
-           "/redis-loading", "/broker-down"]
+           "/redis-loading", "/broker-down", "/lazy-template"]
 
 
 @pytest.mark.urls("tests.urls_outage")
@@ -74,3 +74,17 @@ def test_a_stream_answers_503_when_postgresql_stops_before_its_first_part(
     stoppable_database.stop()
 
     assert_outage_page(visitor.get("/cursor-stream", secure=True))
+
+
+@pytest.mark.urls("tests.urls_outage")
+def test_the_first_page_after_postgresql_restarts_is_served_on_a_fresh_connection(
+        stoppable_database, visitor):
+    assert visitor.get("/cursor", secure=True).status_code == 200  # a connection kept open
+    stoppable_database.stop()
+    stoppable_database.start()
+    # What a server does as each request starts; the test client leaves it out, to keep a
+    # test's transaction open across requests.
+    close_old_connections()
+
+    # CONN_HEALTH_CHECKS: the dead connection is noticed and replaced, not used for a 503.
+    assert visitor.get("/cursor", secure=True).status_code == 200

@@ -54,3 +54,12 @@ def test_the_statistics_page_is_computed_afresh_while_the_cache_is_down(cache_do
 @pytest.mark.parametrize("path", DATABASE_PAGES + PAGES_WITHOUT_DATABASE)
 def test_a_visitor_never_gets_a_server_error_while_the_cache_is_down(cache_down, visitor, path):
     assert visitor.get(path, secure=True).status_code in (200, 503)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_a_logged_in_coordinator_keeps_working_while_the_cache_is_down(province, cache_down,
+                                                                      visitor, path):
+    visitor.force_login(province.coordinator_user)
+
+    assert visitor.get(path, secure=True).status_code == 200
