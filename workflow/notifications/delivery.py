@@ -31,7 +31,9 @@ each is made:
 3. A send outlasts its lease and a second worker takes the row meanwhile. Made impossible
    by construction: a send lasts at most the backend's longest_send_seconds() (connect
    time-out per address plus the whole-answer deadline), and the system check refuses an
-   OUTBOX_LEASE_SECONDS not above it with a margin.
+   OUTBOX_LEASE_SECONDS not above twice that. Outside the bound: name resolution, which has
+   no time-out of its own, and a gateway name with more than two addresses; the margin
+   covers a slow resolver, a local one keeps it so.
 
 In cases 1 and 2 the repeat carries the same reference as the first (OutboxMessage.reference:
 one per event and recipient, also across a staff resend and a restored database), so a
