@@ -367,7 +367,13 @@ SMS_GATEWAY = {
     "SUCCESS_VALUE": env("SMS_GATEWAY_SUCCESS_VALUE", default=""),
     "ID_FIELD": env("SMS_GATEWAY_ID_FIELD", default=""),
     "CONNECT_TIMEOUT": env.float("SMS_GATEWAY_CONNECT_TIMEOUT", default=3.0),
+    # The whole answer, not each read. Keep it at least the gateway's own processing
+    # time-out (PROVIDER_TIMEOUT, from the carrier's documentation): a gateway that accepts
+    # a message after we gave up makes the retry a second SMS (a system check warns).
     "READ_TIMEOUT": env.float("SMS_GATEWAY_READ_TIMEOUT", default=10.0),
+    "PROVIDER_TIMEOUT": env.float("SMS_GATEWAY_PROVIDER_TIMEOUT", default=0.0),  # 0: unknown
+    # What the circuit breaker's probe GETs to see the gateway answer (unset: URL).
+    "PROBE_URL": env("SMS_GATEWAY_PROBE_URL", default=""),
 }
 # Vietnamese without diacritics fits 160 GSM-7 characters per SMS instead of 70.
 SMS_WITHOUT_DIACRITICS = env.bool("SMS_WITHOUT_DIACRITICS", default=True)
@@ -375,8 +381,14 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 # Retries wait 30 s, 1, 2, 4 … minutes (with jitter), never more than an hour.
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
-# How long a worker holds a message it is sending; it must outlast the gateway's time-outs.
+# How long a worker holds a message it is sending; it must outlast the longest send (the
+# gateway's connect and read time-outs), which a system check makes sure of.
 OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=120.0)
+# The SMS gateway's circuit breaker (workflow/notifications/breaker.py): this many temporary
+# failures in a row hold every SMS, without spending attempts, until a probe (every
+# OUTBOX_BREAKER_PROBE_SECONDS, by the beat) finds the gateway answering again.
+OUTBOX_BREAKER_FAILURES = env.int("OUTBOX_BREAKER_FAILURES", default=5)
+OUTBOX_BREAKER_PROBE_SECONDS = env.float("OUTBOX_BREAKER_PROBE_SECONDS", default=60.0)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default=SENT_MESSAGES_BACKENDS["email"])
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
     # It prints whole messages, addresses and codes included, into the server's output.
@@ -525,6 +537,11 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {
         "task": "workflow.tasks.deliver_outbox_task",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
+    },
+    # While the SMS gateway's circuit breaker is open: is it answering again?
+    "probe-sms-gateway": {
+        "task": "workflow.tasks.probe_sms_gateway_task",
+        "schedule": OUTBOX_BREAKER_PROBE_SECONDS,
     },
     "retention": {
         "task": "workflow.tasks.purge_retention_task",

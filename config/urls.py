@@ -19,3 +19,6 @@ urlpatterns = [
     path("", include("publishing.urls")),
     path("", include("reports.public_urls")),
 ]
+
+# An outage raised outside a view (a session loaded by a middleware) answers the 503 page.
+handler500 = "config.middleware.server_error"

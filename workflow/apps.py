@@ -8,6 +8,7 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from . import queue_cache, signals  # noqa: F401
+        from .notifications import checks  # noqa: F401 — registers the SMS settings' checks
         from .privacy import entries
 
         queue_cache.connect()

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from .notifications.breaker import probe_gateway
 from .notifications.delivery import deliver_message, requeue_pending
 from .selectors import find_waiting_duplicates
 from .sweep import sweep_deadlines
@@ -43,6 +44,16 @@ def deliver_outbox_task() -> int:
     for message_id in ids:
         deliver_message_task.apply_async((message_id,), expires=DELIVERY_EXPIRES_SECONDS)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def probe_sms_gateway_task() -> bool:
+    """While the SMS gateway's breaker is open, ask the gateway; once it answers, the held
+    messages are queued at once. Does nothing while the breaker is closed."""
+    if not probe_gateway(timezone.now()):
+        return False
+    deliver_outbox_task.delay()
+    return True
 
 
 @shared_task(acks_late=True)

@@ -4,7 +4,8 @@ Every figure comes from the report's own (aggregate SQL, a constant number of qu
 over the whole province. Confidential and state-secret cases are counted like any other
 case, but nothing here names a case: the page holds totals, categories and units only,
 never a title, a code or a reporter. The result is cached for ten minutes per language and
-month, so a busy public page costs the database nothing between refreshes.
+month, so a busy public page costs the database nothing between refreshes; with the cache
+down the page is still served, computed afresh.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from config.cache import cached
 
 from ..charts import Bar, bar_chart
 from .figures import Row, Summary, UnitRow, received, summary, unit_ranking
@@ -104,8 +106,9 @@ def compute(day: date) -> list[PeriodStatistics]:
 
 
 def public_statistics(language: str, day: date | None = None) -> list[PeriodStatistics]:
-    """This month's and this year's figures, cached for ten minutes per language and month."""
+    """This month's and this year's figures, cached for ten minutes per language and month;
+    computed for each visitor while the cache is down (a few aggregate queries)."""
     day = day or today()
-    return cache.get_or_set(
+    return cached(
         f"reports:public-statistics:{language}:{day:%Y-%m}", lambda: compute(day), CACHE_SECONDS
     )

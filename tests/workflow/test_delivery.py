@@ -202,7 +202,7 @@ def test_two_workers_delivering_the_same_message_at_once_send_it_once(province, 
         for thread in threads:
             thread.join(10)
         assert sorted(outcomes) == [Outcome.SENT, Outcome.SKIPPED]
-        assert len(stand_in.carrying(f"c1022-{message.pk}")) == 1
+        assert len(stand_in.carrying(message.reference)) == 1
     finally:
         stand_in.close()
 
@@ -247,11 +247,11 @@ def test_a_gateway_that_fails_three_times_then_succeeds_delivers_exactly_once(pr
     message = _row(province.receive())
     outcomes = _deliver_until_done(message, MONDAY)
     assert outcomes == [Outcome.RETRY, Outcome.RETRY, Outcome.RETRY, Outcome.SENT]
-    assert len(gateway.carrying(f"c1022-{message.pk}")) == 4  # one of which was answered
+    assert len(gateway.carrying(message.reference)) == 4  # one of which was answered
     assert (message.status, message.attempts, message.provider_message_id) == ("sent", 4, "gw-4")
     # Later runs of the beat find nothing to do.
     assert deliver_message(message.pk, MONDAY + timedelta(days=1)) == Outcome.SKIPPED
-    assert len(gateway.carrying(f"c1022-{message.pk}")) == 4
+    assert len(gateway.carrying(message.reference)) == 4
 
 
 @pytest.mark.django_db
@@ -364,7 +364,7 @@ def test_a_failed_message_can_be_sent_again(province, gateway, django_capture_on
     queued.assert_called_once_with(([message.pk],), retry=False)
     assert deliver_message(message.pk, later) == Outcome.SENT
     assert resend_message(message.pk, later) is False  # only a failed message
-    assert len(gateway.carrying(f"c1022-{message.pk}")) == 2
+    assert len(gateway.carrying(message.reference)) == 2
 
 
 @pytest.mark.django_db
@@ -471,7 +471,7 @@ def test_a_submission_while_redis_is_down_succeeds_and_its_messages_go_out_when_
         while time.monotonic() < deadline and rows.filter(status="pending").exists():
             time.sleep(0.2)
     assert set(rows.values_list("status", flat=True)) == {"sent"}
-    assert [m.to for m in sms_in_memory if m.reference == f"c1022-{_row(case).pk}"] == [PHONE]
+    assert [m.to for m in sms_in_memory if m.reference == _row(case).reference] == [PHONE]
     assert len(mail.outbox) == 2
 
 

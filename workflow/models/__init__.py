@@ -6,7 +6,7 @@ from .duplicates import DuplicateCandidate
 from .events import CaseEvent, DeadlineAlert
 from .letters import SignedLetter
 from .moderation import AbuseListEntry
-from .outbox import MessageTemplate, OutboxMessage
+from .outbox import GatewayBreaker, MessageTemplate, OutboxMessage
 from .sent import SentMessage
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Draft",
     "DraftPhoto",
     "Extension",
+    "GatewayBreaker",
     "MessageTemplate",
     "OfficialYear",
     "OutboxMessage",

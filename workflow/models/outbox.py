@@ -4,6 +4,8 @@ Delivery (SMS gateway, e-mail) is a Celery task; a row is never lost when Redis 
 worker is down, because the sweep re-queues what is pending.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -70,6 +72,16 @@ class OutboxMessage(models.Model):
         ]
         constraints = [models.UniqueConstraint(fields=["key"], name="outbox_key_unique")]
 
+    @property
+    def reference(self) -> str:
+        """The message's key for a gateway to deduplicate on: one per (event, recipient),
+        the same on every attempt and every resend. The case's random tracking code is part
+        of it, so ids that start again (a database restored from a backup, a staging copy on
+        the same gateway account) never repeat another message's reference. A digest: short
+        and plain enough for any gateway's field, and it tells the gateway nothing."""
+        digest = hashlib.sha256(f"{self.case.tracking_code}|{self.key}".encode()).hexdigest()
+        return f"c1022-{digest[:26]}"
+
 
 class MessageTemplate(models.Model):
     """The administrator's wording of one message in one language.
@@ -101,3 +113,32 @@ class MessageTemplate(models.Model):
 
         if self.key not in TEMPLATE_KEYS:
             raise ValidationError({"key": _("Unknown message.")})
+
+
+class GatewayBreaker(models.Model):
+    """The circuit breaker of one gateway (SECURITY RE4): closed while it answers, open once
+    it has failed FAILURES times in a row. While open, messages for it wait without spending
+    their attempts, and a probe (no message) checks it every PROBE seconds; the first probe
+    it answers closes the breaker, and the waiting messages go out by themselves.
+
+    A row in the database, not a key in Redis: the breaker's state is kept through a Redis
+    outage, and it is held in the same place as the messages it holds.
+    """
+
+    name = models.CharField(max_length=32, primary_key=True)
+    # Temporary failures in a row (time-outs, 5xx, 429, unreachable); a success resets it.
+    failures = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)  # None: closed
+    probe_at = models.DateTimeField(null=True, blank=True)  # when the next probe is due
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("gateway circuit breaker")
+        verbose_name_plural = _("gateway circuit breakers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_at is not None

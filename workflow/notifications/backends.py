@@ -15,8 +15,10 @@ they end up in logs and in the outbox row (SECURITY AU3).
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import json
+import socket
 import ssl
 import sys
 import threading
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, TextIO
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import SplitResult, urlencode, urlsplit
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -148,7 +150,11 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
       PHONE_FORMAT ("84" to send 84xxxxxxxxx, "0" to keep 0xxxxxxxxx), SUCCESS_FIELD and
       SUCCESS_VALUE (a JSON field, dotted for nesting, that must equal the value; unset:
       any 2xx succeeds), ID_FIELD (where the provider's message id is), CONNECT_TIMEOUT
-      and READ_TIMEOUT in seconds.
+      and READ_TIMEOUT in seconds, PROBE_URL (what the circuit breaker's probe asks with a
+      GET; unset: URL).
+
+    READ_TIMEOUT bounds the whole wait for the answer, not each read: a gateway trickling
+    its reply is cut off at it, so a send lasts at most `longest_send_seconds()`.
     """
 
     DEFAULT_FIELDS = {"to": "to", "text": "text", "sender": "sender", "reference": "reference"}
@@ -175,6 +181,12 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
         self.id_field = config.get("ID_FIELD") or ""
         self.connect_timeout = float(config.get("CONNECT_TIMEOUT", 3))
         self.read_timeout = float(config.get("READ_TIMEOUT", 10))
+        self.probe_url = config.get("PROBE_URL") or ""
+
+    def longest_send_seconds(self) -> float:
+        """The longest a send can last: a connection tried on up to CONNECT_ADDRESSES
+        addresses (an IPv6 and an IPv4 one), then the whole answer within READ_TIMEOUT."""
+        return self.connect_timeout * CONNECT_ADDRESSES + self.read_timeout
 
     # --- The request ---------------------------------------------------------------------
     def payload(self, to: str, text: str, reference: str) -> dict[str, Any]:
@@ -227,37 +239,65 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
         status, reply, retry_after = self._exchange(path, body, headers)
         return self._interpret(status, reply, retry_after)
 
+    def probe(self) -> str:
+        """Whether the gateway answers, sending no message: "" if it does, else why not.
+
+        Any HTTP answer but a 5xx or a 429 counts (a 405 to a GET on the send URL too)."""
+        parts = urlsplit(self.probe_url or self.url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            status, _reply, _after = self._exchange(path, None, self.headers(), method="GET",
+                                                    parts=parts)
+        except TemporaryFailure as exc:
+            return str(exc)
+        if status == 429 or status >= 500:
+            return f"gateway answered HTTP {status}"
+        return ""
+
     def _exchange(
-        self, path: str, body: bytes | None, headers: dict[str, str]
+        self, path: str, body: bytes | None, headers: dict[str, str], *,
+        method: str | None = None, parts: SplitResult | None = None,
     ) -> tuple[int, bytes, str | None]:
         """(HTTP status, the reply's first bytes, its Retry-After header)."""
-        port = self.parts.port
-        if self.parts.scheme == "https":
+        parts = parts or self.parts
+        if parts.scheme == "https":
             conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                self.parts.hostname, port, timeout=self.connect_timeout,
+                parts.hostname, parts.port, timeout=self.connect_timeout,
                 context=ssl.create_default_context(),
             )
         else:
             conn = http.client.HTTPConnection(
-                self.parts.hostname, port, timeout=self.connect_timeout
+                parts.hostname, parts.port, timeout=self.connect_timeout
             )
         try:
             try:
                 conn.connect()
             except (TimeoutError, OSError) as exc:
                 raise TemporaryFailure(f"gateway unreachable ({type(exc).__name__})") from None
-            # Connected: from here on the read time-out applies to every wait.
-            conn.sock.settimeout(self.read_timeout)
+            # Connected: each wait is bounded by the read time-out, and the whole exchange
+            # too: at the deadline the socket is shut, ending any read still waiting.
+            sock = conn.sock
+            sock.settimeout(self.read_timeout)
+            expired = threading.Event()
+            deadline = threading.Timer(self.read_timeout, _shut, (sock, expired))
+            deadline.daemon = True
+            deadline.start()
             try:
-                conn.request(self.method, path, body=body, headers=headers)
+                conn.request(method or self.method, path, body=body, headers=headers)
                 response = conn.getresponse()
                 reply = response.read(MAX_REPLY_BYTES)
             except TimeoutError:
                 raise TemporaryFailure("gateway time-out") from None
             except (http.client.HTTPException, OSError) as exc:
+                if expired.is_set():
+                    raise TemporaryFailure("gateway time-out") from None
                 raise TemporaryFailure(
                     f"gateway connection failed ({type(exc).__name__})"
                 ) from None
+            finally:
+                deadline.cancel()
+            if expired.is_set():  # a reply cut short at the deadline
+                raise TemporaryFailure("gateway time-out")
             return response.status, reply, response.getheader("Retry-After")
         finally:
             conn.close()
@@ -287,6 +327,14 @@ class HttpGatewaySmsBackend(BaseSmsBackend):
 
 
 _MISSING = object()
+# Addresses a connection may be tried on (socket.create_connection tries each in turn).
+CONNECT_ADDRESSES = 2
+
+
+def _shut(sock: socket.socket, expired: threading.Event) -> None:
+    expired.set()
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _dig(document: Any, dotted: str) -> Any:

@@ -12,9 +12,33 @@ goes through the platform (CHANNEL_REPLY_BACKEND) only within the platform's rep
 after the person's last message (CHANNEL_REPLY_WINDOW_HOURS); outside it the row is marked
 skipped, not failed, since no retry could send it.
 
-The gap no database can close is a worker dying after the gateway accepted a message and
-before the row says so: the message carries the same reference on every attempt, so a
-gateway that deduplicates on it sends it once. Logs name rows by id only (SECURITY AU3).
+While the SMS gateway is failing, its circuit breaker (breaker.py) holds due SMS without
+spending their attempts, and delivery resumes by itself once a probe finds it answering.
+Logs name rows by id only (SECURITY AU3).
+
+Sending twice: the window that remains
+--------------------------------------
+An SMS is sent at least once; these are the only ways it can be sent twice, and how small
+each is made:
+
+1. The gateway accepts a message after we stopped waiting (our read time-out ran out first),
+   and the retry sends it again. READ_TIMEOUT bounds the whole answer, and a system check
+   (workflow.notifications.checks) warns when it is shorter than the gateway's own
+   processing time-out (SMS_GATEWAY PROVIDER_TIMEOUT, from the carrier's documentation).
+2. A worker dies (or loses the database) after the gateway accepted a message and before
+   the row says so; once the lease has run out, another worker sends it again. Nothing
+   can close this: the send and the row live in two systems with no common transaction.
+3. A send outlasts its lease and a second worker takes the row meanwhile. Made impossible
+   by construction: a send lasts at most the backend's longest_send_seconds() (connect
+   time-out per address plus the whole-answer deadline), and the system check refuses an
+   OUTBOX_LEASE_SECONDS not above twice that. Outside the bound: name resolution, which has
+   no time-out of its own, and a gateway name with more than two addresses; the margin
+   covers a slow resolver, a local one keeps it so.
+
+In cases 1 and 2 the repeat carries the same reference as the first (OutboxMessage.reference:
+one per event and recipient, also across a staff resend and a restored database), so a
+gateway that deduplicates on it (configure SMS_GATEWAY FIELDS reference=<its field>) sends
+the message once; one that does not sends it twice.
 """
 
 from __future__ import annotations
@@ -36,6 +60,7 @@ from workflow.models import Assignment, Case, OutboxMessage
 from workflow.models.cases import RejectionReason
 from workflow.reporters import NotRegistered, reply_sender
 
+from . import breaker
 from .backends import PermanentFailure, TemporaryFailure, WindowClosed, get_sms_backend
 from .render import Rendered, render_message, sms_segments, sms_text
 
@@ -51,6 +76,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"  # not pending, not due, or another worker holds it
     WINDOW_CLOSED = "window closed"  # a platform reply too late to be sent: never will be
+    HELD = "held"  # an SMS waiting for the gateway to answer again, no attempt spent
 
 
 def _setting(name: str, default: float) -> float:
@@ -79,13 +105,14 @@ def retry_after_cap() -> timedelta:
 
 
 def requeue_pending(now: datetime, limit: int = BATCH) -> list[int]:
-    """Ids of pending rows due for (another) attempt at `now`, oldest due first."""
-    return list(
-        OutboxMessage.objects.filter(status=Status.PENDING)
-        .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+    """Ids of pending rows due for (another) attempt at `now`, oldest due first; no SMS
+    while the gateway's breaker holds them (the probe releases them)."""
+    due = OutboxMessage.objects.filter(status=Status.PENDING).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
     )
+    if breaker.held_until(now) is not None:
+        due = due.exclude(channel=OutboxMessage.Channel.SMS)
+    return list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
 
 
 def claim_message(message_id: int, now: datetime) -> OutboxMessage | None:
@@ -119,13 +146,15 @@ def claim_message(message_id: int, now: datetime) -> OutboxMessage | None:
 
 def deliver_message(message_id: int, now: datetime) -> Outcome:
     """Send outbox row `message_id` if it is pending and due at `now`; safe to run twice."""
+    if breaker.hold_if_open(message_id, now):
+        return Outcome.HELD
     message = claim_message(message_id, now)
     if message is None:
         return Outcome.SKIPPED
     segments: int | None = None
     try:
         if message.channel == OutboxMessage.Channel.SMS:
-            provider_id, segments = _send_sms(message)
+            provider_id, segments = _send_sms(message, now)
         elif message.channel == OutboxMessage.Channel.CHANNEL:
             provider_id = _send_channel(message, now)
         else:
@@ -207,14 +236,22 @@ def _render(message: OutboxMessage) -> Rendered:
             raise PermanentFailure(f"unknown message template {message.template}") from None
 
 
-def _send_sms(message: OutboxMessage) -> tuple[str, int]:
+def _send_sms(message: OutboxMessage, now: datetime) -> tuple[str, int]:
     to = _address(message)
     if not to:
         raise PermanentFailure("no phone number to send to")
     text = sms_text(_render(message).sms, without_diacritics=settings.SMS_WITHOUT_DIACRITICS)
     if not text:
         raise PermanentFailure(f"message template {message.template} has no SMS text")
-    provider_id = get_sms_backend().send(to, text, reference=f"c1022-{message.pk}")
+    try:
+        provider_id = get_sms_backend().send(to, text, reference=message.reference)
+    except TemporaryFailure as exc:
+        breaker.record_trouble(now, str(exc))
+        raise
+    except PermanentFailure:
+        breaker.record_answer()  # a refusal is an answer: the gateway is there
+        raise
+    breaker.record_answer()
     return provider_id, sms_segments(text)[1]
 
 
