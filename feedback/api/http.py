@@ -11,6 +11,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
+from config.text import has_lone_surrogate
+
 RETRY_AFTER_SECONDS = 900
 MAX_INT_ID = 2**63 - 1
 
@@ -63,9 +65,17 @@ def validation_errors(error: ValidationError, known: set[str] | None = None) -> 
     return result
 
 
+def _not_unicode() -> str:
+    return _("This text holds a character that is not valid Unicode (a lone surrogate). "
+             "Send the text as it was typed, in UTF-8.")
+
+
 def _as_text(value: Any, field: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and has_lone_surrogate(value):
+        # Refused, not repaired: the client can resend what the person typed (IN5).
+        raise BadBody({field: [_not_unicode()]})
     if isinstance(value, str | int | float):
         return str(value)
     raise BadBody({field: [_("Send a single value.")]})
@@ -90,6 +100,8 @@ def request_fields(
         fields = MultiValueDict()
         for key, value in data.items():
             name = str(key)
+            if has_lone_surrogate(name):
+                raise BadBody({NON_FIELD_ERRORS: [_not_unicode()]})
             if value is None:
                 continue
             if name in lists and isinstance(value, list):

@@ -1,0 +1,59 @@
+"""Text a platform sends that PostgreSQL cannot store (a lone surrogate, a NUL) or staff should
+not see (bidi overrides) is repaired at the door: the message still becomes its case, never a
+500 that the platform would retry forever (SECURITY IN3, IN5)."""
+
+import copy
+import json
+
+import pytest
+
+from feedback.models import ChannelSender
+from workflow.models import Case
+
+from .support import (
+    FACEBOOK_MESSAGE,
+    ZALO_TEXT_EVENT,
+    facebook_signature,
+    zalo_signature,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def escaped(document) -> bytes:
+    # ensure_ascii: a lone surrogate or a NUL travels as its JSON escape, as a platform may.
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def facebook(client, document):
+    body = escaped(document)
+    return client.post("/webhooks/facebook", data=body, content_type="application/json",
+                       headers={"X-Hub-Signature-256": facebook_signature(body)})
+
+
+def zalo(client, document):
+    body = escaped(document)
+    return client.post("/webhooks/zalo", data=body, content_type="application/json",
+                       headers={"X-ZEvent-Signature": zalo_signature(body, document)})
+
+
+def test_a_messenger_text_with_surrogates_nul_and_bidi_controls_becomes_a_clean_case(client):
+    document = copy.deepcopy(FACEBOOK_MESSAGE)
+    event = document["entry"][0]["messaging"][0]
+    event["message"] = {"mid": "m_\udcff\x00mid", "text": "Đèn\x00 hỏng \u202etrước\udcff số 12"}
+    event["sender"]["id"] = "70123\x004567\ud800"
+    event["extra\udfff"] = "\x00"
+    assert facebook(client, document).status_code == 200
+    case = Case.objects.get()
+    assert case.title == "Đèn hỏng trước\ufffd số 12"
+    assert case.content == "Đèn hỏng trước\ufffd số 12"
+    sender = ChannelSender.objects.get()
+    assert sender.sender_id == "701234567\ufffd"
+    assert "\x00" not in json.dumps(sender.raw_payload)
+
+
+def test_a_zalo_text_with_surrogates_and_nul_becomes_a_clean_case(client):
+    document = copy.deepcopy(ZALO_TEXT_EVENT)
+    document["message"] = {"msg_id": "4b8d\udcff", "text": "Rác\x00 thải\ud83d ùn ứ"}
+    assert zalo(client, document).status_code == 200
+    assert Case.objects.get().content == "Rác thải\ufffd ùn ứ"
