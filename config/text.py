@@ -62,13 +62,13 @@ def normalize_text(value: str | None) -> str:
     """NFC, without control, zero-width or bidi-control characters, line endings made plain."""
     if not value:
         return ""
-    value = _SURROGATE.sub(REPLACEMENT, value)
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    return _INVISIBLE.sub("", value).strip()
+    value = _SURROGATE.sub(REPLACEMENT, value).replace("\r\n", "\n").replace("\r", "\n")
+    # NFC last: a character taken out from between a letter and its mark lets them compose.
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", value)).strip()
 
 
 def normalize_line(value: str | None) -> str:
     """A short one-line field: normalised text without any format character (Cf), its white
     space folded."""
     text = "".join(ch for ch in normalize_text(value) if unicodedata.category(ch) != "Cf")
-    return " ".join(text.split())
+    return unicodedata.normalize("NFC", " ".join(text.split()))

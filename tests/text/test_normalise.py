@@ -59,3 +59,8 @@ def test_a_decoded_platform_payload_becomes_storable_in_keys_and_values():
     document = {"te\udcffxt": ["a\x00b", {"id": "1\ud800"}], "n": 12345678901234567890123}
     assert storable_json(document) == {
         "te\ufffdxt": ["ab", {"id": "1\ufffd"}], "n": 12345678901234567890123}
+
+
+def test_a_mark_separated_from_its_letter_by_an_invisible_character_still_composes():
+    assert normalize_text("e\u200d\u0301") == "é"
+    assert normalize_line("Ngo\u00ad\u0323c") == "Ngọc"

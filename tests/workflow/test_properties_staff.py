@@ -1,0 +1,113 @@
+"""Property-based, the staff side (SECURITY IN3, IN5): every id in a URL beyond 64 bits
+answers without a 500, and the staff forms with lone surrogates' replacements, NUL, bidi
+and format characters answer without a 500 and store clean text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.properties import (
+    FORM_TEXT,
+    FORM_VALUE,
+    HUGE_IDS,
+    PROPERTY,
+    assert_clean,
+    assert_no_server_error,
+)
+from workflow.models import Case, CaseEvent
+
+pytestmark = pytest.mark.django_db
+
+_CONVERTER = re.compile(r"<(\w+):(\w+)>")
+
+
+def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for entry in resolver.url_patterns:
+        route = str(entry.pattern)
+        if route.startswith("^"):
+            continue  # a regex pattern: its ids are read by its own view
+        if isinstance(entry, URLResolver):
+            found += _routes(entry, prefix + route)
+        elif isinstance(entry, URLPattern) and "<int:" in route:
+            found.append(prefix + route)
+    return found
+
+
+ID_ROUTES = sorted(set(_routes(get_resolver())))
+
+
+def test_the_id_routes_are_found():
+    assert "staff/cases/<int:pk>/" in ID_ROUTES
+    assert "tep/<int:pk>/" in ID_ROUTES
+
+
+@pytest.mark.parametrize("big", HUGE_IDS[:4])
+def test_every_id_in_a_url_beyond_64_bits_answers_without_a_500(client, province, big):
+    client.force_login(province.coordinator_user)
+    for route in ID_ROUTES:
+        path = "/" + _CONVERTER.sub(lambda m: big if m.group(1) == "int" else "x", route)
+        for response in (client.get(path), client.post(path, {"note": "x"})):
+            assert response.status_code < 500, (path, response.status_code)
+
+
+ACTIONS = ["classify", "verify", "reject", "dispatch", "publish", "reprocess", "keep-result",
+           "escalate", "mark-valuable", "abuse-list", "release"]
+FIELDS = ["category", "is_state_secret", "reason", "note", "units", "instructions",
+          "visibility", "reply_text", "kind", "value"]
+
+
+def assert_case_clean(case: Case) -> None:
+    for name in ("title", "reporter_name", "reporter_address", "location_text"):
+        assert_clean(getattr(case, name), short=True)
+    assert_clean(case.content)
+    assert_clean(case.reply_text)
+    for event in CaseEvent.objects.filter(case=case):
+        assert_clean(event.note)
+
+
+@PROPERTY
+@given(action=st.sampled_from(ACTIONS),
+       data=st.dictionaries(st.sampled_from(FIELDS), FORM_VALUE, min_size=1, max_size=5),
+       valid_unit=st.booleans())
+def test_the_coordinators_case_actions_with_nasty_text_never_answer_500(
+        client, province, action, data, valid_unit):
+    client.force_login(province.coordinator_user)
+    case = province.receive()
+    if valid_unit:
+        data = {**data, "units": [str(province.roads.pk)], "category": str(province.permits.pk)}
+    response = client.post(f"/staff/cases/{case.pk}/{action}/", data)
+    assert_no_server_error(response)
+    case.refresh_from_db()
+    assert_case_clean(case)
+
+
+@PROPERTY
+@given(data=st.fixed_dictionaries({}, optional={
+    name: FORM_TEXT for name in ("title", "content", "location_text", "reporter_name",
+                                 "reporter_phone", "reporter_email", "reporter_address")}))
+def test_the_hotline_form_with_nasty_text_never_answers_500_and_stores_clean_text(
+        client, province, data):
+    client.force_login(province.coordinator_user)
+    form = {"title": "Đèn hỏng", "content": "Ba bóng đèn không sáng.", "reporter_name": "An",
+            "reporter_phone": "0912345678", "idempotency_key": "k" * 32, **data}
+    assert_no_server_error(client.post("/staff/hotline/", form))
+    for case in Case.objects.all():
+        assert_case_clean(case)
+
+
+@PROPERTY
+@given(query=st.dictionaries(st.sampled_from(["q", "state", "category", "unit", "channel",
+                                              "overdue", "received_from", "received_to",
+                                              "kind", "page", "find_units"]),
+                             FORM_VALUE, max_size=5),
+       page=st.sampled_from(["/staff/", "/staff/units/", "/staff/escalated/", "/staff/hold/",
+                             "/staff/unit/", "/staff/data-requests/"]))
+def test_the_staff_lists_with_nasty_filters_never_answer_500(client, province, query, page):
+    client.force_login(province.coordinator_user)
+    assert_no_server_error(client.get(page, query))
