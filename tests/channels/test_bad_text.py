@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from feedback.models import ChannelSender
+from feedback.channels.email_intake import parse_email, receive_email
+from feedback.models import ChannelSender, IncomingEmail
+from tests.conftest import MONDAY
 from workflow.models import Case
 
 from .support import (
@@ -57,3 +59,18 @@ def test_a_zalo_text_with_surrogates_and_nul_becomes_a_clean_case(client):
     document["message"] = {"msg_id": "4b8d\udcff", "text": "Rác\x00 thải\ud83d ùn ứ"}
     assert zalo(client, document).status_code == 200
     assert Case.objects.get().content == "Rác thải\ufffd ùn ứ"
+
+
+def test_an_email_attachment_declaring_a_type_with_nul_and_bad_bytes_is_noted_cleanly():
+    raw = (b"From: An <an@example.vn>\r\nSubject: \xff\xfe \xc4\x90\xc3\xa8n h\xe1\xbb\x8fng\r\n"
+           b"Message-ID: <nul-type@example.vn>\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nBa b\xc3\xb3ng \xc4\x91\xc3\xa8n.\r\n"
+           b"--BB\r\nContent-Type: image/\xff\xfe\x00x\r\n"
+           b"Content-Disposition: attachment; filename=a.png\r\n\r\nAAAA\r\n--BB--\r\n")
+    case, created = receive_email(parse_email(raw), now=MONDAY)
+    assert created
+    assert case.content == "Ba bóng đèn."
+    note = IncomingEmail.objects.get().note
+    assert note.startswith("Attachments left out: image/")
+    assert "\x00" not in note

@@ -95,12 +95,19 @@ CHARSET = st.sampled_from([b"utf-8", b"iso-8859-1", b"windows-1258", b"x-unknown
 
 @PROPERTY
 @given(name=HEADER, subject=HEADER, body=st.one_of(NASTY_TEXT.map(_raw), st.binary(max_size=60)),
-       charset=CHARSET, message_id=HEADER)
+       charset=CHARSET, message_id=HEADER, attached_type=st.one_of(st.none(), HEADER))
 def test_raw_emails_with_nasty_headers_and_bodies_become_clean_cases_or_are_refused(
-        name, subject, body, charset, message_id):
-    raw = (b"From: " + name + b" <an.nguyen@example.vn>\r\nTo: 1022@example.vn\r\n"
-           b"Subject: " + subject + b"\r\nMessage-ID: <" + message_id + b"@example.vn>\r\n"
-           b"Content-Type: text/plain; charset=" + charset + b"\r\n\r\n" + body)
+        name, subject, body, charset, message_id, attached_type):
+    head = (b"From: " + name + b" <an.nguyen@example.vn>\r\nTo: 1022@example.vn\r\n"
+            b"Subject: " + subject + b"\r\nMessage-ID: <" + message_id + b"@example.vn>\r\n")
+    text = b"Content-Type: text/plain; charset=" + charset + b"\r\n\r\n" + body
+    if attached_type is None:
+        raw = head + text
+    else:
+        # An attachment whose declared type is noted on the e-mail's row when it is left out.
+        raw = (head + b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=BB\r\n"
+               b"\r\n--BB\r\n" + text + b"\r\n--BB\r\nContent-Type: image/" + attached_type
+               + b"\r\nContent-Disposition: attachment; filename=a.png\r\n\r\nAAAA\r\n--BB--\r\n")
     try:
         parsed = parse_email(raw)
     except NotACase:
