@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import MONDAY
 from tests.properties import (
     FORM_TEXT,
     FORM_VALUE,
@@ -19,6 +20,7 @@ from tests.properties import (
     assert_clean,
     assert_no_server_error,
 )
+from tests.workflow import drive
 from workflow.models import Case, CaseEvent
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,29 @@ def test_the_hotline_form_with_nasty_text_never_answers_500_and_stores_clean_tex
 def test_the_staff_lists_with_nasty_filters_never_answer_500(client, province, query, page):
     client.force_login(province.coordinator_user)
     assert_no_server_error(client.get(page, query))
+
+
+DRAFT_FIELDS = ["number", "date", "addressee", "body", "signer", "signer_title", "recipients",
+                "reason", "expected_date", "note"]
+
+
+@pytest.fixture
+def processing(province):
+    return drive.processing(province, MONDAY)
+
+
+@PROPERTY
+@given(action=st.sampled_from(["draft", "extend", "return"]),
+       data=st.dictionaries(st.sampled_from(DRAFT_FIELDS), FORM_VALUE, min_size=1,
+                            max_size=6))
+def test_a_units_drafts_and_requests_with_nasty_text_never_answer_500_and_store_clean_text(
+        client, province, processing, action, data):
+    client.force_login(province.roads_staff_user)
+    form = {"body": "Đơn vị đã xử lý.", "reason": "Cần thêm thời gian.", **data}
+    assert_no_server_error(client.post(f"/staff/assignments/{processing.pk}/{action}/", form))
+    for draft in processing.drafts.all():
+        for name in ("number", "addressee", "signer", "signer_title"):
+            assert_clean(getattr(draft, name), short=True)
+        assert_clean(draft.body)
+        assert_clean(draft.recipients)
+    assert_case_clean(processing.case)
