@@ -74,3 +74,12 @@ def test_an_email_attachment_declaring_a_type_with_nul_and_bad_bytes_is_noted_cl
     note = IncomingEmail.objects.get().note
     assert note.startswith("Attachments left out: image/")
     assert "\x00" not in note
+
+
+@pytest.mark.parametrize("depth", [200, 900, 5000])
+def test_a_deeply_nested_signed_delivery_is_answered_without_a_500(client, depth):
+    body = b'{"object":"page","entry":' + b"[" * depth + b"]" * depth + b"}"
+    response = client.post("/webhooks/facebook", data=body, content_type="application/json",
+                           headers={"X-Hub-Signature-256": facebook_signature(body)})
+    assert response.status_code in (200, 400)
+    assert not Case.objects.exists()
