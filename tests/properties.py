@@ -4,8 +4,10 @@ format characters, decomposed Vietnamese, and ids far beyond 64 bits."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -54,3 +56,27 @@ def assert_clean(value: str, *, short: bool = False) -> None:
 
 def assert_no_server_error(response) -> None:
     assert response.status_code < 500, response.content[:500]
+
+
+CONVERTER = re.compile(r"<(\w+):(\w+)>")
+
+
+def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for entry in resolver.url_patterns:
+        route = str(entry.pattern)
+        if route.startswith("^"):
+            continue  # a regex pattern: its ids are read by its own view
+        if isinstance(entry, URLResolver):
+            found += _routes(entry, prefix + route)
+        elif isinstance(entry, URLPattern) and "<int:" in route:
+            found.append(prefix + route)
+    return found
+
+
+ID_ROUTES = sorted(set(_routes(get_resolver())))
+
+
+def with_id(route: str, number: str) -> str:
+    """The path of `route` with `number` for its int converters and "x" for the others."""
+    return "/" + CONVERTER.sub(lambda m: number if m.group(1) == "int" else "x", route)

@@ -4,10 +4,7 @@ and format characters answer without a 500 and store clean text."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,33 +13,16 @@ from tests.properties import (
     FORM_TEXT,
     FORM_VALUE,
     HUGE_IDS,
+    ID_ROUTES,
     PROPERTY,
     assert_clean,
     assert_no_server_error,
+    with_id,
 )
 from tests.workflow import drive
 from workflow.models import Case, CaseEvent
 
 pytestmark = pytest.mark.django_db
-
-_CONVERTER = re.compile(r"<(\w+):(\w+)>")
-
-
-def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
-    found = []
-    for entry in resolver.url_patterns:
-        route = str(entry.pattern)
-        if route.startswith("^"):
-            continue  # a regex pattern: its ids are read by its own view
-        if isinstance(entry, URLResolver):
-            found += _routes(entry, prefix + route)
-        elif isinstance(entry, URLPattern) and "<int:" in route:
-            found.append(prefix + route)
-    return found
-
-
-ID_ROUTES = sorted(set(_routes(get_resolver())))
-
 
 def test_the_id_routes_are_found():
     assert "staff/cases/<int:pk>/" in ID_ROUTES
@@ -53,7 +33,7 @@ def test_the_id_routes_are_found():
 def test_every_id_in_a_url_beyond_64_bits_answers_without_a_500(client, province, big):
     client.force_login(province.coordinator_user)
     for route in ID_ROUTES:
-        path = "/" + _CONVERTER.sub(lambda m: big if m.group(1) == "int" else "x", route)
+        path = with_id(route, big)
         for response in (client.get(path), client.post(path, {"note": "x"})):
             assert response.status_code < 500, (path, response.status_code)
 
