@@ -28,6 +28,23 @@ def client_ip(request: HttpRequest) -> str:
     return audit.client_ip(request) or ""
 
 
+# Photos and videos cost the server their decoding whether they are kept or refused (IN2).
+UPLOAD_SCOPE = "upload:ip"
+
+
+def uploads_limited(request: HttpRequest) -> bool:
+    """Whether `request` carries files while its address has used up its upload allowance:
+    such a request is refused before any file is decoded."""
+    return bool(request.FILES) and is_limited(UPLOAD_SCOPE, client_ip(request))
+
+
+def record_upload(request: HttpRequest) -> None:
+    """Count a request's files toward its address's upload allowance: every upload to the
+    API, and every form whose files were refused (a sent case counts as a submission)."""
+    if request.FILES:
+        record_hit(UPLOAD_SCOPE, client_ip(request))
+
+
 def _key(scope: str, ident: str) -> str:
     digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:32]
     return f"throttle:{scope}:{digest}"

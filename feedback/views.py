@@ -45,7 +45,14 @@ from .forms import (
 from .intake import store_files
 from .models import Attachment, Submission
 from .selectors import reporter_view, tracked_case
-from .throttling import any_limited, client_ip, record_hit, record_hits
+from .throttling import (
+    any_limited,
+    client_ip,
+    record_hit,
+    record_hits,
+    record_upload,
+    uploads_limited,
+)
 from .uploads import limits_text
 from .videos import limits_text as video_limits_text
 
@@ -88,6 +95,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _submit_page(request, SubmitForm(initial={"idempotency_key": new_idempotency_key()}))
     ip = client_ip(request)
+    if uploads_limited(request):
+        return throttled(request)
     form = SubmitForm(request.POST, request.FILES)
     if form.honeypot_filled:
         record_hit("submit:ip", ip)
@@ -96,6 +105,8 @@ def submit(request: HttpRequest) -> HttpResponse:
                                "hotline."))
         return _submit_page(request, form, status=400)
     if not form.is_valid():
+        if form.has_error("photos") or form.has_error("videos"):
+            record_upload(request)
         return _submit_page(request, form, status=400)
     data = form.cleaned_data
     checks = {"submit:ip": ip, "submit:phone": data["reporter_phone"]}

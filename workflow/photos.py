@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 # What a phone or a browser sends; anything else is refused, whatever its name says.
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 JPEG_QUALITY = 85
+# Past the ceiling Pillow only warns, on stderr; the check in clean_photo refuses those.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,14 @@ def clean_photo(upload: UploadedFile, *, max_bytes: int | None = None) -> CleanP
     too_big = ValidationError(
         _("A photo has too many pixels. Send a smaller photo."), code="too_many_pixels"
     )
+    ceiling = settings.PUBLIC_PHOTO_MAX_PIXELS
+    # Pillow's own bomb check follows ours: it refuses twice the ceiling inside open().
+    Image.MAX_IMAGE_PIXELS = ceiling
     try:
         with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-            # The header gives the size before any pixel is decoded: refuse bombs here.
-            if image.width * image.height > settings.PUBLIC_PHOTO_MAX_PIXELS:
+            # The header gives the size before any pixel is decoded: a small PNG can
+            # declare 50 megapixels, seconds of decoding; it is refused here, not after.
+            if image.width * image.height > ceiling:
                 raise too_big
             if getattr(image, "n_frames", 1) > 1:
                 image.seek(0)  # an animated WebP: keep its first frame only
@@ -96,13 +103,14 @@ def _reencode(image: Image.Image) -> CleanPhoto:
         ("RGBA", "PNG", "image/png", "png") if has_alpha
         else ("RGB", "JPEG", "image/jpeg", "jpg")
     )
+    pixels = upright.convert(mode) if upright.mode != mode else upright
+    edge = settings.PUBLIC_PHOTO_MAX_EDGE
+    if max(pixels.size) > edge:
+        # Scaled down before any copy: the copies below cost the small size only.
+        pixels.thumbnail((edge, edge), Image.Resampling.LANCZOS)
     # A fresh image from the pixels alone: no info dict, no EXIF, no profile travels along.
-    pixels = upright.convert(mode)
     clean = Image.new(mode, pixels.size)
     clean.paste(pixels)
-    edge = settings.PUBLIC_PHOTO_MAX_EDGE
-    if max(clean.size) > edge:
-        clean.thumbnail((edge, edge), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if fmt == "JPEG":
         clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)

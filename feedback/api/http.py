@@ -14,6 +14,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from config.text import has_lone_surrogate
+
 RETRY_AFTER_SECONDS = 900
 MAX_INT_ID = 2**63 - 1
 
@@ -91,6 +93,18 @@ def validation_errors(error: ValidationError, known: set[str] | None = None) -> 
     return result
 
 
+def _not_unicode() -> str:
+    return _("This text holds a character that is not valid Unicode (a lone surrogate). "
+             "Send the text as it was typed, in UTF-8.")
+
+
+def _text(value: str) -> str:
+    if has_lone_surrogate(value):
+        # Refused, not repaired: the client can resend what the person typed (IN5).
+        raise BadBody({"": [_not_unicode()]})
+    return value
+
+
 def _json_value(field: forms.Field, value: Any) -> list[str] | str:
     """The form's text for a JSON value of `field`, if the value has the documented type.
 
@@ -114,10 +128,10 @@ def _json_value(field: forms.Field, value: Any) -> list[str] | str:
                                "endpoint.")]})
     if getattr(field, "takes_list", False):
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            return value
+            return [_text(item) for item in value]
         raise BadBody({"": [_("Send a list of texts.")]})
     if isinstance(value, str):
-        return value
+        return _text(value)
     raise BadBody({"": [_("Send a text.")]})
 
 
@@ -137,6 +151,8 @@ def request_fields(request: HttpRequest, form_class: type[forms.Form]
         if not isinstance(data, dict):
             raise BadBody({NON_FIELD_ERRORS: [_("Send a JSON object.")]})
         fields = MultiValueDict()
+        if any(has_lone_surrogate(str(key)) for key in data):
+            raise BadBody({NON_FIELD_ERRORS: [_not_unicode()]})
         errors: dict[str, list[str]] = {}
         for name, field in form_class.base_fields.items():
             if name not in data:

@@ -29,7 +29,14 @@ from workflow.selectors import reporter_case
 
 from .. import services as feedback_services
 from ..selectors import reporter_view
-from ..throttling import any_limited, client_ip, record_hits
+from ..throttling import (
+    UPLOAD_SCOPE,
+    any_limited,
+    client_ip,
+    record_hits,
+    record_upload,
+    uploads_limited,
+)
 from . import auth, http
 from . import uploads as api_uploads
 from .forms import (
@@ -99,8 +106,12 @@ def submit(request: HttpRequest) -> JsonResponse:
         data, files = http.request_fields(request, ApiSubmitForm)
     except http.BadBody as bad:
         return http.error_response(bad.errors)
+    if uploads_limited(request):
+        return http.throttled_response()
     form = ApiSubmitForm(data, files)
     if not form.is_valid():
+        if form.has_error("photos") or form.has_error("videos"):
+            record_upload(request)
         return http.error_response(http.form_errors(form))
     cleaned = form.cleaned_data
     repeat = Case.objects.filter(idempotency_key=idempotency_key).first() \
@@ -151,16 +162,16 @@ def upload(request: HttpRequest) -> JsonResponse:
     api_key = auth.authenticate_key(request.headers.get(API_KEY_HEADER))
     if api_key is None:
         return http.general_error(_("A valid API key is required."), status=403)
-    checks = {"upload:ip": client_ip(request)}
-    if any_limited(checks):
-        return http.throttled_response()
     if request.content_type != "multipart/form-data":
         return http.general_error(_("Send the photo as multipart/form-data, in the field "
                                     "“photo”."), status=415)
+    if any_limited({UPLOAD_SCOPE: client_ip(request)}):
+        return http.throttled_response()
     form = ApiUploadForm(request.POST, request.FILES)
+    # Counted before it is checked: a refused photo cost its decoding too.
+    record_hits({UPLOAD_SCOPE: client_ip(request)})
     if not form.is_valid():
         return http.error_response(http.form_errors(form))
-    record_hits(checks)
     photo = form.cleaned_data["photo"]
     token, expires_at = api_uploads.hold_photo(api_key.pk, photo)
     return http.json_response({

@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from config.text import normalize_line, normalize_text
+from config.text import normalize_line, normalize_text, storable
 from workflow.models import Case
 from workflow.photos import CleanPhoto, clean_photo
 
@@ -310,7 +310,8 @@ def receive_email(parsed: ParsedEmail, *, now: datetime) -> tuple[Case, bool]:
         # The reporter was shown no privacy notice: no consent is recorded.
         notice_version=None, idempotency_key=parsed.key, now=now,
     )
-    note = "; ".join(parsed.left_out)
+    # The declared types come from the sender's headers: a NUL there must not fail the row.
+    note = storable("; ".join(parsed.left_out))
     if note:
         note = "Attachments left out: " + note
     IncomingEmail.objects.get_or_create(
@@ -326,7 +327,7 @@ def record_refusal(key: str, reason: str, *, now: datetime) -> None:
         with transaction.atomic():
             IncomingEmail.objects.get_or_create(
                 key=key, defaults={"outcome": IncomingEmail.Outcome.REFUSED,
-                                   "note": reason[:2000], "received_at": now},
+                                   "note": storable(reason)[:2000], "received_at": now},
             )
     except IntegrityError:  # another worker recorded it first
         pass

@@ -22,6 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from config.text import storable_json
+
 from ..throttling import client_ip, is_limited, record_hit
 from . import facebook, zalo
 from .events import ChannelMessage
@@ -85,9 +87,13 @@ def _take(platform: str, messages: list[ChannelMessage]) -> None:
 
 
 def _parse(body: bytes) -> Any:
+    """The body's JSON with every string storable: a platform cannot be told that a message
+    held a lone surrogate or a NUL, so those are repaired here, once, for every field (the
+    ids, the text, the raw payload kept for the record)."""
     try:
-        return json.loads(body)
-    except ValueError:  # UnicodeDecodeError included
+        # Nesting no platform sends runs out of stack here, not in a later step.
+        return storable_json(json.loads(body))
+    except (ValueError, RecursionError):  # UnicodeDecodeError included
         return None
 
 

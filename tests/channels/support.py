@@ -167,3 +167,8 @@ class StandInApi:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def now_ms(offset_seconds: float = 0) -> str:
+    """A Zalo timestamp (milliseconds) of now: deliveries outside the replay window are refused."""
+    return str(int((time.time() + offset_seconds) * 1000))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import time
 
 import pytest
 from django.test import Client
@@ -22,15 +21,12 @@ from .support import (
     ZALO_TEXT_EVENT,
     ZALO_USER_ID,
     encode,
+    now_ms,
     zalo_signature,
 )
 
 URL = reverse("channels:zalo")
 pytestmark = pytest.mark.django_db
-
-
-def now_ms(offset_seconds: float = 0) -> str:
-    return str(int((time.time() + offset_seconds) * 1000))
 
 
 def fresh(document: dict) -> dict:

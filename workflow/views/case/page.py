@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from config.legacy_encoding import LegacyText, detect_legacy
 from config.text import normalize_line
 from routing.selectors import Actor, actor_for
 
@@ -44,6 +45,24 @@ from .panels import (
 )
 
 MAX_UNIT_QUERY = 100  # characters of the "find unit" box that are read
+
+
+@dataclass(frozen=True)
+class LegacyPreview:
+    """The case's title and content read in the legacy encoding they seem typed in."""
+
+    encoding: str
+    title: str
+    content: str
+
+
+def legacy_preview(title: str, content: str | None) -> LegacyPreview | None:
+    found: LegacyText | None = detect_legacy(f"{title}\n{content or ''}")
+    if found is None:
+        return None
+    title_part, _newline, content_part = found.preview.partition("\n")
+    return LegacyPreview(encoding=found.encoding.upper(), title=title_part,
+                         content=content_part if content is not None else "")
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,7 @@ class CasePage:
     attachments: list = field(default_factory=list)  # the reporter's photos and videos
     letters: list[LetterLink] = field(default_factory=list)  # of the approved units
     duplicates: list[PossibleDuplicate] | None = None  # None: not for this actor
+    legacy_text: LegacyPreview | None = None  # typed in TCVN3 or VNI, it seems (IN3)
 
     @property
     def has_unit_picker(self) -> bool:
@@ -152,6 +172,7 @@ def case_page(
         letters=letter_links(actor, case, assignments),
         # By phone or similar title: it links one reporter's cases, so the coordinator only.
         duplicates=possible_duplicates(case, now) if actor.is_coordinator else None,
+        legacy_text=legacy_preview(case.title, case.content if content_visible else None),
     )
 
 
