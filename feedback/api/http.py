@@ -14,6 +14,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from .multipart import keep_empty_parts
+
 RETRY_AFTER_SECONDS = 900
 MAX_INT_ID = 2**63 - 1
 
@@ -51,7 +53,8 @@ def not_found_response() -> JsonResponse:
 
 def allow(view: Callable[..., HttpResponse], *methods: str) -> Callable[..., HttpResponse]:
     """`view` for `methods` only (GET brings HEAD); any other method gets 405 in JSON with
-    the Allow header, before anything else looks at the request.
+    the Allow header, before anything else looks at the request. A multipart body's
+    empty values are kept (multipart.keep_empty_parts).
 
     CSRF: the gate answers first, so a GET view never sees an unsafe method, and every
     POST of the API carries its authority in the request itself (an API key, or the
@@ -68,6 +71,7 @@ def allow(view: Callable[..., HttpResponse], *methods: str) -> Callable[..., Htt
             response = general_error(_("This method is not allowed here."), status=405)
             response["Allow"] = allow_header
             return response
+        keep_empty_parts(request)
         return view(request, *args, **kwargs)
 
     gate.allowed_methods = frozenset(allowed)  # type: ignore[attr-defined]
@@ -127,7 +131,8 @@ def request_fields(request: HttpRequest, form_class: type[forms.Form]
 
     In JSON, each of the form's fields must have its documented type (a field that takes a
     list, `takes_list`, an array of texts); names the form does not know are ignored, as
-    they are in a form. Raises BadBody for a body that is not such an object.
+    they are in a form. Raises BadBody for a body that is not such an object, or for a
+    form body whose values the document would not take (_check_form_values).
     """
     if request.content_type == "application/json":
         try:
@@ -152,8 +157,40 @@ def request_fields(request: HttpRequest, form_class: type[forms.Form]
                 fields[name] = value
         if errors:
             raise BadBody(errors)
+        _check_form_values(fields, form_class)  # an empty date or code: as in a form
         return fields, MultiValueDict()
+    _check_form_values(request.POST, form_class)
     return request.POST, request.FILES
+
+
+def _form_value_error(field: forms.Field, values: list[str]) -> str | None:
+    if getattr(field, "takes_list", False) or isinstance(field, forms.FileField):
+        return None  # many values are its point; tokens and files say what is wrong
+    if len(values) > 1:
+        return _("Send one value for this field.")
+    if values == [""] and not isinstance(field, forms.CharField):
+        return _("Give a value, or leave the field out.")
+    if isinstance(field, forms.BooleanField | forms.NullBooleanField) \
+            and values[0] not in ("true", "false"):
+        return _("Send true or false.")
+    return None
+
+
+def _check_form_values(data: Any, form_class: type[forms.Form]) -> None:
+    """A form body keeps to the document as JSON does, where a form would guess.
+
+    A form reads the last of repeated values, `sms_updates=` or `=maybe` as "not asked"
+    and `is_confidential=no` as yes; the document has one value, a number, date or code
+    that is not empty, and a boolean written true or false. Text may be empty.
+    """
+    errors = {}
+    for name, field in form_class.base_fields.items():
+        values = data.getlist(name)
+        message = _form_value_error(field, values) if values else None
+        if message:
+            errors[name] = [message]
+    if errors:
+        raise BadBody(errors)
 
 
 def parse_id(value: str) -> int | None:
