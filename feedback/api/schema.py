@@ -253,7 +253,10 @@ def _errors(*codes: int) -> dict:
     texts = {400: "Invalid input", 403: "Missing or unknown API key", 404: "Not found",
              405: "Method not allowed",
              409: "Idempotency-Key reused for another submission",
-             415: "Not a multipart/form-data body", 429: "Too many attempts"}
+             415: "Not a multipart/form-data body",
+             422: "Well-formed, yet not possible: an upload token that is unknown, expired, "
+                  "used or another key's, or more than 5 photos in all",
+             429: "Too many attempts"}
     return {str(code): _json("Errors", texts[code]) for code in codes}
 
 
@@ -309,7 +312,7 @@ def _paths(codes: DocumentCodes) -> dict[str, Any]:
             "requestBody": submission,
             "responses": {"201": _json("Receipt", "Received"),
                           "200": _json("Receipt", "A repeat of an earlier submission"),
-                          **_errors(400, 403, 409, 429)},
+                          **_errors(400, 403, 409, 422, 429)},
         }},
         "/api/v1/uploads": {"post": {
             "summary": "Send one photo ahead of its submission; get a short-lived token",
@@ -380,7 +383,7 @@ def openapi_document(server_url: str, codes: DocumentCodes | None = None) -> dic
         codes.categories, "A category code (GET /categories).")
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Cổng 1022 API", "version": "1.1.0",
+        "info": {"title": "Cổng 1022 API", "version": "1.2.0",
                  "description": "Feedback and petitions to the province: submit, follow, "
                                 "rate, and read published answers. Every error is JSON; a "
                                 "method a path does not list gets 405 with an Allow header."},

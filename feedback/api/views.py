@@ -113,15 +113,18 @@ def submit(request: HttpRequest) -> JsonResponse:
     checks = {"submit:ip": client_ip(request), "submit:phone": cleaned["reporter_phone"]}
     if any_limited(checks):
         return http.throttled_response()
+    # What the document cannot say, well-formed tokens naming no photo held for this key
+    # and more photos in all than a case takes, is 422, not 400 (a document violation).
     tokens = cleaned["photo_tokens"]
     try:
         held = api_uploads.held_photos(api_key.pk, tokens)
     except ValidationError as error:
-        return http.error_response({PHOTO_TOKENS: list(error.messages)})
+        return http.error_response({PHOTO_TOKENS: list(error.messages)}, status=422)
     photos = [*cleaned["photos"], *held]
     if len(photos) > settings.PUBLIC_PHOTO_MAX_COUNT:
         return http.error_response({PHOTO_TOKENS: [
-            _("Send at most %(count)d photos.") % {"count": settings.PUBLIC_PHOTO_MAX_COUNT}]})
+            _("Send at most %(count)d photos.") % {"count": settings.PUBLIC_PHOTO_MAX_COUNT}]},
+            status=422)
     try:
         case, created = feedback_services.submit_case(
             channel=Case.Channel.APP, title=cleaned["title"], content=cleaned["content"],
