@@ -164,8 +164,12 @@ def request_fields(request: HttpRequest, form_class: type[forms.Form]
 
 
 def _form_value_error(field: forms.Field, values: list[str]) -> str | None:
-    if getattr(field, "takes_list", False) or isinstance(field, forms.FileField):
-        return None  # many values are its point; tokens and files say what is wrong
+    if isinstance(field, forms.FileField):
+        # A part without a file name is a plain field to the parser; the photo would be
+        # dropped without a word.
+        return _("Send each photo as a file: its part needs a file name.")
+    if getattr(field, "takes_list", False):
+        return None  # many values are its point; the field says which is wrong
     if len(values) > 1:
         return _("Send one value for this field.")
     if values == [""] and not isinstance(field, forms.CharField):
@@ -180,8 +184,9 @@ def _check_form_values(data: Any, form_class: type[forms.Form]) -> None:
     """A form body keeps to the document as JSON does, where a form would guess.
 
     A form reads the last of repeated values, `sms_updates=` or `=maybe` as "not asked"
-    and `is_confidential=no` as yes; the document has one value, a number, date or code
-    that is not empty, and a boolean written true or false. Text may be empty.
+    and `is_confidential=no` as yes, and drops a photo sent as text; the document has one
+    value, a number, date or code that is not empty, a boolean written true or false, and
+    photos as files. Text may be empty.
     """
     errors = {}
     for name, field in form_class.base_fields.items():

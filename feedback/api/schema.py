@@ -243,7 +243,7 @@ def _body(schema: dict) -> dict:
 def _submission_body() -> dict:
     body = _body({"allOf": [_ref("Submission"), _ref("NoPhotos")]})
     body["content"]["multipart/form-data"] = {
-        "schema": {"allOf": [_ref("Submission"), _ref("SubmissionPhotos")]},
+        "schema": _ref("SubmissionWithPhotos"),
         "encoding": {"photos": _file_part("photos")},
     }
     return body
@@ -381,6 +381,11 @@ def openapi_document(server_url: str, codes: DocumentCodes | None = None) -> dic
     schemas = deepcopy(_SCHEMAS)
     schemas["Submission"]["properties"]["category"] = _code(
         codes.categories, "A category code (GET /categories).")
+    # One object, not an allOf: tools that send multipart read a part's kind (a file, with
+    # a file name) from the body's own properties.
+    submission = schemas["Submission"]
+    schemas["SubmissionWithPhotos"] = {**submission, "properties": {
+        **submission["properties"], **schemas.pop("SubmissionPhotos")["properties"]}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Cổng 1022 API", "version": "1.2.0",

@@ -160,7 +160,11 @@ def upload(request: HttpRequest) -> JsonResponse:
     if request.content_type != "multipart/form-data":
         return http.general_error(_("Send the photo as multipart/form-data, in the field "
                                     "“photo”."), status=415)
-    form = ApiUploadForm(request.POST, request.FILES)
+    try:
+        data, files = http.request_fields(request, ApiUploadForm)
+    except http.BadBody as bad:
+        return http.error_response(bad.errors)
+    form = ApiUploadForm(data, files)
     if not form.is_valid():
         return http.error_response(http.form_errors(form))
     record_hits(checks)

@@ -11,6 +11,7 @@ import pytest
 from feedback.api import multipart
 from tests.api.support import body_json, issue_key
 from tests.api.test_json_api import SUBMIT, fields
+from tests.feedback.support import png_bytes
 from workflow.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +19,12 @@ pytestmark = pytest.mark.django_db
 BOUNDARY = "rfc2046-boundary"
 
 
-def part(name: str, value: str | None) -> bytes:
+def part(name: str, value: str | bytes | None) -> bytes:
     """One part and the line break of the delimiter after it; None writes an empty value
     as RFC 2046 allows: the headers, then at once the next delimiter."""
     head = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n'.encode()
-    return head + (b"" if value is None else b"\r\n" + value.encode()) + b"\r\n"
+    data = value.encode() if isinstance(value, str) else value
+    return head + (b"" if data is None else b"\r\n" + data) + b"\r\n"
 
 
 def body(*parts: bytes) -> bytes:
@@ -109,3 +111,23 @@ def test_an_empty_date_or_code_in_json_is_refused_not_read_as_left_out(client, p
                            content_type="application/json", headers={"X-Api-Key": key})
     assert response.status_code == 400, response.content
     assert body_json(response)["errors"] == {name: ["Give a value, or leave the field out."]}
+
+
+def test_a_photo_part_without_a_file_name_is_refused_not_dropped(client, province):
+    key = issue_key("Tây Ninh Smart")
+    response = post_multipart(client, SUBMIT,
+                              body(*submission_parts(), part("photos", png_bytes())),
+                              **{"X-Api-Key": key})
+    assert response.status_code == 400, response.content
+    assert body_json(response)["errors"] == {
+        "photos": ["Send each photo as a file: its part needs a file name."]}
+    assert not Case.objects.exists()
+
+
+def test_the_document_lists_the_photos_among_the_multipart_bodys_own_properties(client):
+    document = body_json(client.get("/api/v1/openapi.json"))
+    multipart_body = document["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"][
+        "multipart/form-data"]["schema"]
+    name = multipart_body["$ref"].rsplit("/", 1)[1]
+    photos = document["components"]["schemas"][name]["properties"]["photos"]
+    assert photos["items"]["format"] == "binary"
