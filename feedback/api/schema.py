@@ -254,8 +254,9 @@ def _errors(*codes: int) -> dict:
              405: "Method not allowed",
              409: "Idempotency-Key reused for another submission",
              415: "Not a multipart/form-data body",
-             422: "Well-formed, yet not possible: an upload token that is unknown, expired, "
-                  "used or another key's, or more than 5 photos in all",
+             422: "Well-formed, yet not possible: occurred_at in the future or before "
+                  "1900, an upload token that is unknown, expired, used or another key's, "
+                  "or more than 5 photos in all",
              429: "Too many attempts"}
     return {str(code): _json("Errors", texts[code]) for code in codes}
 
@@ -273,6 +274,8 @@ def _reporter_action(extra: dict, required: list[str], summary: str) -> dict:
     return {"post": {
         "summary": summary, "parameters": [_CODE], "requestBody": _body(schema),
         "responses": {"201": _json("TrackedCase", "Done; the case as the reporter sees it"),
+                      "409": _json("Errors", "The case's state does not allow it (not yet "
+                                             "published, already rated)"),
                       **_errors(400, 404, 429)},
     }}
 

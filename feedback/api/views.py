@@ -101,7 +101,11 @@ def submit(request: HttpRequest) -> JsonResponse:
         return http.error_response(bad.errors)
     form = ApiSubmitForm(data, files)
     if not form.is_valid():
-        return http.error_response(http.form_errors(form))
+        # A date in the future or before 1900 is well-formed: the document says so in
+        # words, as no schema can compare dates; refused alone, it is 422 (documented).
+        codes = {e.code for errors in form.errors.as_data().values() for e in errors}
+        status = 422 if codes <= {"future", "out_of_range"} else 400
+        return http.error_response(http.form_errors(form), status=status)
     cleaned = form.cleaned_data
     repeat = Case.objects.filter(idempotency_key=idempotency_key).first() \
         if idempotency_key else None
@@ -222,7 +226,9 @@ def _reporter_action(request: HttpRequest, code: str, form_class, act) -> JsonRe
     try:
         act(found, form.cleaned_data)
     except TransitionRefused as refused:
-        return http.general_error(refused.message)
+        # A well-formed request the case's state refuses (not yet published, already
+        # rated): a conflict with the resource, not a request against the document.
+        return http.general_error(refused.message, status=409)
     except ValidationError as error:
         return http.error_response(http.validation_errors(error, set(form.fields)))
     found.refresh_from_db()
