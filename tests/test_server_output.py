@@ -78,8 +78,8 @@ def drive(client: Client, said: Secrets) -> dict[str, str]:
     made up along the way (the tracking code, the one-time code)."""
     status, body = client.post_json("/api/v1/cases", {
         "title": said.title, "content": said.content, "reporter_name": said.name,
-        "reporter_phone": said.phone, "reporter_email": said.email, "is_confidential": "true",
-        "consent": "true", "sms_updates": "true", "email_updates": "true",
+        "reporter_phone": said.phone, "reporter_email": said.email, "is_confidential": True,
+        "consent": True, "sms_updates": True, "email_updates": True,
     }, {"X-Api-Key": said.api_key, "Idempotency-Key": uuid.uuid4().hex})
     assert status == 201, body
     code = re.search(r'"code": ?"([^"]+)"', body)[1]
