@@ -16,6 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from config.text import has_lone_surrogate
 
+from .multipart import keep_empty_parts
+
 RETRY_AFTER_SECONDS = 900
 MAX_INT_ID = 2**63 - 1
 
@@ -53,7 +55,8 @@ def not_found_response() -> JsonResponse:
 
 def allow(view: Callable[..., HttpResponse], *methods: str) -> Callable[..., HttpResponse]:
     """`view` for `methods` only (GET brings HEAD); any other method gets 405 in JSON with
-    the Allow header, before anything else looks at the request.
+    the Allow header, before anything else looks at the request. A multipart body's
+    empty values are kept (multipart.keep_empty_parts).
 
     CSRF: the gate answers first, so a GET view never sees an unsafe method, and every
     POST of the API carries its authority in the request itself (an API key, or the
@@ -70,6 +73,7 @@ def allow(view: Callable[..., HttpResponse], *methods: str) -> Callable[..., Htt
             response = general_error(_("This method is not allowed here."), status=405)
             response["Allow"] = allow_header
             return response
+        keep_empty_parts(request)
         return view(request, *args, **kwargs)
 
     gate.allowed_methods = frozenset(allowed)  # type: ignore[attr-defined]
@@ -141,7 +145,8 @@ def request_fields(request: HttpRequest, form_class: type[forms.Form]
 
     In JSON, each of the form's fields must have its documented type (a field that takes a
     list, `takes_list`, an array of texts); names the form does not know are ignored, as
-    they are in a form. Raises BadBody for a body that is not such an object.
+    they are in a form. Raises BadBody for a body that is not such an object, or for a
+    form body whose values the document would not take (_check_form_values).
     """
     if request.content_type == "application/json":
         try:
@@ -168,8 +173,45 @@ def request_fields(request: HttpRequest, form_class: type[forms.Form]
                 fields[name] = value
         if errors:
             raise BadBody(errors)
+        _check_form_values(fields, form_class)  # an empty date or code: as in a form
         return fields, MultiValueDict()
+    _check_form_values(request.POST, form_class)
     return request.POST, request.FILES
+
+
+def _form_value_error(field: forms.Field, values: list[str]) -> str | None:
+    if isinstance(field, forms.FileField):
+        # A part without a file name is a plain field to the parser; the photo would be
+        # dropped without a word.
+        return _("Send each photo as a file: its part needs a file name.")
+    if getattr(field, "takes_list", False):
+        return None  # many values are its point; the field says which is wrong
+    if len(values) > 1:
+        return _("Send one value for this field.")
+    if values == [""] and not isinstance(field, forms.CharField):
+        return _("Give a value, or leave the field out.")
+    if isinstance(field, forms.BooleanField | forms.NullBooleanField) \
+            and values[0] not in ("true", "false"):
+        return _("Send true or false.")
+    return None
+
+
+def _check_form_values(data: Any, form_class: type[forms.Form]) -> None:
+    """A form body keeps to the document as JSON does, where a form would guess.
+
+    A form reads the last of repeated values, `sms_updates=` or `=maybe` as "not asked"
+    and `is_confidential=no` as yes, and drops a photo sent as text; the document has one
+    value, a number, date or code that is not empty, a boolean written true or false, and
+    photos as files. Text may be empty.
+    """
+    errors = {}
+    for name, field in form_class.base_fields.items():
+        values = data.getlist(name)
+        message = _form_value_error(field, values) if values else None
+        if message:
+            errors[name] = [message]
+    if errors:
+        raise BadBody(errors)
 
 
 def parse_id(value: str) -> int | None:

@@ -243,7 +243,7 @@ def _body(schema: dict) -> dict:
 def _submission_body() -> dict:
     body = _body({"allOf": [_ref("Submission"), _ref("NoPhotos")]})
     body["content"]["multipart/form-data"] = {
-        "schema": {"allOf": [_ref("Submission"), _ref("SubmissionPhotos")]},
+        "schema": _ref("SubmissionWithPhotos"),
         "encoding": {"photos": _file_part("photos")},
     }
     return body
@@ -253,7 +253,11 @@ def _errors(*codes: int) -> dict:
     texts = {400: "Invalid input", 403: "Missing or unknown API key", 404: "Not found",
              405: "Method not allowed",
              409: "Idempotency-Key reused for another submission",
-             415: "Not a multipart/form-data body", 429: "Too many attempts"}
+             415: "Not a multipart/form-data body",
+             422: "Well-formed, yet not possible: occurred_at in the future or before "
+                  "1900, an upload token that is unknown, expired, used or another key's, "
+                  "or more than 5 photos in all",
+             429: "Too many attempts"}
     return {str(code): _json("Errors", texts[code]) for code in codes}
 
 
@@ -270,6 +274,8 @@ def _reporter_action(extra: dict, required: list[str], summary: str) -> dict:
     return {"post": {
         "summary": summary, "parameters": [_CODE], "requestBody": _body(schema),
         "responses": {"201": _json("TrackedCase", "Done; the case as the reporter sees it"),
+                      "409": _json("Errors", "The case's state does not allow it (not yet "
+                                             "published, already rated)"),
                       **_errors(400, 404, 429)},
     }}
 
@@ -309,7 +315,7 @@ def _paths(codes: DocumentCodes) -> dict[str, Any]:
             "requestBody": submission,
             "responses": {"201": _json("Receipt", "Received"),
                           "200": _json("Receipt", "A repeat of an earlier submission"),
-                          **_errors(400, 403, 409, 429)},
+                          **_errors(400, 403, 409, 422, 429)},
         }},
         "/api/v1/uploads": {"post": {
             "summary": "Send one photo ahead of its submission; get a short-lived token",
@@ -378,9 +384,14 @@ def openapi_document(server_url: str, codes: DocumentCodes | None = None) -> dic
     schemas = deepcopy(_SCHEMAS)
     schemas["Submission"]["properties"]["category"] = _code(
         codes.categories, "A category code (GET /categories).")
+    # One object, not an allOf: tools that send multipart read a part's kind (a file, with
+    # a file name) from the body's own properties.
+    submission = schemas["Submission"]
+    schemas["SubmissionWithPhotos"] = {**submission, "properties": {
+        **submission["properties"], **schemas.pop("SubmissionPhotos")["properties"]}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Cổng 1022 API", "version": "1.1.0",
+        "info": {"title": "Cổng 1022 API", "version": "1.2.0",
                  "description": "Feedback and petitions to the province: submit, follow, "
                                 "rate, and read published answers. Every error is JSON; a "
                                 "method a path does not list gets 405 with an Allow header."},

@@ -112,7 +112,11 @@ def submit(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         if form.has_error("photos") or form.has_error("videos"):
             record_upload(request)
-        return http.error_response(http.form_errors(form))
+        # A date in the future or before 1900 is well-formed: the document says so in
+        # words, as no schema can compare dates; refused alone, it is 422 (documented).
+        codes = {e.code for errors in form.errors.as_data().values() for e in errors}
+        status = 422 if codes <= {"future", "out_of_range"} else 400
+        return http.error_response(http.form_errors(form), status=status)
     cleaned = form.cleaned_data
     repeat = Case.objects.filter(idempotency_key=idempotency_key).first() \
         if idempotency_key else None
@@ -124,15 +128,18 @@ def submit(request: HttpRequest) -> JsonResponse:
     checks = {"submit:ip": client_ip(request), "submit:phone": cleaned["reporter_phone"]}
     if any_limited(checks):
         return http.throttled_response()
+    # What the document cannot say, well-formed tokens naming no photo held for this key
+    # and more photos in all than a case takes, is 422, not 400 (a document violation).
     tokens = cleaned["photo_tokens"]
     try:
         held = api_uploads.held_photos(api_key.pk, tokens)
     except ValidationError as error:
-        return http.error_response({PHOTO_TOKENS: list(error.messages)})
+        return http.error_response({PHOTO_TOKENS: list(error.messages)}, status=422)
     photos = [*cleaned["photos"], *held]
     if len(photos) > settings.PUBLIC_PHOTO_MAX_COUNT:
         return http.error_response({PHOTO_TOKENS: [
-            _("Send at most %(count)d photos.") % {"count": settings.PUBLIC_PHOTO_MAX_COUNT}]})
+            _("Send at most %(count)d photos.") % {"count": settings.PUBLIC_PHOTO_MAX_COUNT}]},
+            status=422)
     try:
         case, created = feedback_services.submit_case(
             channel=Case.Channel.APP, title=cleaned["title"], content=cleaned["content"],
@@ -167,7 +174,11 @@ def upload(request: HttpRequest) -> JsonResponse:
                                     "“photo”."), status=415)
     if any_limited({UPLOAD_SCOPE: client_ip(request)}):
         return http.throttled_response()
-    form = ApiUploadForm(request.POST, request.FILES)
+    try:
+        data, files = http.request_fields(request, ApiUploadForm)
+    except http.BadBody as bad:
+        return http.error_response(bad.errors)
+    form = ApiUploadForm(data, files)
     # Counted before it is checked: a refused photo cost its decoding too.
     record_hits({UPLOAD_SCOPE: client_ip(request)})
     if not form.is_valid():
@@ -226,7 +237,9 @@ def _reporter_action(request: HttpRequest, code: str, form_class, act) -> JsonRe
     try:
         act(found, form.cleaned_data)
     except TransitionRefused as refused:
-        return http.general_error(refused.message)
+        # A well-formed request the case's state refuses (not yet published, already
+        # rated): a conflict with the resource, not a request against the document.
+        return http.general_error(refused.message, status=409)
     except ValidationError as error:
         return http.error_response(http.validation_errors(error, set(form.fields)))
     found.refresh_from_db()

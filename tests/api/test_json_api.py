@@ -165,7 +165,7 @@ def test_an_unsatisfied_rating_reopens_the_case(client, province):
     assert case.state == Case.State.REOPENED
     assert Rating.objects.get(case=case).value == "unsatisfied"
     again = client.post(url, {"phone": "0912345678", "value": "satisfied"})
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert body_json(again)["errors"]["__all__"] == ["Only a published result can be rated."]
 
 
@@ -191,7 +191,7 @@ def test_a_comment_before_publication_is_refused(client, province):
     case = province.receive()
     response = client.post(f"/api/v1/cases/{case.tracking_code}/comments",
                            {"phone": "0912345678", "body": "Sao rồi?"})
-    assert response.status_code == 400
+    assert response.status_code == 409  # well-formed; the case's state refuses it
     assert not Comment.objects.exists()
 
 

@@ -72,6 +72,25 @@ def test_a_json_value_of_another_type_is_refused(client, province, key):
     assert not Case.objects.exists()
 
 
+@pytest.mark.parametrize("when", ["2100-01-01T08:00:00+07:00", "2999-01-01T08:00:00Z",
+                                  "1899-12-31T23:00:00Z"])
+def test_a_date_in_the_future_or_before_1900_is_a_422_the_document_lists(client, province,
+                                                                         key, when):
+    # Well-formed, and refused by a rule on dates that no schema can state.
+    response = submit_json(client, key, occurred_at=when)
+    assert response.status_code == 422
+    assert set(body_json(response)["errors"]) == {"occurred_at"}
+    document = body_json(client.get("/api/v1/openapi.json"))
+    assert "future" in document["paths"]["/api/v1/cases"]["post"]["responses"]["422"][
+        "description"]
+
+
+def test_a_date_in_the_future_with_another_mistake_is_a_400(client, province, key):
+    response = submit_json(client, key, occurred_at="2999-01-01T08:00:00+07:00", title="")
+    assert response.status_code == 400
+    assert set(body_json(response)["errors"]) == {"occurred_at", "title"}
+
+
 def test_the_tracked_state_is_the_machine_value_like_the_receipts(client, province, key):
     receipt = body_json(submit_json(client, key))
     tracked = body_json(client.post("/api/v1/track", {"code": receipt["code"],

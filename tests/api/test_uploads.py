@@ -74,7 +74,7 @@ def test_a_token_is_used_once(client, province, key):
     token = token_of(client, key)
     assert submit_json(client, key, [token]).status_code == 201
     again = submit_json(client, key, [token], title="Một phản ánh khác")
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert set(body_json(again)["errors"]) == {"photo_tokens"}
     assert Case.objects.count() == 1
 
@@ -82,7 +82,7 @@ def test_a_token_is_used_once(client, province, key):
 def test_a_token_works_only_for_the_key_that_uploaded_it(client, province, key):
     token = token_of(client, issue_key("Another app"))
     response = submit_json(client, key, [token])
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "photo_tokens" in body_json(response)["errors"]
     assert not Case.objects.exists()
 
@@ -92,7 +92,7 @@ def test_an_expired_token_is_refused(client, province, key, settings):
     token = token_of(client, key)
     time.sleep(1.2)
     response = submit_json(client, key, [token])
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert body_json(response)["errors"]["photo_tokens"] == [
         "An upload token is unknown or has expired. Upload the photo again."]
 
@@ -110,6 +110,25 @@ def test_at_most_five_photos_in_all(client, province, key, settings):
     assert response.status_code == 400
     assert body_json(response)["errors"]["photo_tokens"] == ["Send at most 5 photos."]
     assert not Case.objects.exists()
+
+
+def test_photos_and_tokens_together_are_at_most_five(client, province, key):
+    tokens = [token_of(client, key) for _ in range(3)]
+    photos = [upload(jpeg_with_gps()) for _ in range(3)]
+    response = client.post(SUBMIT, {**fields(), "photos": photos, "photo_tokens": tokens},
+                           headers={"X-Api-Key": key})
+    assert response.status_code == 422
+    assert body_json(response)["errors"]["photo_tokens"] == ["Send at most 5 photos."]
+    assert not Case.objects.exists()
+
+
+def test_a_well_formed_token_we_never_issued_is_a_422_the_document_lists(client, province, key):
+    # The document can only say how a token is written; which exist is the server's state.
+    response = submit_json(client, key, ["A" * 32])
+    assert response.status_code == 422
+    assert set(body_json(response)["errors"]) == {"photo_tokens"}
+    document = body_json(client.get("/api/v1/openapi.json"))
+    assert "422" in document["paths"]["/api/v1/cases"]["post"]["responses"]
 
 
 def test_a_file_that_is_not_a_photo_gets_no_token(client, key):
