@@ -60,3 +60,18 @@ def cached(key: str, compute: Callable[[], T], timeout: int) -> T:
     except Exception:  # noqa: BLE001
         logger.warning("Cache unavailable: %s not kept", key)
     return value
+
+
+def increment(key: str, timeout: float) -> int:
+    """Add one to the counter at `key` (made with `timeout` when new) and give its new value.
+
+    Atomic in Redis, so counts taken at the same instant are all counted; a counter that
+    expires between the two steps starts again at one.
+    """
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout)
+        return 1

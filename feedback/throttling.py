@@ -18,6 +18,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
+from config.cache import increment
 from routing import audit
 
 logger = logging.getLogger(__name__)
@@ -74,11 +75,7 @@ def record_hit(scope: str, ident: str) -> None:
     _hits, window = _limit(scope)
     key = _key(scope, ident)
     try:
-        if not cache.add(key, 1, timeout=window):
-            try:
-                cache.incr(key)
-            except ValueError:  # the window ended between add() and incr()
-                cache.set(key, 1, timeout=window)
+        increment(key, window)
     except Exception:  # noqa: BLE001
         logger.warning("Rate-limit cache unavailable; %s not counted", scope)
 

@@ -38,6 +38,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from config.cache import increment
 from routing.auth import normalise_username
 
 from . import auth
@@ -109,14 +110,7 @@ def register_failure(ip: str, username: str) -> bool:
         # The first failure of this name from this address in the window: one more name.
         if not cache.add(_key("name", ip, bucket, normalise_username(username)), 1, window):
             return False
-        names_key = _key("names", ip, bucket)
-        cache.add(names_key, 0, window)
-        try:
-            names = cache.incr(names_key)
-        except ValueError:  # expired between add and incr
-            cache.set(names_key, 1, window)
-            names = 1
-        if names != names_allowed():
+        if increment(_key("names", ip, bucket), window) != names_allowed():
             return False
         cache.set(slow_key, now + window, window)
     except Exception:  # noqa: BLE001

@@ -40,6 +40,7 @@ from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from config.cache import increment
 from routing.audit import client_ip
 from routing.auth import normalise_username
 from routing.models import TwoFactorDevice, TwoFactorEnrolment
@@ -146,12 +147,7 @@ def register_failure(username: str, ip: str) -> bool:
     """Count one failure; True when it is the one that locks the pair out."""
     key = _key("fail", username, ip)
     try:
-        cache.add(key, 0, FAILURE_MEMORY_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, FAILURE_MEMORY_SECONDS)
-            count = 1
+        count = increment(key, FAILURE_MEMORY_SECONDS)
         # Only the failure that makes the count exactly MAX locks (and is audited as doing
         # so): failures racing past it at the same instant were counted, but lock nothing new.
         if count != MAX_FAILURES:

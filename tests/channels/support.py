@@ -172,3 +172,9 @@ class StandInApi:
 def now_ms(offset_seconds: float = 0) -> str:
     """A Zalo timestamp (milliseconds) of now: deliveries outside the replay window are refused."""
     return str(int((time.time() + offset_seconds) * 1000))
+
+
+def escaped(document: Any) -> bytes:
+    """A delivery's body with every non-ASCII character escaped: a lone surrogate or a NUL
+    travels as its JSON escape, as a platform may send it."""
+    return json.dumps(document, separators=(",", ":")).encode()

@@ -15,6 +15,7 @@ from workflow.models import Case
 from .support import (
     FACEBOOK_MESSAGE,
     ZALO_TEXT_EVENT,
+    escaped,
     facebook_signature,
     now_ms,
     zalo_signature,
@@ -22,10 +23,6 @@ from .support import (
 
 pytestmark = pytest.mark.django_db
 
-
-def escaped(document) -> bytes:
-    # ensure_ascii: a lone surrogate or a NUL travels as its JSON escape, as a platform may.
-    return json.dumps(document, separators=(",", ":")).encode()
 
 
 def facebook(client, document):

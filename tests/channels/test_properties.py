@@ -29,6 +29,7 @@ from workflow.models import Case
 from .support import (
     FACEBOOK_MESSAGE,
     ZALO_TEXT_EVENT,
+    escaped,
     facebook_signature,
     now_ms,
     zalo_signature,
@@ -36,10 +37,6 @@ from .support import (
 
 pytestmark = pytest.mark.django_db
 
-
-def escaped(document) -> bytes:
-    # ensure_ascii: lone surrogates and NUL travel as JSON escapes, as a platform may send them.
-    return json.dumps(document, separators=(",", ":")).encode()
 
 
 def assert_stored_clean() -> None:

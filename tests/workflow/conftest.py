@@ -48,3 +48,16 @@ def now(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(auth, "clock", lambda: clock.value)
     return clock
+
+
+@pytest.fixture
+def gateway(settings):
+    """The HTTP SMS backend talking to a stand-in gateway on the loopback; set its script
+    in the test."""
+    from tests.workflow.test_notifications import StandInGateway
+
+    stand_in = StandInGateway()
+    settings.SMS_BACKEND = "workflow.notifications.backends.HttpGatewaySmsBackend"
+    settings.SMS_GATEWAY = stand_in.settings()
+    yield stand_in
+    stand_in.close()

@@ -51,16 +51,6 @@ def sms_in_memory(settings):
     backends.outbox.clear()
 
 
-@pytest.fixture
-def gateway(settings):
-    """The HTTP backend talking to a stand-in gateway; set its script in the test."""
-    stand_in = StandInGateway()
-    settings.SMS_BACKEND = HTTP
-    settings.SMS_GATEWAY = stand_in.settings()
-    yield stand_in
-    stand_in.close()
-
-
 def _row(case, channel=SMS, template="case_received") -> OutboxMessage:
     return OutboxMessage.objects.get(case=case, channel=channel, to_reporter=True,
                                      template=template)

@@ -14,22 +14,12 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from tests.conftest import MONDAY
-from tests.workflow.test_notifications import StandInGateway
 from workflow.models import Case, OutboxMessage
 from workflow.notifications.backends import HttpGatewaySmsBackend, TemporaryFailure
 from workflow.notifications.checks import check_sms_gateway_timeouts
 from workflow.notifications.delivery import deliver_message, resend_message
 
 HTTP = "workflow.notifications.backends.HttpGatewaySmsBackend"
-
-
-@pytest.fixture
-def gateway(settings):
-    stand_in = StandInGateway()
-    settings.SMS_BACKEND = HTTP
-    settings.SMS_GATEWAY = stand_in.settings()
-    yield stand_in
-    stand_in.close()
 
 
 def sms_of(case: Case) -> OutboxMessage:
