@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Model
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -42,7 +43,17 @@ class AreaAdmin(admin.ModelAdmin):
 
 def staff_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
     """The admin has no log-in of its own: the staff log-in counts failures, locks out and
-    asks administrators for their two-factor code (SECURITY AC5)."""
+    asks administrators for their two-factor code (SECURITY AC5).
+
+    The admin sends here whoever it refuses. Someone already logged in is refused for good
+    (their account has no access to the admin), not sent to the staff log-in, which would
+    send them, logged in, straight back: an endless loop of redirects."""
+    if request.user.is_authenticated:
+        # A 403, which routing.middleware.AuditMiddleware records (SECURITY AU1).
+        reason = _("Your account cannot open the administration pages.")
+        # The staff header: its log-out lets them come back under another account.
+        return render(request, "workflow/forbidden.html",
+                      {"reason": reason, "STAFF_AREA": True}, status=403)
     target = request.GET.get("next") or reverse("admin:index")
     return HttpResponseRedirect(f"{reverse('staff:login')}?{urlencode({'next': target})}")
 
