@@ -151,6 +151,8 @@ def test_a_coordinator_allowed_to_enrol_scans_the_qr_code_and_reaches_the_staff_
     page.get_by_role("button", name=exact(vi("Turn on two-factor log-in"))).click()
     page.wait_for_url("**/staff/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("button", name=exact(vi("Log out")))).to_be_visible()
+    screenshot(page, "security-path-enrolled-dashboard")
     assert violations == []
     assert TwoFactorDevice.objects.get(user=coordinator).confirmed_at is not None
     assert not TwoFactorEnrolment.objects.filter(user=coordinator).exists()
