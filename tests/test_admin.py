@@ -166,3 +166,11 @@ def test_a_signed_letter_shows_its_hash_and_never_its_file(admin_client, provinc
     assert digest in listed and digest in page
     assert letter.file.name not in listed and letter.file.name not in page
     assert 'name="_save"' not in page
+
+
+def test_a_logged_in_unit_member_opening_an_admin_link_is_refused_not_sent_round(client,
+                                                                                province):
+    client.force_login(province.roads_staff_user)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) <= 2
