@@ -94,6 +94,16 @@ _SYLLABLE = re.compile(
 )
 
 
+def letters(encoding: str) -> frozenset[str]:
+    """The code points that spell letters or marks in `encoding` (TCVN3 or VNI).
+
+    Some are not letters in Unicode: TCVN3's "ư" is U+00AD, the soft hyphen, a format
+    character; whoever strips such characters must keep these in a legacy text."""
+    if encoding == TCVN3:
+        return frozenset(_TCVN3_LETTERS)
+    return frozenset("".join(_VNI))
+
+
 @dataclass(frozen=True)
 class LegacyText:
     encoding: str  # TCVN3 or VNI

@@ -14,7 +14,10 @@ What every piece of text loses, wherever it came from:
 
 A short field (a title, a name, an address) also loses every other format character
 (Unicode category Cf: the soft hyphen, the word joiner, tag characters and the like) and
-folds its white space into single spaces.
+folds its white space into single spaces. One exception: a line typed in a legacy encoding
+(config.legacy_encoding) keeps the format characters that are letters of that encoding.
+TCVN3 writes "ư" as U+00AD, the soft hyphen; without it "§­êng" would read "Đờng", not
+"Đường". No letter of TCVN3 or VNI is a control, zero-width or bidi character.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
+
+from .legacy_encoding import TCVN3, VNI, detect_legacy, letters
 
 REPLACEMENT = "\ufffd"
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -31,6 +36,13 @@ _INVISIBLE = re.compile(
     "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
+
+# Per legacy encoding, its letters that are format characters (today TCVN3's "ư", U+00AD).
+_FORMAT_LETTERS = {
+    encoding: frozenset(ch for ch in letters(encoding) if unicodedata.category(ch) == "Cf")
+    for encoding in (TCVN3, VNI)
+}
+_ANY_FORMAT_LETTER = frozenset().union(*_FORMAT_LETTERS.values())
 
 
 def has_lone_surrogate(value: str) -> bool:
@@ -69,6 +81,17 @@ def normalize_text(value: str | None) -> str:
 
 def normalize_line(value: str | None) -> str:
     """A short one-line field: normalised text without any format character (Cf), its white
-    space folded."""
-    text = "".join(ch for ch in normalize_text(value) if unicodedata.category(ch) != "Cf")
+    space folded; a legacy-encoded line keeps those that are letters of its encoding."""
+    text = normalize_text(value)
+    keep = _kept_format_letters(text)
+    text = "".join(ch for ch in text if ch in keep or unicodedata.category(ch) != "Cf")
     return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def _kept_format_letters(text: str) -> frozenset[str]:
+    """The format characters of `text` that are letters, as the legacy encoding it was typed
+    in reads them; none for a Unicode text."""
+    if _ANY_FORMAT_LETTER.isdisjoint(text):
+        return frozenset()
+    found = detect_legacy(text)
+    return _FORMAT_LETTERS[found.encoding] if found else frozenset()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.legacy_encoding import detect_legacy
 from config.text import normalize_line, normalize_text
 from routing.models import Category
 from workflow.photos import CleanPhoto, clean_photo
@@ -53,6 +55,29 @@ def has_vietnamese_marks(text: str) -> bool:
 def lacks_diacritics(text: str) -> bool:
     """Text of several words with letters but not one diacritic: likely typed without marks."""
     return len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 and not has_vietnamese_marks(text)
+
+
+@dataclass(frozen=True)
+class LegacyReading:
+    """Title and content that look typed in a legacy encoding, as we read them: shown to the
+    citizen before sending. A part that reads the same is left empty."""
+
+    encoding: str  # "TCVN3" or "VNI"
+    title: str
+    content: str
+
+
+def legacy_reading(title: str, content: str) -> LegacyReading | None:
+    """Our reading of `title` and `content` when they look typed in TCVN3 or VNI (SECURITY
+    IN3). Read together, as the staff case page reads them: a short title alone is little
+    evidence."""
+    found = detect_legacy(f"{title}\n{content}")
+    if found is None:
+        return None
+    title_read, _newline, content_read = found.preview.partition("\n")
+    return LegacyReading(encoding=found.encoding.upper(),
+                         title=title_read if title_read != title else "",
+                         content=content_read if content_read != content else "")
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -173,6 +198,7 @@ class SubmitForm(forms.Form):
                                                             "tabindex": "-1"}))
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
     diacritics_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    legacy_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -222,6 +248,15 @@ class SubmitForm(forms.Form):
         """Content written without marks, and the person has not yet confirmed it (Art. 6.1)."""
         return (lacks_diacritics(self.cleaned_data.get("content", ""))
                 and not self.cleaned_data.get("diacritics_confirmed"))
+
+    @property
+    def legacy_warning(self) -> LegacyReading | None:
+        """Title or content typed in a legacy encoding, as we read it, and the person has not
+        yet confirmed sending it as it is."""
+        if self.cleaned_data.get("legacy_confirmed"):
+            return None
+        return legacy_reading(self.cleaned_data.get("title", ""),
+                              self.cleaned_data.get("content", ""))
 
 
 class TrackForm(forms.Form):

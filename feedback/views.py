@@ -35,6 +35,7 @@ from workflow.selectors import get_case_for, reporter_case
 from . import intake, otp, services
 from .forms import (
     CommentForm,
+    LegacyReading,
     OtpCheckForm,
     OtpRequestForm,
     RatingForm,
@@ -81,10 +82,12 @@ def throttled(request: HttpRequest) -> HttpResponse:
 
 # --- Submit (Art. 6) ---------------------------------------------------------------------------
 def _submit_page(request: HttpRequest, form: SubmitForm, status: int = 200,
-                 warn_diacritics: bool = False) -> HttpResponse:
+                 warn_diacritics: bool = False, legacy: LegacyReading | None = None
+                 ) -> HttpResponse:
     return render(request, "feedback/submit.html", {
         "form": form, "photo_limits": limits_text(), "video_limits": video_limits_text(),
-        "warn_diacritics": warn_diacritics,
+        "warn_diacritics": warn_diacritics, "legacy": legacy,
+        "confirm": warn_diacritics or legacy is not None,
         "notice_version": settings.PRIVACY_NOTICE_VERSION,
     }, status=status)
 
@@ -114,10 +117,17 @@ def submit(request: HttpRequest) -> HttpResponse:
     # it shows the first submission's page. Only asked on those two rare paths.
     if any_limited(checks) and not _already_sent(data["idempotency_key"]):
         return throttled(request)
-    if form.needs_diacritics_warning and not _already_sent(data["idempotency_key"]):
+    # Warned once, with everything typed kept: the page's form then carries the
+    # confirmation of each warning it shows, so sending it again sends the text as it is.
+    warn_diacritics, legacy = form.needs_diacritics_warning, form.legacy_warning
+    if (warn_diacritics or legacy) and not _already_sent(data["idempotency_key"]):
         confirmed = request.POST.copy()
-        confirmed["diacritics_confirmed"] = "1"
-        return _submit_page(request, SubmitForm(confirmed), warn_diacritics=True)
+        if warn_diacritics:
+            confirmed["diacritics_confirmed"] = "1"
+        if legacy:
+            confirmed["legacy_confirmed"] = "1"
+        return _submit_page(request, SubmitForm(confirmed), warn_diacritics=warn_diacritics,
+                            legacy=legacy)
     # Stored now, attached by the worker: a duplicate's copies are removed by accept().
     files = store_files(data["photos"], data["videos"])
     submission, created = intake.accept(

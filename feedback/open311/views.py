@@ -36,6 +36,7 @@ from workflow.models import Case
 
 from ..api import auth
 from ..api.http import form_errors, parse_id, validation_errors
+from ..api.multipart import keep_empty_parts
 from ..services import submit_case
 from ..throttling import any_limited, client_ip, record_hits
 from . import render, selectors
@@ -154,7 +155,10 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _post_params(request: HttpRequest) -> QueryDict:
-    """The POST's fields: the form body, and the query string for any it does not carry."""
+    """The POST's fields: the form body, and the query string for any it does not carry.
+    A multipart part that ends with its headers is an empty value, as RFC 2046 writes it,
+    not a field left out (multipart.keep_empty_parts)."""
+    keep_empty_parts(request)
     params = request.GET.copy()
     for key, values in request.POST.lists():
         params.setlist(key, values)

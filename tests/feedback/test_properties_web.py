@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 SUBMIT_FIELDS = ["title", "content", "category", "location_text", "occurred_at",
                  "reporter_name", "reporter_phone", "reporter_email", "reporter_address",
                  "is_confidential", "consent", "sms_updates", "email_updates",
-                 "idempotency_key", "diacritics_confirmed"]
+                 "idempotency_key", "diacritics_confirmed", "legacy_confirmed"]
 
 
 @PROPERTY
@@ -29,7 +29,8 @@ SUBMIT_FIELDS = ["title", "content", "category", "location_text", "occurred_at",
                                max_size=5))
 def test_the_submit_form_with_nasty_text_never_answers_500_and_stores_clean_text(
         client, changes):
-    response = send(client, {**submission(diacritics_confirmed="1"), **changes})
+    confirmed = submission(diacritics_confirmed="1", legacy_confirmed="1")
+    response = send(client, {**confirmed, **changes})
     assert_no_server_error(response)
     for case in Case.objects.all():
         for name in ("title", "reporter_name", "reporter_phone", "reporter_email",

@@ -38,3 +38,10 @@ def test_a_case_typed_in_tcvn3_shows_the_notice_in_vietnamese(client, province):
 def test_a_case_in_unicode_shows_no_notice(client, province):
     page = case_page(client, province.coordinator_user, province.receive())
     assert "font encoding" not in page
+
+
+def test_a_tcvn3_title_is_read_back_whole_with_its_u_horn(client, province):
+    # TCVN3's "ư" is U+00AD, the soft hyphen, which a title would otherwise lose ("Đờng").
+    case = province.receive(title="§\u00adêng ngËp", content=TCVN3_CONTENT)
+    page = case_page(client, province.coordinator_user, case)
+    assert "Đường ngập" in page
