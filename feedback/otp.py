@@ -8,6 +8,12 @@ through the outbox table, so the code is written nowhere in clear.
 
 A number with no feedback gets a record too, of a code nobody is sent: asking, guessing and
 being locked out then behave the same whether or not the number is ours to know about.
+
+While the SMS gateway's circuit breaker is open (workflow/notifications/breaker.py) no code
+can reach any number: asking is refused at once, for every number alike, instead of waiting
+out the gateway's time-outs. A code's send does not count toward the breaker: its read
+time-out is shorter than the outbox's, and a gateway merely slower than that would hold every
+case's SMS.
 """
 
 from __future__ import annotations
@@ -21,10 +27,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from workflow.models import Case
+from workflow.notifications import breaker
 from workflow.notifications.backends import SmsError, get_sms_backend
 from workflow.notifications.render import sms_text
 
@@ -71,14 +79,23 @@ def phone_has_cases(phone: str) -> bool:
     return bool(phone) and Case.objects.filter(reporter_phone=phone).exists()
 
 
+def sms_held() -> bool:
+    """Whether the SMS gateway is down (its breaker open): nothing can be sent until a probe
+    finds it answering again."""
+    return breaker.held_until(timezone.now()) is not None
+
+
 def send_code(phone: str) -> bool:
     """Store a fresh code for `phone` (replacing any earlier one) and, if the number has
     feedback, send it by SMS now. Returns whether an SMS was sent; the caller must not tell
-    the person. Raises OtpUnavailable when the cache or the gateway fails.
+    the person. Raises OtpUnavailable when the cache or the gateway fails, and at once, with
+    nothing stored, while the gateway's breaker is open.
 
     The reporter's SMS consent (feedback.Consent) is not asked: a code the person asked for
     this minute is the answer to their request, not a notification about their case.
     """
+    if sms_held():
+        raise OtpUnavailable
     code = new_code()
     code_key, tries_key = _keys(phone)
     ttl = int(_setting("TTL_SECONDS"))

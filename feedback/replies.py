@@ -40,8 +40,10 @@ def reply_through_platform(message: OutboxMessage, text: str, now: datetime) -> 
     hours = settings.CHANNEL_REPLY_WINDOW_HOURS.get(sender.platform)
     if hours is not None and now > last + timedelta(hours=hours):
         raise WindowClosed(f"{sender.platform} reply window of {hours:g} hours closed")
+    # The SMS's reference too: one per (event, recipient), the same on every attempt, resend
+    # and restored database, never a row id another message may have had before.
     return get_channel_backend().send(sender.platform, sender.sender_id, text,
-                                      reference=f"c1022-{message.pk}")
+                                      reference=message.reference)
 
 
 def register() -> None:

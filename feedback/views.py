@@ -257,17 +257,26 @@ def otp_request(request: HttpRequest) -> HttpResponse:
     checks = {"otp_send:ip": client_ip(request), "otp_send:phone": phone}
     if any_limited(checks):
         return throttled(request)
+    if otp.sms_held():
+        # The gateway is down: nothing goes to any number, so the phone's allowance is not
+        # spent; the address's is, as it bounds the asking itself.
+        record_hit("otp_send:ip", checks["otp_send:ip"])
+        return _sms_not_sent(request, form)
     record_hits(checks)
     try:
         otp.send_code(phone)
     except otp.OtpUnavailable:
         # Only a number with feedback reaches the gateway, so an outage can tell a number
         # apart; the send limits keep that to a handful of tries.
-        form.add_error(None, _("We could not send the SMS just now. Please try again in a few "
-                               "minutes, or call the hotline."))
-        return _track_page(request, otp_form=form, status=503)
+        return _sms_not_sent(request, form)
     request.session[OTP_PHONE_KEY] = phone
     return redirect("public:otp_check")
+
+
+def _sms_not_sent(request: HttpRequest, form: OtpRequestForm) -> HttpResponse:
+    form.add_error(None, _("We could not send the SMS just now. Please try again in a few "
+                           "minutes, or call the hotline."))
+    return _track_page(request, otp_form=form, status=503)
 
 
 @never_cache

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -134,13 +135,20 @@ def request_ip(request: HttpRequest) -> str:
     return client_ip(request) or "unknown"
 
 
-def is_locked(username: str, ip: str) -> bool:
+def lock_seconds_left(username: str, ip: str) -> int:
+    """Whole seconds until the pair's lockout ends (a Retry-After); 0 if it is not locked."""
     try:
         until = cache.get(_key("lock", username, ip))
     except Exception:  # noqa: BLE001 — a cache outage must not stop every log-in
         logger.exception("lockout state unavailable")
-        return False
-    return until is not None and until > clock()
+        return 0
+    if until is None or until <= clock():
+        return 0
+    return max(1, math.ceil(until - clock()))
+
+
+def is_locked(username: str, ip: str) -> bool:
+    return lock_seconds_left(username, ip) > 0
 
 
 def register_failure(username: str, ip: str) -> bool:

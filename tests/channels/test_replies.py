@@ -7,12 +7,18 @@ from datetime import timedelta
 
 import pytest
 
+from feedback.channels import backends
 from feedback.channels.events import ChannelMessage
 from feedback.channels.services import receive_channel_message
 from feedback.models import ChannelSender
 from tests.conftest import MONDAY
 from workflow.models import OutboxMessage
-from workflow.notifications.delivery import Outcome, deliver_message, requeue_pending
+from workflow.notifications.delivery import (
+    Outcome,
+    deliver_message,
+    requeue_pending,
+    resend_message,
+)
 
 from .support import MID, PAGE_ID, PSID, ZALO_MSG_ID, ZALO_OA_ID, ZALO_TEXT, ZALO_USER_ID
 
@@ -144,3 +150,18 @@ def test_a_reporter_whose_platform_id_was_anonymised_gets_nothing(platform):
     ChannelSender.objects.filter(case=row.case).update(sender_id="")
     assert deliver_message(row.pk, MONDAY) == Outcome.FAILED
     assert platform["facebook"].requests == []
+
+
+@pytest.mark.parametrize("message", [FACEBOOK, ZALO])
+def test_a_reply_carries_the_messages_own_reference_on_every_send(settings, message):
+    settings.CHANNEL_REPLY_BACKEND = "feedback.channels.backends.LocmemChannelBackend"
+    backends.outbox.clear()
+    row = reply_of(message)
+    assert deliver_message(row.pk, MONDAY) == Outcome.SENT
+    OutboxMessage.objects.filter(pk=row.pk).update(status=STATUS.FAILED)  # staff resend it
+    assert resend_message(row.pk, MONDAY + timedelta(minutes=1))
+    assert deliver_message(row.pk, MONDAY + timedelta(minutes=1)) == Outcome.SENT
+
+    # One reference per (event, recipient), like an SMS's, for the platform to deduplicate on.
+    assert [reply.reference for reply in backends.outbox] == [row.reference] * 2
+    backends.outbox.clear()

@@ -4,6 +4,7 @@
 import logging
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -11,10 +12,12 @@ from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import MONDAY
 from tests.feedback.support import TRACK, TRACKED
-from workflow.notifications import backends
+from tests.workflow.test_notifications import StandInGateway
+from workflow.notifications import backends, breaker
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +311,81 @@ def test_letters_for_a_code_are_refused_next_to_the_field(client, province, sms)
     html = response.content.decode()
     assert 'id="id_code_error1">Enter the six digits of the code.' in html
     assert 'value="12345x"' in html
+
+
+# --- While the SMS gateway is down (its circuit breaker open, SECURITY RE4) -----------------------
+COULD_NOT_SEND = "We could not send the SMS just now."
+
+
+@pytest.fixture
+def gateway(settings):
+    """The carrier's gateway on loopback, taking 3 seconds to answer: long enough to notice."""
+    stand_in = StandInGateway(pause=3.0)
+    settings.SMS_BACKEND = "workflow.notifications.backends.HttpGatewaySmsBackend"
+    settings.SMS_GATEWAY = stand_in.settings()
+    settings.OUTBOX_BREAKER_FAILURES = 1
+    yield stand_in
+    stand_in.close()
+
+
+def gateway_down() -> None:
+    """The outbox found the gateway failing: its breaker opens, probing a minute later."""
+    breaker.record_trouble(timezone.now(), "gateway unreachable")
+
+
+def gateway_back() -> None:
+    """The next probe finds the gateway answering."""
+    assert breaker.probe_gateway(timezone.now() + timedelta(minutes=2))
+
+
+def test_while_the_gateway_is_down_the_code_page_answers_at_once(client, province, gateway):
+    province.receive(MONDAY)
+    gateway_down()
+    started = time.monotonic()
+    response = ask_code(client, "0912 345 678")
+    assert time.monotonic() - started < 1.5
+    assert response.status_code == 503
+    assert COULD_NOT_SEND in response.content.decode()
+    assert 'value="0912 345 678"' in response.content.decode()
+    assert gateway.requests == []
+
+
+def test_while_the_gateway_is_down_a_number_with_no_feedback_gets_the_same_answer(
+        client, province, gateway):
+    province.receive(MONDAY)
+    gateway_down()
+    known, unknown = ask_code(client, PHONE), ask_code(client, OTHER_PHONE)
+    assert known.status_code == unknown.status_code == 503
+    assert page_text(known, PHONE) == page_text(unknown, OTHER_PHONE)
+
+
+def test_codes_not_sent_while_the_gateway_is_down_leave_the_phone_its_three(
+        client, province, gateway, settings):
+    province.receive(MONDAY)
+    gateway_down()
+    for n in range(3):
+        assert ask_code(client, REMOTE_ADDR=f"10.5.0.{n}").status_code == 503
+    settings.SMS_BACKEND = "workflow.notifications.backends.LocmemSmsBackend"  # answering
+    gateway_back()
+    for n in range(3):
+        assert ask_code(client, REMOTE_ADDR=f"10.6.0.{n}").status_code == 302
+    assert ask_code(client, REMOTE_ADDR="10.7.0.1").status_code == 429
+
+
+def test_asking_while_the_gateway_is_down_still_counts_against_the_address(
+        client, province, gateway):
+    gateway_down()
+    for n in range(10):
+        assert ask_code(client, f"09100000{n:02d}").status_code == 503
+    assert ask_code(client, PHONE).status_code == 429
+
+
+def test_while_the_gateway_is_down_sending_a_code_stores_and_sends_nothing(province, gateway):
+    from feedback import otp
+
+    province.receive(MONDAY)
+    gateway_down()
+    with pytest.raises(otp.OtpUnavailable):
+        otp.send_code(PHONE)
+    assert otp.check_code(PHONE, "000000") is otp.Check.SPENT  # no code to guess
+    assert gateway.requests == []

@@ -147,6 +147,32 @@ def test_the_lockout_ends_after_fifteen_minutes(client, province, now):
     assert logged_in(client)
 
 
+def test_a_locked_out_log_in_says_when_to_come_back(client, province, now):
+    fail(client, "roads-staff", 5)
+    assert log_in(client, "roads-staff")["Retry-After"] == str(15 * 60)
+    now.advance(10 * 60 + 0.5)
+    assert log_in(client, "roads-staff")["Retry-After"] == str(5 * 60)
+
+
+def test_the_code_page_that_locks_the_log_in_says_when_to_come_back(client, province, now):
+    device = enrol(province.coordinator_user)
+    log_in(client, "coord")
+    wrong = f"{(int(code_for(device, T0)) + 1) % 1_000_000:06d}"
+    for _ in range(4):
+        client.post(CODE, {"code": wrong})
+    assert client.post(CODE, {"code": wrong})["Retry-After"] == str(15 * 60)
+
+
+def test_the_enrolment_page_of_a_locked_log_in_says_when_to_come_back(client, province, now):
+    allow_enrolment(province.coordinator_user)
+    log_in(client, "coord")
+    for _ in range(5):
+        client.post(ENROL, {"code": "000000x"})
+    now.advance(60)
+    response = client.post(ENROL, {"code": "000000x"})
+    assert (response.status_code, response["Retry-After"]) == (429, str(14 * 60))
+
+
 def test_a_success_resets_the_failure_count(client, province):
     fail(client, "roads-staff", 4)
     assert log_in(client, "roads-staff").status_code == 302

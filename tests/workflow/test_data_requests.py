@@ -16,7 +16,8 @@ from tests.conftest import MONDAY, at
 from tests.workflow import drive
 from workflow import services
 from workflow.errors import TransitionRefused
-from workflow.models import Case, DataRequest
+from workflow.models import Case, DataRequest, SentMessage
+from workflow.notifications.delivery import deliver_message, requeue_pending
 from workflow.privacy import inventory
 from workflow.privacy import requests as privacy
 from workflow.privacy.retention import ANONYMOUS_NAME
@@ -200,6 +201,32 @@ def test_erasure_waits_while_a_case_of_the_reporter_is_being_handled(province):
     published.refresh_from_db()
     assert published.reporter_phone == "0912345678"
     assert DataRequest.objects.get().is_open
+
+
+def test_erasure_deletes_the_messages_kept_for_the_reporter_where_no_gateway_is(province,
+                                                                              settings):
+    for name, kind in (("SMS_BACKEND", "SmsBackend"), ("EMAIL_BACKEND", "EmailBackend"),
+                       ("CHANNEL_REPLY_BACKEND", "ChannelBackend")):
+        setattr(settings, name, f"workflow.notifications.sent.{kind}")
+    published = drive.published(province, MONDAY)
+    by_zalo = province.receive(now=MONDAY, channel=Case.Channel.ZALO, reporter_email="")
+    ChannelSender.objects.create(case=by_zalo, platform="zalo", sender_id="zalo-user-42",
+                                 raw_payload={}, received_at=MONDAY)
+    services.reject_case(case_id=by_zalo.pk, reason="incomplete", actor=province.coordinator,
+                         now=MONDAY + timedelta(hours=1))
+    province.receive(now=MONDAY, reporter_phone="0987654321", reporter_email="binh@example.vn")
+    later = MONDAY + timedelta(hours=2)
+    for pk in requeue_pending(later):
+        deliver_message(pk, later)
+    theirs = {"0912345678", "an@example.vn", "zalo-user-42"}
+    assert theirs <= set(SentMessage.objects.values_list("recipient", flat=True))
+    data_request = ask(province, published, DataRequest.Kind.DELETE, now=later)
+
+    privacy.erase(request_id=data_request.pk, actor=province.coordinator, now=later + STEP)
+
+    kept = set(SentMessage.objects.values_list("recipient", flat=True))
+    assert not theirs & kept
+    assert {"0987654321", "binh@example.vn"} <= kept  # another reporter's stay
 
 
 def test_erasure_removes_the_contact_from_every_closed_case_and_keeps_the_public_record(province):

@@ -13,11 +13,12 @@ address (SECURITY AU3). Chosen like any other backend:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import SentMessage
@@ -70,3 +71,19 @@ class ChannelBackend:
     def send(self, platform: str, recipient_id: str, text: str, *, reference: str = "") -> str:
         kind = platform if platform in SentMessage.Kind.values else SentMessage.Kind.FACEBOOK
         return _keep(kind, recipient_id, text, reference=reference)
+
+
+def kept_messages_to(*, phones: Iterable[str], emails: Iterable[str],
+                     references: Iterable[str]) -> QuerySet[SentMessage]:
+    """The kept messages sent to one of `phones` (SMS, one-time codes included) or `emails`,
+    or carrying one of `references` (the outbox's: how a Facebook or Zalo reply is found,
+    its recipient being a platform id)."""
+    match = Q(pk__in=[])
+    if phones := {phone for phone in phones if phone}:
+        match |= Q(kind=SentMessage.Kind.SMS, recipient__in=phones)
+    for email in {email for email in emails if email}:
+        # The outbox sends each e-mail to one address, the whole of the recipient field.
+        match |= Q(kind=SentMessage.Kind.EMAIL, recipient__iexact=email)
+    if references := {reference for reference in references if reference}:
+        match |= Q(reference__in=references)
+    return SentMessage.objects.filter(match)

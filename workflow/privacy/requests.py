@@ -26,7 +26,8 @@ from routing.models import AuditEvent
 from routing.selectors import Actor
 
 from ..errors import TransitionRefused
-from ..models import Case
+from ..models import Case, OutboxMessage, SentMessage
+from ..notifications.sent import kept_messages_to
 from ..worktime import get_calendar
 from .inventory import case_data, personal_fields_of
 from .models import DataRequest
@@ -241,15 +242,36 @@ def erase(*, request_id: int, actor: Actor, now: datetime, note: str = "",
             "A case of this reporter is still being handled and needs their contact data. "
             "Erase it once the case is closed, or refuse the request with the reason."))
     ids = list(cases.select_for_update().values_list("pk", flat=True))
+    kept = _kept_messages_of(ids, data_request)  # matched before the contact data goes
     erased = anonymise_cases(ids)
+    kept_deleted, _per_model = kept.delete()
+    # Abuse-list entries (AbuseListEntry) holding this phone or e-mail stay: they serve
+    # their own purpose under Art. 18.2, holding the listed contact's next reports for the
+    # coordinator, which an erasure request does not end; they expire by their own
+    # retention (ABUSE_LIST_RETENTION_DAYS).
     phone = data_request.subject_phone
     if phone:  # the requests themselves held the phone and what the person wrote
         DataRequest.objects.filter(subject_phone=phone).update(
             subject_phone="", corrections={}, details="")
     data_request.refresh_from_db()
     _close(data_request, DataRequest.Status.DONE, actor, now, normalize_text(note))
-    _audit("erased", data_request, actor, http_request=http_request, cases=erased)
+    _audit("erased", data_request, actor, http_request=http_request, cases=erased,
+           sent_messages=kept_deleted)
     return data_request
+
+
+def _kept_messages_of(case_ids: list[int], data_request: DataRequest) -> QuerySet[SentMessage]:
+    """The messages kept where no gateway is configured (SentMessage: phone or e-mail and
+    the text) that went to the reporter of these cases: to their phone as the request finds
+    their cases (one-time codes included), to the cases' e-mail addresses, or as one of the
+    cases' outgoing messages to the reporter (a Facebook or Zalo reply, an earlier phone)."""
+    contacts = Case.objects.filter(pk__in=case_ids).values_list("reporter_phone",
+                                                                "reporter_email")
+    phones = {data_request.subject_phone, *(phone for phone, _email in contacts)}
+    outbox = (OutboxMessage.objects.filter(case_id__in=case_ids, to_reporter=True)
+              .select_related("case").only("key", "case__tracking_code"))
+    return kept_messages_to(phones=phones, emails=[email for _phone, email in contacts],
+                            references=[message.reference for message in outbox])
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ who enrolled) is not logged in yet: the code page asks for the authenticator's c
 no confirmed authenticator, the enrolment page shows a new secret and asks for its first code
 (only inside an enrolment window the administrator opened for that person; outside it the
 log-in page says to ask the administrator, and no session starts).
-Failures of either step count toward the same lockout (workflow/auth.py). Wrong passwords for
+Failures of either step count toward the same lockout (workflow/auth.py), whose answer
+(429) gives the seconds left of it in Retry-After on every page. Wrong passwords for
 many names from one address slow that address, except for browsers that logged in before
 (workflow/address_limit.py). The audit rows of log-in, failure and log-out come from Django's
 signals (routing/signals.py).
@@ -72,13 +73,15 @@ class StaffLoginView(LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
         ip = auth.request_ip(request)
-        if auth.is_locked(username, ip):
+        if locked_for := auth.lock_seconds_left(username, ip):
             # Refused before the password is even looked at.
             record(AuditEvent.Action.LOCKED_OUT, request=request, outcome="refused",
                    username_tried=username)
             context = self.get_context_data(form=self.form_class(request),
                                             login_error=locked_message())
-            return self.render_to_response(context, status=429)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(locked_for)
+            return response
         if (address_limit.is_slowed(ip) and not address_limit.is_known_browser(request, username)
                 and not address_limit.take_turn(ip)):
             # Not this attempt's turn: asked to wait, the password unchecked and uncounted.
@@ -126,9 +129,14 @@ class StaffLoginView(LoginView):
         return self.render_to_response(context, status=403)
 
 
-def refuse_locked(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+def refuse_locked(request: HttpRequest, template: str, context: dict[str, Any],
+                  seconds: int) -> HttpResponse:
+    """The lockout's answer on the code and enrolment pages: `seconds` is what is left of it."""
     auth.clear_pending(request)
-    return render(request, template, {**context, "login_error": locked_message()}, status=429)
+    response = render(request, template, {**context, "login_error": locked_message()},
+                      status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def wrong_code(request: HttpRequest, user: Any, form: CodeForm, pending: bool) -> None:
@@ -154,15 +162,16 @@ def login_code(request: HttpRequest) -> HttpResponse:
     template = "workflow/login_code.html"
     form = CodeForm(request.POST or None)
     if request.method == "POST":
-        if auth.is_locked(state.user.get_username(), auth.request_ip(request)):
+        username, ip = state.user.get_username(), auth.request_ip(request)
+        if locked_for := auth.lock_seconds_left(username, ip):
             record(AuditEvent.Action.LOCKED_OUT, request=request, actor=state.user,
-                   outcome="refused", username_tried=state.user.get_username())
-            return refuse_locked(request, template, {"form": CodeForm()})
+                   outcome="refused", username_tried=username)
+            return refuse_locked(request, template, {"form": CodeForm()}, locked_for)
         if form.is_valid() and auth.accept_code(device, form.cleaned_data["code"]):
             return logged_in_redirect(request, auth.finish_login(request, state), state.user)
         wrong_code(request, state.user, form, pending=True)
-        if auth.is_locked(state.user.get_username(), auth.request_ip(request)):
-            return refuse_locked(request, template, {"form": CodeForm()})
+        if locked_for := auth.lock_seconds_left(username, ip):
+            return refuse_locked(request, template, {"form": CodeForm()}, locked_for)
         return render(request, template, {"form": form}, status=400)
     return render(request, template, {"form": form})
 
@@ -194,10 +203,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST":
         ip = auth.request_ip(request)
-        if state is not None and auth.is_locked(user.get_username(), ip):
+        locked_for = auth.lock_seconds_left(user.get_username(), ip) if state is not None else 0
+        if locked_for:
             record(AuditEvent.Action.LOCKED_OUT, request=request, actor=user,
                    outcome="refused", username_tried=user.get_username())
-            return refuse_locked(request, template, {"form": CodeForm(), "enrolled": False})
+            return refuse_locked(request, template, {"form": CodeForm(), "enrolled": False},
+                                 locked_for)
         if form.is_valid() and auth.enrol(device, form.cleaned_data["code"]):
             record(AuditEvent.Action.TWO_FACTOR_ENABLED, request=request, actor=user,
                    obj=device)
