@@ -5,6 +5,7 @@ The core flow works without JavaScript: plain forms, POST then redirect.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
@@ -276,7 +277,10 @@ def otp_request(request: HttpRequest) -> HttpResponse:
 def _sms_not_sent(request: HttpRequest, form: OtpRequestForm) -> HttpResponse:
     form.add_error(None, _("We could not send the SMS just now. Please try again in a few "
                            "minutes, or call the hotline."))
-    return _track_page(request, otp_form=form, status=503)
+    response = _track_page(request, otp_form=form, status=503)
+    # Like every outage answer (SECURITY RE5): when the gateway's next check is due.
+    response["Retry-After"] = str(math.ceil(settings.OUTBOX_BREAKER_PROBE_SECONDS))
+    return response
 
 
 @never_cache
