@@ -21,6 +21,7 @@ from .models import (
     AuditEvent,
     Category,
     Membership,
+    NotificationPreference,
     ProvinceRole,
     TwoFactorDevice,
     TwoFactorEnrolment,
@@ -172,12 +173,21 @@ if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
+class NotificationPreferenceInline(admin.StackedInline):
+    """The person's choice to take urgent notices (overdue, returned) by SMS too."""
+
+    model = NotificationPreference
+    max_num = 1
+    extra = 0
+
+
 @admin.register(User)
 class AuditedUserAdmin(AuditedRoleAdmin, UserAdmin):
     """Django's user admin; granting or removing superuser, staff or active is audited. Its
     action lets the selected people set up two-factor log-in within the next 24 hours."""
 
     actions = ("allow_two_factor_enrolment",)
+    inlines = (NotificationPreferenceInline,)
 
     @admin.action(description=gettext_lazy("Allow two-factor enrolment for 24 hours"),
                   permissions=("change",))

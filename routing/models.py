@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +182,40 @@ class ProvinceRole(models.Model):
 
 
 # --- Audit log and two-factor devices (SECURITY AU1–AU3, AC5) ---------------------------------
+class NotificationPreference(models.Model):
+    """How a staff member takes their own urgent notices (overdue alerts, a returned case):
+    by e-mail always, and by SMS to `sms_phone` too once they choose it. Off by default;
+    the phone is read when each message is sent, so a change applies to what is waiting."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    urgent_by_sms = models.BooleanField(
+        _("urgent notices by SMS"), default=False,
+        help_text=_("Overdue alerts and returned cases also by SMS, not only by e-mail."),
+    )
+    sms_phone = models.CharField(_("phone for SMS"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urgent_by_sms=False) | ~Q(sms_phone=""),
+                name="notification_sms_needs_phone",
+                violation_error_message=_("Give a phone number to receive SMS."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sms_phone = "".join(self.sms_phone.split())
+        super().save(*args, **kwargs)
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     """Refuses bulk UPDATE and DELETE; a database trigger refuses raw SQL as well."""
 

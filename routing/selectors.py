@@ -1,10 +1,12 @@
 """Reads about people's roles, used by every other app."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 
-from .models import Membership, ProvinceRole, Unit
+from .models import Membership, NotificationPreference, ProvinceRole, Unit
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,22 @@ def unit_member_ids(unit_id: int, role: str | None = None) -> list[int]:
     if role:
         qs = qs.filter(role=role)
     return list(qs.values_list("user_id", flat=True))
+
+
+def urgent_sms_user_ids(user_ids: Iterable[int] | QuerySet) -> list[int]:
+    """Of `user_ids` (a list, or a query of ids run as a subquery), the active users who
+    chose to take their urgent notices by SMS too."""
+    return list(NotificationPreference.objects.filter(
+        user_id__in=user_ids, user__is_active=True, urgent_by_sms=True,
+    ).exclude(sms_phone="").values_list("user_id", flat=True))
+
+
+def urgent_sms_phone(user_id: int) -> str:
+    """The phone a staff member takes urgent SMS on, or "" when they no longer do (read at
+    send time: a change applies to what is waiting)."""
+    return NotificationPreference.objects.filter(
+        user_id=user_id, user__is_active=True, urgent_by_sms=True,
+    ).values_list("sms_phone", flat=True).first() or ""
 
 
 def coordinator_ids() -> list[int]:

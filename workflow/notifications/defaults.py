@@ -2,11 +2,14 @@
 
 Pure data with no imports of our models, so the model layer can validate keys against it.
 Placeholders are `{name}`: {portal}, {hotline}, {url} (the portal), {code} (the tracking
-code), {reason} (why a case was rejected), {case_url} (the staff page of the case),
+code), {reason} (why a case was rejected or extended), {case_url} (the staff page of the case),
 {summary} (the coordinator's summary of an escalated case),
-{due_at} and {stage} (deadline alerts). Reporter messages go out by SMS and e-mail, staff
-messages by e-mail only. Reporter SMS stay within one 160-character GSM-7 segment once
-stripped of diacritics, for an ordinary portal name and address.
+{due_at} and {stage} (deadline alerts; an extension's new date), {note} (the coordinator's
+note to a rejected case's reporter). Reporter messages go out on every channel the reporter
+kept (REPORTER_EVENTS); staff messages by e-mail, and the urgent ones also by SMS to those
+who chose it (URGENT_STAFF_TEMPLATES). Reporter SMS stay within one 160-character GSM-7
+segment once stripped of diacritics, for an ordinary portal name and address and a short
+reason.
 """
 
 from __future__ import annotations
@@ -35,11 +38,15 @@ def _reporter(vi_sms: str, vi_subject: str, en_sms: str, en_subject: str) -> dic
     }
 
 
-def _staff(vi_subject: str, vi_body: str, en_subject: str, en_body: str) -> dict[str, Texts]:
+def _staff(vi_subject: str, vi_body: str, en_subject: str, en_body: str, *,
+           vi_sms: str = "", en_sms: str = "") -> dict[str, Texts]:
+    """A staff message; `*_sms` only for the urgent ones (URGENT_STAFF_TEMPLATES)."""
     return {
-        "vi": {"sms": "", "subject": "[{portal}] " + vi_subject,
+        "vi": {"sms": "{portal}: " + vi_sms if vi_sms else "",
+               "subject": "[{portal}] " + vi_subject,
                "body": vi_body + "\n\n{case_url}" + _SIGNATURE["vi"]},
-        "en": {"sms": "", "subject": "[{portal}] " + en_subject,
+        "en": {"sms": "{portal}: " + en_sms if en_sms else "",
+               "subject": "[{portal}] " + en_subject,
                "body": en_body + "\n\n{case_url}" + _SIGNATURE["en"]},
     }
 
@@ -52,10 +59,11 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "We received your report, code {code}. Track it at {url}",
         "Report {code} received",
     ),
+    # {note}: the coordinator's note to the reporter, on its own line; empty when none.
     "case_rejected": _reporter(
-        "Phản ánh mã {code} không được tiếp nhận. Lý do: {reason}",
+        "Phản ánh mã {code} không được tiếp nhận. Lý do: {reason}\n{note}",
         "Phản ánh {code} không được tiếp nhận",
-        "Report {code} was not accepted. Reason: {reason}",
+        "Report {code} was not accepted. Reason: {reason}\n{note}",
         "Report {code} not accepted",
     ),
     "case_dispatched": _reporter(
@@ -63,6 +71,20 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Phản ánh {code} đã được chuyển xử lý",
         "Report {code} has been sent to the competent unit.",
         "Report {code} sent to the unit",
+    ),
+    # Art. 8.2a: the unit explains the reason and the expected date in writing.
+    "case_extended": _reporter(
+        "Phản ánh mã {code} được gia hạn xử lý đến {due_at}. Lý do: {reason}",
+        "Phản ánh {code} được gia hạn xử lý",
+        "Report {code}: handling extended until {due_at}. Reason: {reason}",
+        "Report {code}: handling extended",
+    ),
+    # A state secret's reason is not written to an SMS or an e-mail (Art. 10.3c).
+    "case_extended_offline": _reporter(
+        "Phản ánh mã {code} được gia hạn xử lý đến {due_at}. Liên hệ {hotline} để biết lý do.",
+        "Phản ánh {code} được gia hạn xử lý",
+        "Report {code}: handling extended until {due_at}. Call {hotline} for the reason.",
+        "Report {code}: handling extended",
     ),
     "reply_published": _reporter(
         "Phản ánh mã {code} đã có kết quả trả lời. Xem tại {url}",
@@ -81,6 +103,18 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Phản ánh {code} đã được trả lời",
         "Report {code} has been answered in writing. Call {hotline} for details.",
         "Report {code} answered",
+    ),
+    "case_reopened": _reporter(
+        "Đã nhận đánh giá chưa hài lòng về phản ánh mã {code}; phản ánh sẽ được xem xét lại.",
+        "Phản ánh {code} được xem xét lại",
+        "We received your unsatisfied rating of report {code}; it will be looked at again.",
+        "Report {code} to be looked at again",
+    ),
+    "case_result_kept": _reporter(
+        "Sau khi xem xét lại, kết quả trả lời phản ánh mã {code} được giữ nguyên. Xem tại {url}",
+        "Kết quả trả lời phản ánh {code} được giữ nguyên",
+        "After another look, the reply to report {code} stands. See {url}",
+        "The reply to report {code} stands",
     ),
     "case_reprocessing": _reporter(
         "Phản ánh mã {code} đang được xem xét, xử lý lại.",
@@ -106,6 +140,16 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Một đơn vị đã trả lại phản ánh mã {code}. Hãy chuyển lại cho đơn vị phù hợp.",
         "Report {code} returned by a unit",
         "A unit returned report {code}. Dispatch it to the right unit.",
+        vi_sms="Phản ánh mã {code} bị đơn vị trả lại, cần chuyển lại đơn vị phù hợp.",
+        en_sms="Report {code} was returned by a unit; dispatch it to the right unit.",
+    ),
+    "staff_case_extended": _staff(
+        "Phản ánh {code} được đơn vị gia hạn xử lý",
+        "Đơn vị xử lý đã gia hạn phản ánh mã {code} đến {due_at} (Điều 8.2a).\n\n"
+        "Lý do:\n{reason}",
+        "Report {code} extended by the unit",
+        "The handling unit extended report {code} until {due_at} (Art. 8.2a).\n\n"
+        "Reason:\n{reason}",
     ),
     "staff_draft_submitted": _staff(
         "Dự thảo trả lời phản ánh {code} chờ duyệt",
@@ -164,7 +208,30 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Phản ánh mã {code} ({stage}) đã quá hạn lúc {due_at}.",
         "Report {code} is overdue",
         "Report {code} ({stage}) was due at {due_at}.",
+        vi_sms="Phản ánh mã {code} ({stage}) đã quá hạn lúc {due_at}.",
+        en_sms="Report {code} ({stage}) was due at {due_at}.",
     ),
 }
 
 TEMPLATE_KEYS: tuple[str, ...] = tuple(DEFAULTS)
+
+# Which events the reporter hears of, and by which message: the case event's kind → its
+# templates (one per case, chosen by the service; publication's by visibility, an
+# extension's by whether the case is a state secret). Each goes to every channel the
+# reporter kept: SMS, e-mail, and the Facebook or Zalo conversation within its reply
+# window. Other events (classification, a unit's acceptance, drafts and approvals, a send
+# back for verification) are the province's own steps and tell the reporter nothing new.
+REPORTER_EVENTS: dict[str, tuple[str, ...]] = {
+    "received": ("case_received",),
+    "rejected": ("case_rejected",),
+    "dispatched": ("case_dispatched",),
+    "extended": ("case_extended", "case_extended_offline"),
+    "published": ("reply_published", "reply_private", "reply_offline"),
+    "reopened": ("case_reopened",),
+    "reprocessed": ("case_reprocessing",),
+    "result_kept": ("case_result_kept",),
+}
+
+# Staff messages that a person may also take by SMS (routing.NotificationPreference): what
+# cannot wait for the next look at the inbox.
+URGENT_STAFF_TEMPLATES: frozenset[str] = frozenset({"staff_overdue", "staff_case_returned"})

@@ -56,6 +56,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
+from routing.selectors import urgent_sms_phone
 from workflow.models import Assignment, Case, OutboxMessage
 from workflow.models.cases import RejectionReason
 from workflow.reporters import NotRegistered, reply_sender
@@ -193,14 +194,15 @@ def resend_message(message_id: int, now: datetime) -> bool:
 
 # --- Sending ------------------------------------------------------------------------------
 def _address(message: OutboxMessage) -> str:
-    """Read at send time: the reporter may have corrected it, staff may have left."""
+    """Read at send time: the reporter may have corrected it, staff may have left or
+    turned their SMS off."""
     sms = message.channel == OutboxMessage.Channel.SMS
     if message.to_reporter:
         return message.case.reporter_phone if sms else message.case.reporter_email
     user = message.recipient_user
-    if user is None or not user.is_active or sms:
+    if user is None or not user.is_active:
         return ""
-    return user.email
+    return urgent_sms_phone(user.pk) if sms else user.email
 
 
 def _context(message: OutboxMessage) -> dict[str, object]:

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import Storage
 from django.utils.translation import gettext_lazy
 
-from routing.models import AuditEvent, Unit
+from routing.models import AuditEvent, NotificationPreference, Unit
 
 from ..models import (
     AbuseListEntry,
@@ -123,6 +123,10 @@ def register() -> None:
     user = get_user_model()
     for field in ("username", "first_name", "last_name", "email"):
         register_personal_field(user, field, **_STAFF)
+    register_personal_field(
+        NotificationPreference, "sms_phone", category=BASIC,
+        purpose=gettext_lazy("A staff member's own urgent notices by SMS, when they chose it."),
+        retention=gettext_lazy("While the account exists; the person may clear it."))
 
     for field in ("phone", "email", "address"):
         register_not_personal(Unit, field, "an agency's public contact")

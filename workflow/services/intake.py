@@ -201,8 +201,9 @@ def reject_case(*, case_id: int, reason: str, note: str = "", actor: Actor, now:
     case.save()
     event = _log(case, CaseEvent.Kind.REJECTED, actor, now, states, note=note,
                  data={"reason": reason})
+    # The note is the coordinator's word to the reporter (the form's "Note to the reporter").
     _notify_reporter(case, event, "case_rejected",
-                     {"code": case.display_code, "reason": reason})
+                     {"code": case.display_code, "reason": reason, "note": note})
     return case
 
 

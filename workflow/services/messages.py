@@ -11,12 +11,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from config.celery import enqueue, enqueue_on_commit
+from routing.selectors import urgent_sms_user_ids
 
 from ..models import (
     Case,
     CaseEvent,
     OutboxMessage,
 )
+from ..notifications.defaults import URGENT_STAFF_TEMPLATES
 from ..reporters import declined_channels
 
 
@@ -106,7 +108,8 @@ def notify_staff(
     case: Case, key: str, user_ids: Iterable[int] | QuerySet, template: str, at: datetime,
     *, event: CaseEvent | None = None, context: dict | None = None, checked: bool = False,
 ) -> None:
-    """One e-mail per staff member for this event or alert (`key` makes it once only).
+    """One e-mail per staff member for this event or alert (`key` makes it once only), and
+    for an urgent one (URGENT_STAFF_TEMPLATES) one SMS to each who chose it.
     `user_ids` may be a query of ids: it then runs as a subquery. `checked`: they are
     already the active users who have an address (routing.recipients)."""
     send_outbox(_staff_messages(case, key, user_ids, template, at, event=event,
@@ -118,15 +121,19 @@ def _staff_messages(
     *, event: CaseEvent | None = None, context: dict | None = None, checked: bool = False,
 ) -> list[OutboxMessage]:
     """`checked`: `user_ids` are already the active users who have an address."""
+    wanted = user_ids if isinstance(user_ids, QuerySet) else set(user_ids)
     if not checked:
-        ids = user_ids if isinstance(user_ids, QuerySet) else set(user_ids)
-        users = get_user_model().objects.filter(pk__in=ids, is_active=True).exclude(email="")
+        users = get_user_model().objects.filter(pk__in=wanted, is_active=True).exclude(email="")
         user_ids = users.values_list("pk", flat=True)
+    channels = [(OutboxMessage.Channel.EMAIL, user_ids)]
+    if template in URGENT_STAFF_TEMPLATES:
+        channels.append((OutboxMessage.Channel.SMS, urgent_sms_user_ids(wanted)))
     return [
         OutboxMessage(
-            key=f"{key}:email:{user_id}", case=case, event=event,
-            channel=OutboxMessage.Channel.EMAIL, recipient_user_id=user_id,
+            key=f"{key}:{channel}:{user_id}", case=case, event=event,
+            channel=channel, recipient_user_id=user_id,
             template=template, context=context or {}, created_at=at, next_attempt_at=at,
         )
-        for user_id in user_ids
+        for channel, ids in channels
+        for user_id in ids
     ]

@@ -104,6 +104,7 @@ def reopen_case(*, case_id: int, actor: Actor, now: datetime, note: str = "") ->
     event = _log(case, CaseEvent.Kind.REOPENED, actor, now, states, note=note)
     notify_staff(case, f"event:{event.pk}", coordinators_to_mail(), "staff_case_reopened", now,
                  event=event, checked=True)
+    _notify_reporter(case, event, "case_reopened", {"code": case.display_code})
     return case
 
 
@@ -155,11 +156,13 @@ def reprocess_case(
 
 @transaction.atomic
 def keep_result(*, case_id: int, note: str, actor: Actor, now: datetime) -> Case:
-    """After an unsatisfied rating, the coordinator and units confirm the reply stands."""
+    """After an unsatisfied rating, the coordinator and units confirm the reply stands; the
+    reporter is told (the note is the staff's record, not sent)."""
     case = _lock_case(case_id)
     note = normalize_text(note)
     states = _fire(case, "keep_result", actor, note=note)
     _end_stage(case, now)
     case.save()
-    _log(case, CaseEvent.Kind.RESULT_KEPT, actor, now, states, note=note)
+    event = _log(case, CaseEvent.Kind.RESULT_KEPT, actor, now, states, note=note)
+    _notify_reporter(case, event, "case_result_kept", {"code": case.display_code})
     return case

@@ -35,7 +35,7 @@ from .common import (
     _start_stage,
     close_of_business,
 )
-from .messages import notify_staff
+from .messages import _notify_reporter, notify_staff
 
 
 @transaction.atomic
@@ -79,7 +79,16 @@ def extend_assignment(
     *, assignment_id: int, reason: str, new_due: date | datetime | None, actor: Actor,
     now: datetime,
 ) -> Extension:
-    """A reason and an expected date, filed before the deadline, which becomes the new one."""
+    """The unit declares an extension (Art. 8.2a): a reason and an expected date, filed
+    before the deadline, which becomes the new one at once.
+
+    Art. 8.2a puts the decision with the handling unit: where it needs more time it "must
+    explain the reason and set the expected date of the result in writing when the deadline
+    comes". No coordinator approves it; the writing is this notice: the reporter is told
+    the reason and the new date on every channel they kept, and the coordinators by e-mail,
+    so a doubtful extension can be taken up with the unit. A state secret's reason stays
+    out of the reporter's SMS and e-mail (they are told the date and the hotline).
+    """
     assignment = _lock_assignment(assignment_id)
     reason = normalize_text(reason)
     if isinstance(new_due, date) and not isinstance(new_due, datetime):
@@ -93,9 +102,17 @@ def extend_assignment(
         assignment=assignment, reason=reason, previous_due_at=previous, new_due_at=new_due,
         requested_by=actor.user, requested_at=now,
     )
-    _log(assignment.case, CaseEvent.Kind.EXTENDED, actor, now, states, assignment=assignment,
-         note=reason, data={"previous_due_at": previous.isoformat() if previous else None,
-                            "new_due_at": new_due.isoformat()})
+    case = assignment.case
+    event = _log(case, CaseEvent.Kind.EXTENDED, actor, now, states, assignment=assignment,
+                 note=reason, data={"previous_due_at": previous.isoformat() if previous else None,
+                                    "new_due_at": new_due.isoformat()})
+    told = {"code": case.display_code, "due_at": new_due.isoformat()}
+    if case.is_state_secret:
+        _notify_reporter(case, event, "case_extended_offline", told)
+    else:
+        _notify_reporter(case, event, "case_extended", {**told, "reason": reason})
+    notify_staff(case, f"event:{event.pk}", coordinators_to_mail(), "staff_case_extended", now,
+                 event=event, context={**told, "reason": reason}, checked=True)
     return extension
 
 
@@ -148,17 +165,19 @@ def approve_assignment(
     assignment = _lock_assignment(assignment_id)
     states = _fire(assignment, "approve", actor, now=now)
     current = assignment.drafts.order_by("-version").first()
+    edited = False
     if edited_body is not None and current is not None:
         edited_body = normalize_text(edited_body)
         if not edited_body:
             raise ValidationError({"body": _("This field is required.")})
-        if edited_body != current.body:
+        # Decided before the new version is written: it reuses (and changes) `current`.
+        edited = edited_body != current.body
+        if edited:
             _new_version(current, body=edited_body, author=actor, now=now)
     _end_stage(assignment, now)
     assignment.save()
     _log(assignment.case, CaseEvent.Kind.APPROVED, actor, now, states, assignment=assignment,
-         data={"edited": edited_body is not None and current is not None
-               and edited_body != current.body})
+         data={"edited": edited})
     _follow_assignments(assignment.case, actor, now)
     return assignment
 
