@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from .charts import SANS, Bar, bar_chart
+from .numbers import decimal_text, one_decimal, percent, workbook_rate
 from .statistics import Report, Row, StageTime, Summary
 
 Value = int | float | str | None
@@ -22,6 +23,7 @@ class Cell:
     text: str  # what a page shows
     numeric: bool = False
     percent: bool = False
+    tenths: bool = False  # one decimal (an average, hours)
     url: str = ""  # the dashboard links a figure to the cases behind it
 
 
@@ -35,16 +37,20 @@ class Table:
     note: str = ""  # a line under the table, e.g. how many rows were left out
 
 
-def percent(rate: float | None) -> str:
-    return "–" if rate is None else formats.number_format(rate * 100, 1) + " %"
-
-
 def num(value: int) -> Cell:
     return Cell(value, formats.number_format(value, 0, force_grouping=True), numeric=True)
 
 
 def rate(value: float | None) -> Cell:
-    return Cell(value, percent(value), numeric=True, percent=True)
+    """A rate: the workbook stores the rounded fraction, shown with one decimal as the page
+    and the PDF show it (reports.numbers)."""
+    return Cell(workbook_rate(value), percent(value), numeric=True, percent=True)
+
+
+def tenths(value: float | None) -> Cell:
+    """An average or a duration, rounded half-up to one decimal everywhere."""
+    return Cell(None if value is None else float(one_decimal(value)), decimal_text(value),
+                numeric=True, tenths=True)
 
 
 def text(value: str) -> Cell:
@@ -98,11 +104,8 @@ def stage_table(stages: list[StageTime]) -> Table:
             label = _("%(stage)s (latest %(count)s only)") % {
                 "stage": s.label, "count": formats.number_format(s.count, 0, force_grouping=True)
             }
-        hours = None if s.average_minutes is None else round(s.average_minutes / 60, 1)
-        rows.append([
-            text(label), num(s.count),
-            Cell(hours, "–" if hours is None else formats.number_format(hours, 1), numeric=True),
-        ])
+        hours = None if s.average_minutes is None else s.average_minutes / 60
+        rows.append([text(label), num(s.count), tenths(hours)])
     return Table(key="stages", title=_("Average working time per stage"),
                  headers=[_("Stage"), _("Cases"), _("Working hours")], rows=rows)
 
@@ -138,8 +141,7 @@ def report_tables(report: Report) -> list[Table]:
             [
                 text(o.code), text(o.title), text(o.unit), text(o.stage),
                 Cell(local_time(o.due_at), local_time(o.due_at)),
-                Cell(o.working_hours_late, formats.number_format(o.working_hours_late, 1),
-                     numeric=True),
+                tenths(o.working_hours_late),
             ]
             for o in report.overdue
         ],

@@ -30,8 +30,10 @@ from django.views.decorators.http import (
 from routing.audit import record
 from routing.models import AuditEvent, Unit
 from routing.selectors import Actor, actor_for
+from workflow.views.lists import staff_nav
 
 from . import services
+from .access import may_prepare_reports, may_see_province, may_see_reports
 from .charts import SANS
 from .drilldown import PAGE_SIZE, case_rows, metric_labels, metric_queryset, unit_column_metrics
 from .formats import period_phrase
@@ -43,15 +45,6 @@ from .statistics import CALENDAR, Period, Scope, build_report, scope_label
 from .xlsx import periodic_workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def may_see_province(actor: Actor) -> bool:
-    return actor.is_supervisor or actor.is_coordinator or actor.is_admin
-
-
-def may_prepare_reports(actor: Actor) -> bool:
-    """The department that sends the periodic reports: supervisors and administrators."""
-    return actor.is_supervisor or actor.is_admin
 
 
 def this_month(*, calendar: bool = False) -> Period:
@@ -73,7 +66,7 @@ def select(request: HttpRequest, actor: Actor) -> Selection:
     """The period and scope asked for, within what `actor` may see; 403 for others."""
     if may_see_province(actor):
         form = ReportFilterForm(request.GET or None)
-    elif actor.leader_units:
+    elif may_see_reports(actor):
         form = ReportFilterForm(
             request.GET or None, units=Unit.objects.filter(pk__in=actor.leader_units),
         )
@@ -147,6 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pdf_url": f"{reverse('reports:pdf')}?{query}",
         "xlsx_url": f"{reverse('reports:xlsx')}?{query}",
         "drafts_url": reverse("reports:drafts") if may_prepare_reports(actor) else "",
+        "nav": staff_nav(actor, "reports"),
         "waiting_drafts": ReportDraftNotice.objects.filter(
             user=request.user, draft__status=ReportDraft.Status.DRAFT
         ).count() if may_prepare_reports(actor) else 0,

@@ -1,7 +1,8 @@
 """The periodic report as an .xlsx workbook: a summary sheet, then one sheet per table.
 
 Cells hold numbers, not formatted text, so the figures can be summed and charted again;
-rates are fractions shown as percentages.
+rates are fractions shown as percentages. Rates and averages hold the values the page and the
+PDF show, rounded half-up to one decimal (reports.numbers), so the three never disagree.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def _write(ws, row: int, column: int, cell: Cell) -> None:
     target = ws.cell(row=row, column=column, value=cell.value)
     if cell.percent:
         target.number_format = "0.0%"
+    elif cell.tenths:
+        target.number_format = "0.0"
 
 
 def _widths(ws, widths: dict[int, int]) -> None:

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from config.generations import bump_on_change, kept
 
-from .models import Category, Unit
+from .models import Category, Unit, category_label
 from .text import vietnamese_sort_key
 
 GENERATION_KEY = "routing:generation:choices"
 KEEP_SECONDS = 10 * 60  # an upper bound for a change no signal announced (a bulk update)
 
 
-def _categories() -> list[tuple[int, str]]:
-    return list(Category.objects.filter(is_active=True).values_list("pk", "name"))
+def _categories() -> list[tuple[int, str, str]]:
+    return list(Category.objects.filter(is_active=True).values_list("pk", "name", "name_en"))
 
 
 def _units() -> list[tuple[int, str]]:
@@ -28,10 +28,14 @@ def _units() -> list[tuple[int, str]]:
 
 
 def category_choices(*, cached: bool = False) -> list[tuple[int, str]]:
-    """The active categories, in the administrator's order (one query, or the cache)."""
+    """The active categories, in the administrator's order, named in the reader's
+    language (one query, or the cache, which keeps both names)."""
     if cached:
-        return kept("routing:choices:categories", GENERATION_KEY, _categories, KEEP_SECONDS)
-    return _categories()
+        rows = kept("routing:choices:category-names", GENERATION_KEY, _categories,
+                    KEEP_SECONDS)
+    else:
+        rows = _categories()
+    return [(pk, category_label(name, name_en)) for pk, name, name_en in rows]
 
 
 def unit_choices(*, cached: bool = False) -> list[tuple[int, str]]:

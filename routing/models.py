@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from config.text import normalize_line
@@ -100,6 +101,14 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
 
 
+def category_label(name: str, name_en: str) -> str:
+    """A category's name in the active language: its English name when English is chosen
+    and one is given, else its own (Vietnamese) name. For rows read as values()."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
 class Category(models.Model):
     """A group of feedback (Art. 7.3b), e.g. roads, lighting, environment."""
 
@@ -125,6 +134,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name a reader sees, in their language (category_label)."""
+        return category_label(self.name, self.name_en)
 
 
 class Membership(models.Model):

@@ -113,3 +113,11 @@ def units_without_required_roles() -> list[Unit]:
         u for u in units
         if {m.role for m in u.memberships.all()} != {Membership.Role.STAFF, Membership.Role.LEADER}
     ]
+
+
+def person_name(last_name: str, first_name: str, username: str) -> str:
+    """A person's name as staff read it, in Vietnamese order: family and middle names, then
+    the given name (Django's get_full_name() puts the given name first); their user name
+    when no name is on file."""
+    name = " ".join(part for part in (last_name, first_name) if part)
+    return name or username

@@ -30,7 +30,7 @@ from .models import (
     SignedLetter,
 )
 from .models.cases import clean_tracking_code
-from .notifications.defaults import TEMPLATE_KEYS
+from .notifications.labels import message_choices, message_label
 from .notifications.render import default_texts, sms_segments, sms_text
 
 
@@ -102,19 +102,23 @@ class CaseEventAdmin(TrackingCodeSearch, ReadOnlyAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(TrackingCodeSearch, ReadOnlyAdmin):
-    list_display = ("created_at", "case_code", "channel", "to_reporter", "template", "status",
+    list_display = ("created_at", "case_code", "channel", "to_reporter", "message", "status",
                     "attempts", "sent_at")
     list_filter = ("status", "channel", "to_reporter")
     search_fields = ("=case__tracking_code",)
     list_select_related = ("case",)
     ordering = ("-created_at", "-pk")
-    fields = ("case_code", "key", "channel", "to_reporter", "recipient_user", "template",
+    fields = ("case_code", "key", "channel", "to_reporter", "recipient_user", "message",
               "language", "status", "attempts", "next_attempt_at", "last_error", "created_at",
               "sent_at")
 
     @admin.display(description=_("case"), ordering="case__tracking_code")
     def case_code(self, obj: OutboxMessage) -> str:
         return _case_code(obj)
+
+    @admin.display(description=_("message"), ordering="template")
+    def message(self, obj: OutboxMessage) -> str:
+        return message_label(obj.template)
 
 
 @admin.register(DeadlineAlert)
@@ -132,7 +136,7 @@ class DeadlineAlertAdmin(TrackingCodeSearch, ReadOnlyAdmin):
 
 
 class MessageTemplateForm(forms.ModelForm):
-    key = forms.ChoiceField(label=_("message"), choices=[(k, k) for k in TEMPLATE_KEYS])
+    key = forms.ChoiceField(label=_("message"), choices=message_choices)
 
     class Meta:
         model = MessageTemplate
@@ -144,11 +148,15 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     """The administrator's wording of the messages; a blank field keeps the built-in text."""
 
     form = MessageTemplateForm
-    list_display = ("key", "language", "updated_at")
+    list_display = ("message", "language", "updated_at")
     list_filter = ("language",)
     search_fields = ("key",)
     readonly_fields = ("built_in",)
     fields = ("key", "language", "sms_text", "email_subject", "email_body", "built_in")
+
+    @admin.display(description=_("message"), ordering="key")
+    def message(self, obj: MessageTemplate) -> str:
+        return message_label(obj.key)
 
     @admin.display(description=_("built-in text"))
     def built_in(self, obj: MessageTemplate) -> str:

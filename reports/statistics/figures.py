@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from feedback.models import Rating
-from routing.models import Unit
+from routing.models import Unit, category_label
 from workflow.models import Assignment, Case, CaseEvent, DeadlineAlert
 from workflow.worktime import get_calendar
 
@@ -202,8 +202,10 @@ def received(period: Period, scope: Scope) -> Received:
     ]
     unclassified = _("Not classified")
     by_category = [
-        Row(r["category__code"] or "", r["category__name"] or unclassified, r["n"])
-        for r in cases.order_by().values("category__code", "category__name")
+        Row(r["category__code"] or "",
+            category_label(r["category__name"], r["category__name_en"]) if r["category__code"]
+            else unclassified, r["n"])
+        for r in cases.order_by().values("category__code", "category__name", "category__name_en")
         .annotate(n=Count("pk")).order_by("-n", "category__name")
     ]
     by_area = [

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from config.cache import cached
 
 from ..charts import Bar, bar_chart
+from ..numbers import percent
 from .figures import Row, Summary, UnitRow, received, summary, unit_ranking
 from .periods import Period, Scope
 
@@ -53,10 +54,6 @@ class PeriodStatistics:
     units: list[UnitLine] = field(default_factory=list)
     category_chart: SafeString = SafeString("")
     unit_chart: SafeString = SafeString("")
-
-
-def percent(rate: float | None) -> str:
-    return "–" if rate is None else f"{round(rate * 100)}%"
 
 
 def busiest_units(rows: list[UnitRow], count: int = TOP_UNITS) -> list[UnitRow]:

@@ -61,9 +61,10 @@ def test_figures_of_the_month_and_the_year_match_the_cases(client, province, cas
     # Confidential and state-secret cases count like the others.
     assert (month.received, month.published, month.handled) == (4, 3, 3)
     assert (year.received, year.published, year.handled) == (5, 4, 4)
-    assert month.on_time_rate == "100%" and year.on_time_rate == "100%"
-    assert (month.rated, month.satisfaction_rate) == (2, "100%")
-    assert (year.rated, year.satisfaction_rate) == (3, "67%")
+    # Rounded half-up to one decimal, as the staff reports, their PDF and workbook.
+    assert month.on_time_rate == "100,0 %" and year.on_time_rate == "100,0 %"
+    assert (month.rated, month.satisfaction_rate) == (2, "100,0 %")
+    assert (year.rated, year.satisfaction_rate) == (3, "66,7 %")
     assert {r.label: r.count for r in month.categories} == {
         province.permits.name: 3, "Chưa phân loại": 1,  # the unclassified one
     }
@@ -71,7 +72,7 @@ def test_figures_of_the_month_and_the_year_match_the_cases(client, province, cas
     [roads] = month.units
     assert (roads.name, roads.received, roads.handled, roads.on_time, roads.late) == (
         province.roads.name, 3, 3, 3, 0)
-    assert roads.satisfaction_rate == "100%"
+    assert roads.satisfaction_rate == "100,0 %"
     html = response.content.decode()
     assert province.roads.name in html and province.permits.name in html
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 4

@@ -209,5 +209,5 @@ def test_the_log_read_with_the_case_is_the_log_read_on_its_own(province):
     roads_log = case_events(province.roads_staff, Case.objects.get(pk=case.pk))
     everything = case_events(province.coordinator, Case.objects.get(pk=case.pk))
     assert len(roads_log) == len(everything) - 1
-    assert [row[1] for row in everything].count("roads-staff") == 1
-    assert [row[1] for row in roads_log].count("power-staff") == 0
+    assert [row[3] for row in everything].count("roads-staff") == 1
+    assert [row[3] for row in roads_log].count("power-staff") == 0

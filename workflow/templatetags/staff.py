@@ -5,6 +5,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from routing import selectors
+
 register = template.Library()
 
 
@@ -19,12 +21,10 @@ def duration_hm(minutes: int | None) -> str:
 
 @register.filter
 def person_name(user: Any) -> str:
-    """A person's name in Vietnamese order: family and middle names, then the given name.
-
-    Django's get_full_name() puts the given name first, the Western way.
-    """
-    name = " ".join(part for part in (user.last_name, user.first_name) if part)
-    return name or user.get_username()
+    """A person's name in Vietnamese order (routing.selectors.person_name); "" for nobody."""
+    if user is None:
+        return ""
+    return selectors.person_name(user.last_name, user.first_name, user.get_username())
 
 
 @register.simple_tag(takes_context=True)

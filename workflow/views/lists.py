@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.pagination import BoundedPaginator
@@ -23,6 +22,7 @@ from routing.models import Category
 from routing.selectors import Actor
 
 from ..models import Assignment, Case
+from ..navigation import pages_for
 from ..templatetags.staff import duration_hm
 from ..worktime import WorkingCalendar, get_calendar
 
@@ -186,11 +186,7 @@ def deadline_html(deadline: Deadline, zone: tzinfo | None = None) -> SafeString:
 
 
 def category_name(category: Category | None) -> str:
-    if category is None:
-        return ""
-    if category.name_en and (get_language() or "").startswith("en"):
-        return category.name_en
-    return category.name
+    return "" if category is None else category.label
 
 
 def staff_nav(actor: Actor, current: str) -> Nav:
@@ -208,6 +204,8 @@ def staff_nav(actor: Actor, current: str) -> Nav:
                              _("Unit supervision")))
     if actor.is_supervisor:
         links.append(NavLink("units", reverse("staff:units"), _("Units")))
+    links.extend(NavLink(page.key, reverse(page.url_name), str(page.label))
+                 for page in pages_for(actor))
     links.append(NavLink("help", reverse("staff:help"), _("Help")))
     return Nav(current=current, links=links, can_record_call=actor.is_coordinator)
 

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from routing.selectors import Actor
+from routing.selectors import Actor, person_name
 
 from ...models import Case, CaseEvent
 from ..lists import ASSIGNMENT_STATES, CASE_STATES, moment
@@ -55,7 +55,9 @@ class EventView:
             f'<td class="citizen-text">{linebreaksbr(self.note, autoescape=True)}</td></tr>\n')
 
 
-EVENT_FIELDS = ("at", f"actor__{get_user_model().USERNAME_FIELD}", "actor_label", "kind",
+# The actor's family and given names and user name: the log names people (person_name).
+EVENT_FIELDS = ("at", "actor__last_name", "actor__first_name",
+                f"actor__{get_user_model().USERNAME_FIELD}", "actor_label", "kind",
                 "from_state", "to_state", "note", "assignment_id")
 
 
@@ -69,8 +71,8 @@ def event_rows(actor: Actor) -> RawSQL:
     if not (actor.is_coordinator or actor.is_supervisor):
         own, params = " AND (e.unit_id IS NULL OR e.unit_id = ANY(%s))", [sorted(actor.units)]
     return RawSQL(  # noqa: S611 - table and column names from the models; the units bound
-        "(SELECT COALESCE(jsonb_agg(jsonb_build_array(e.at, u." + username + ", "  # noqa: S608
-        "e.actor_label, e.kind, e.from_state, e.to_state, e.note, e.assignment_id) "
+        "(SELECT COALESCE(jsonb_agg(jsonb_build_array(e.at, u.last_name, u.first_name, u."  # noqa: S608
+        + username + ", e.actor_label, e.kind, e.from_state, e.to_state, e.note, e.assignment_id) "
         f"ORDER BY e.at, e.id), '[]'::jsonb) FROM {CaseEvent._meta.db_table} e "
         f"LEFT JOIN {users.db_table} u ON u.{users.pk.column} = e.actor_id "
         f"WHERE e.case_id = {Case._meta.db_table}.id{own})", params, output_field=JSONField())
@@ -95,12 +97,14 @@ def event_views(events: list[tuple], show_note: bool) -> list[EventView]:
     case_states = {key: str(label) for key, label in CASE_STATES.items()}
     assignment_states = {key: str(label) for key, label in ASSIGNMENT_STATES.items()}
     views = []
-    for at, username, actor_label, kind, from_state, to_state, note, assignment_id in events:
+    for (at, last_name, first_name, username, actor_label, kind, from_state, to_state, note,
+         assignment_id) in events:
         states = assignment_states if assignment_id else case_states
         iso, text = moment(at, zone)
         views.append(EventView(
             at=at,
-            who=username if username is not None else actors.get(actor_label, actor_label),
+            who=person_name(last_name or "", first_name or "", username)
+            if username is not None else actors.get(actor_label, actor_label),
             kind=labels.get(kind, kind),
             from_state=states.get(from_state, from_state),
             to_state=states.get(to_state, to_state),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from routing.selectors import Actor
 
 from ...models import Assignment, Case, OutboxMessage
+from ...notifications.labels import message_label
 from ...reporters import case_attachments_answer
 from ...selectors import case_deliveries
 
@@ -75,7 +76,7 @@ def delivery_views(case: Case) -> list[DeliveryView]:
             channel=str(channels.get(m["channel"], m["channel"])),
             recipient=str(gettext_lazy("Reporter") if m["to_reporter"]
                           else gettext_lazy("Staff")),
-            template=m["template"],
+            template=message_label(m["template"]),
             status=str(statuses.get(m["status"], m["status"])),
             is_failed=m["status"] == failed,
             attempts=m["attempts"],
