@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from publishing.selectors import TimelineEntry, public_timeline
-from workflow.models import Case
+from workflow.models import Assignment, Case, DraftPhoto
+from workflow.results import UnitResult, released_photos, unit_results
 
 from .models import Attachment, Comment, Rating
 
@@ -99,3 +102,44 @@ def reporter_view(case: Case) -> TrackedCase:
         can_rate=not secret and case.state == Case.State.PUBLISHED and rating is None,
         rating=rating.get_value_display() if rating else "",
     )
+
+
+# --- The result: each unit's letter and evidence photos (Art. 8.3, 10.3) ----------------------
+# Released to the reporter: the published reply, and while they ask for it to be redone. A
+# state secret's result goes through the channel the law allows, never through these pages.
+RELEASED_STATES = (Case.State.PUBLISHED, Case.State.REOPENED)
+
+
+def reporter_assignments(case_id: int) -> QuerySet[Assignment]:
+    """The approved assignments of the reporter's case once its reply was released to them,
+    public or confidential; none for a state secret or an unreleased reply."""
+    return Assignment.objects.filter(
+        case_id=case_id, case__state__in=RELEASED_STATES, case__is_state_secret=False,
+        state=Assignment.State.APPROVED,
+    )
+
+
+def reporter_results(case: Case) -> list[UnitResult]:
+    """Each unit's letter and photos, for the reporter's tracked page (three queries, none
+    before the reply was released or for a state secret)."""
+    if case.is_state_secret or case.state not in RELEASED_STATES:
+        return []
+    return unit_results(reporter_assignments(case.pk),
+                        letter_url=lambda pk: reverse("public:result_letter", args=[pk]),
+                        photo_url=lambda pk: reverse("public:result_photo", args=[pk]))
+
+
+def get_reporter_photo(case_id: int, pk: int) -> DraftPhoto:
+    """An evidence photo of the reporter's released result, or 404 for any other."""
+    try:
+        return released_photos(reporter_assignments(case_id)).get(pk=pk)
+    except DraftPhoto.DoesNotExist:
+        raise Http404 from None
+
+
+def get_reporter_assignment(case_id: int, pk: int) -> Assignment:
+    """A unit's approved share of the reporter's released result, or 404 for any other."""
+    try:
+        return reporter_assignments(case_id).select_related("case", "unit").get(pk=pk)
+    except Assignment.DoesNotExist:
+        raise Http404 from None

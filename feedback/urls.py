@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import privacy_views, result_views, views
 
 app_name = "public"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("tra-cuu/ket-qua/", views.tracked, name="tracked"),
     path("tra-cuu/ket-qua/hoi-them/", views.comment, name="comment"),
     path("tra-cuu/ket-qua/danh-gia/", views.rate, name="rate"),
+    path("tra-cuu/ket-qua/anh/<int:pk>/", result_views.result_photo, name="result_photo"),
+    path("tra-cuu/ket-qua/cong-van/<int:assignment_pk>.pdf", result_views.result_letter,
+         name="result_letter"),
     path("tra-cuu/thoat/", views.stop_tracking, name="stop_tracking"),
     path("tra-cuu/ma-sms/", views.otp_request, name="otp_request"),
     path("tra-cuu/ma-sms/nhap/", views.otp_check, name="otp_check"),

@@ -46,7 +46,7 @@ from .forms import (
 )
 from .intake import store_files
 from .models import Attachment, Submission
-from .selectors import reporter_view, tracked_case
+from .selectors import reporter_results, reporter_view, tracked_case
 from .throttling import (
     any_limited,
     client_ip,
@@ -222,6 +222,7 @@ def _tracked_page(request: HttpRequest, case: Case, *, comment_form: CommentForm
                if form is not None and not offered]
     return render(request, "feedback/tracked.html", {
         "case": view,
+        "results": reporter_results(case),
         "comment_form": comment_form or CommentForm(),
         "rating_form": rating_form or RatingForm(),
         "refused_forms": refused,

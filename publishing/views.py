@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from workflow.letters import letter_file, pdf_response
+from workflow.results import photo_response
 
 from .caching import (
     CASE_CACHE_SECONDS,
@@ -25,7 +27,7 @@ from .caching import (
     visitor_is_anonymous,
 )
 from .forms import AnswerFilterForm
-from .letters import public_assignments
+from .letters import get_public_photo, public_assignments, public_results
 from .selectors import (
     all_public,
     answer_id_page,
@@ -81,7 +83,8 @@ def answers(request: HttpRequest) -> HttpResponse:
 @require_safe
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     def context() -> dict[str, Any]:
-        return {"answer": get_public_answer(pk, request.LANGUAGE_CODE)}
+        return {"answer": get_public_answer(pk, request.LANGUAGE_CODE),
+                "results": public_results(pk)}
 
     if not (visitor_is_anonymous(request) and not request.GET):
         return render(request, "publishing/answer.html", context())
@@ -103,3 +106,10 @@ def letter(request: HttpRequest, assignment_pk: int) -> HttpResponse:
     if found is None:
         raise Http404
     return pdf_response(found)
+
+
+@never_cache
+@require_safe
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An evidence photo of a public case's reply, for anyone; 404 for any other photo."""
+    return photo_response(get_public_photo(pk))

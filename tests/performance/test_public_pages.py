@@ -11,6 +11,7 @@ from django.urls import reverse
 from feedback import intake
 from tests.conftest import MONDAY
 from tests.feedback.support import SUBMIT, public_isolation, send, submission  # noqa: F401
+from tests.publishing import results
 from tests.workflow import drive
 from workflow.models import Case, OutboxMessage
 from workflow.notifications import backends
@@ -188,3 +189,36 @@ def test_the_list_of_answers_stays_under_its_ceiling_with_3_answers_or_20(
         assert html(client, ANSWERS).count('class="answer-item"') == 20
     with django_assert_max_num_queries(HOME_QUERIES):
         html(client, HOME)
+
+
+# --- The result: each unit's letter and evidence photos ------------------------------------------
+# A case's page rendered afresh: is it public; the case; its units; its timeline and the names
+# in it; and its results: the approved shares with their newest signed letter, and the photos.
+ANSWER_QUERIES = 8
+# The tracked page: the session and the case; its files, comments and rating; the timeline;
+# and the results, as above.
+TRACKED_QUERIES = 10
+
+
+def test_a_case_page_shows_any_number_of_photos_under_one_ceiling(
+        client, province, django_assert_max_num_queries):
+    one = results.published(province, photos=1)
+    many = results.published(province, units=[province.roads, province.power], photos=5,
+                              now=MONDAY + timedelta(days=1))
+    for case, photos in ((one, 1), (many, 10)):
+        with django_assert_max_num_queries(ANSWER_QUERIES):
+            page = html(client, page_of(case))
+        assert page.count('<img src="/tra-loi/anh/') == photos
+
+
+def test_the_tracked_page_shows_any_number_of_photos_under_one_ceiling(
+        client, province, django_assert_max_num_queries):
+    one = results.published(province, visibility="confidential", photos=1)
+    many = results.published(province, visibility="confidential", photos=5,
+                             units=[province.roads, province.power],
+                             reporter_phone="0987654321", now=MONDAY + timedelta(days=1))
+    for case, phone, photos in ((one, "0912345678", 1), (many, "0987654321", 10)):
+        client.post(reverse("public:track"), {"code": case.display_code, "phone": phone})
+        with django_assert_max_num_queries(TRACKED_QUERIES):
+            page = html(client, reverse("public:tracked"))
+        assert page.count('<img src="/tra-cuu/ket-qua/anh/') == photos

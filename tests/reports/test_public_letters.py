@@ -5,7 +5,7 @@ written. Read back with pdftotext."""
 import pytest
 from django.urls import reverse
 
-from publishing.letters import public_letter_links
+from publishing.letters import public_results
 from routing.selectors import REPORTER
 from tests.conftest import at
 from tests.reports.test_documents import flat, pdf_text
@@ -16,6 +16,11 @@ START = at(2026, 3, 2, 8, 0)
 ROADS_DRAFT = "Sở Giao thông vận tải đã thay ba bóng đèn trước nhà ông An, số 12 đường 30/4."
 ROADS_PUBLISHED = "Sở Giao thông vận tải đã thay ba bóng đèn trên đường 30/4."
 POWER_DRAFT = "Điện lực Tây Ninh đã kiểm tra và sửa đường dây cấp điện cho trụ đèn."
+
+
+def public_letters(case_id: int):
+    """The letters the public case page links (publishing.letters.public_results)."""
+    return [result.letter for result in public_results(case_id)]
 
 
 @pytest.fixture
@@ -43,7 +48,7 @@ def publish(p, case, text, when):
 
 def public_texts(client, case, tmp_path) -> dict[str, str]:
     return {link.unit: flat(pdf_text(client.get(link.url).content, tmp_path))
-            for link in public_letter_links(case.pk)}
+            for link in public_letters(case.pk)}
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from publishing.letters import public_letter_links
+from publishing.letters import public_results
 from routing.models import AuditEvent, Membership
 from tests.conftest import at
 from tests.factories import member
@@ -23,6 +23,11 @@ SIGNED = (
     b" /ByteRange [0 120 4216 512] /Contents <3082> >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 )
 UNSIGNED = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+
+
+def public_letters(case_id: int):
+    """The letters the public case page links (publishing.letters.public_results)."""
+    return [result.letter for result in public_results(case_id)]
 
 
 @pytest.fixture(autouse=True)
@@ -160,14 +165,14 @@ def test_the_public_page_serves_the_signed_letter_of_a_published_case(province, 
                                                                      client_of):
     case = drive.published(province, at(2026, 3, 2, 8, 0))
     assignment = drive.assignment_of(case, province.roads)
-    [before] = public_letter_links(case.pk)
+    [before] = public_letters(case.pk)
     assert not before.signed
     assert client.get(before.url).content.startswith(b"%PDF")
 
     upload(client_of(member(province.roads, Membership.Role.LEADER, username="l2")),
            assignment)
     client.logout()
-    [after] = public_letter_links(case.pk)
+    [after] = public_letters(case.pk)
     assert after.signed and after.sha256 == hashlib.sha256(SIGNED).hexdigest()
     response = client.get(after.url)
     assert response.content == SIGNED
@@ -177,7 +182,7 @@ def test_the_public_page_serves_the_signed_letter_of_a_published_case(province, 
 @pytest.mark.django_db
 def test_no_public_letter_for_a_case_not_published_or_confidential(approved, province,
                                                                   client):
-    assert public_letter_links(approved.case_id) == []
+    assert public_letters(approved.case_id) == []
     url = reverse("publishing:letter", args=[approved.pk])
     assert client.get(url).status_code == 404
     confidential = drive.approved(province, at(2026, 3, 3, 8, 0))
@@ -186,7 +191,7 @@ def test_no_public_letter_for_a_case_not_published_or_confidential(approved, pro
     services.publish_case(case_id=confidential.pk, visibility="confidential",
                           reply_text="Đã xử lý.", actor=province.coordinator,
                           now=at(2026, 3, 3, 10, 0))
-    assert public_letter_links(confidential.pk) == []
+    assert public_letters(confidential.pk) == []
     assignment = drive.assignment_of(confidential, province.roads)
     assert client.get(reverse("publishing:letter", args=[assignment.pk])).status_code == 404
 
@@ -221,7 +226,7 @@ def test_the_public_letter_never_carries_the_addressee_the_unit_typed(province, 
     services.publish_case(case_id=assignment.case_id, visibility="public",
                           reply_text="Đã thay bóng đèn.", actor=province.coordinator,
                           now=start + drive.STEP * 6)
-    [link] = public_letter_links(assignment.case_id)
+    [link] = public_letters(assignment.case_id)
 
     public = pdf_text(client.get(link.url).content, tmp_path)
     staff = pdf_text(client_of(province.roads_leader_user).get(
