@@ -134,10 +134,14 @@ class ApiSubmitForm(SubmitForm):
     sms_updates = forms.NullBooleanField(required=False)
     email_updates = forms.NullBooleanField(required=False)
     photo_tokens = UploadTokensField(required=False)
+    # A commune or ward by its code (GET /areas, level "commune"), like the web form's list.
+    area = forms.ModelChoiceField(label=_("Commune or ward (optional)"), required=False,
+                                  queryset=Area.objects.none(), to_field_name="code")
     occurred_at = Rfc3339Field(label=_("When it happened (optional)"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = communes()
         _keep_as_sent(self)
 
     def clean_occurred_at(self):
@@ -278,3 +282,8 @@ def active_categories():
 
 def active_units():
     return Unit.objects.filter(is_active=True)
+
+
+def communes():
+    """The areas a case may have: communes and wards."""
+    return Area.objects.filter(level=Area.Level.COMMUNE)
