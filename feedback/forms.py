@@ -243,8 +243,9 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The routing app has no selector for this yet; a plain read of active categories.
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
-        if isinstance(self.fields.get("area"), AreaField):
-            self.fields["area"].set_choices(area_choices(cached=True), _("I am not sure"))
+        area = self.fields.get("area")
+        if isinstance(area, AreaField):  # the API's form names the area by its code
+            area.set_choices(area_choices(cached=True), _("I am not sure"))
         self.fields["photos"].help_text = limits_text()
         self.fields["videos"].help_text = video_limits_text()
         self.fields["occurred_at"].widget.attrs["max"] = timezone.localtime().strftime(
