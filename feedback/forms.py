@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.legacy_encoding import detect_legacy
 from config.text import normalize_line, normalize_text
-from routing.models import Category
+from routing.choices import area_choices
+from routing.models import Area, Category
 from workflow.photos import CleanPhoto, clean_photo
 
 from .models import Rating
@@ -130,6 +131,41 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class AreaSelect(forms.Select):
+    """The communes and wards as a plain select, which works without JavaScript (a select
+    also finds an option by its first letters); static/js/area-picker.js adds a box that
+    narrows the list as one types, accents ignored."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"data-area-picker": "",
+                                "data-find-label": _("Find your commune or ward"),
+                                "data-none-label": _("No commune or ward matches.")})
+
+
+class AreaField(forms.TypedChoiceField):
+    """A case's area (Địa bàn): one commune or ward, picked from the list in Vietnamese order
+    (routing.choices). Districts and the province are not places to pick."""
+
+    widget = AreaSelect
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Commune or ward (optional)"))
+        super().__init__(coerce=int, required=False, empty_value=None, **kwargs)
+
+    def set_choices(self, choices, empty_label) -> None:
+        self.choices = [("", empty_label), *choices]
+
+    def clean(self, value) -> Area | None:
+        pk = super().clean(value)
+        if pk is None:
+            return None
+        area = Area.objects.filter(pk=pk, level=Area.Level.COMMUNE).first()
+        if area is None:  # gone since the page was shown
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+        return area
+
+
 def _not_blank(value: str) -> str:
     """A required text that normalising left empty (only zero-width or control characters)
     is as missing as an empty one: the form says so, since the worker that builds the case
@@ -153,6 +189,9 @@ class SubmitForm(forms.Form):
     location_text = forms.CharField(
         label=_("Where (address or landmark)"), max_length=255, required=False
     )
+    # Optional, as the location text is: the regulation asks for a clear place (Art. 6.2),
+    # which the text can give; the coordinator sets or corrects the area when classifying.
+    area = AreaField(help_text=_("The commune or ward where it happened, if you know it."))
     occurred_at = forms.DateTimeField(
         label=_("When it happened (optional)"), required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"],
@@ -204,6 +243,9 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The routing app has no selector for this yet; a plain read of active categories.
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        area = self.fields.get("area")
+        if isinstance(area, AreaField):  # the API's form names the area by its code
+            area.set_choices(area_choices(cached=True), _("I am not sure"))
         self.fields["photos"].help_text = limits_text()
         self.fields["videos"].help_text = video_limits_text()
         self.fields["occurred_at"].widget.attrs["max"] = timezone.localtime().strftime(

@@ -28,7 +28,7 @@ from django.utils.dateparse import parse_datetime
 
 from config.celery import enqueue
 from config.retry import retry_on_conflict
-from routing.models import Category
+from routing.models import Area, Category
 from workflow.models.cases import new_tracking_code
 from workflow.photos import CleanPhoto
 
@@ -97,6 +97,7 @@ def accept(
         **{name: data[name] for name in PLAIN_FIELDS},
         "occurred_at": occurred_at.isoformat() if occurred_at else None,
         "category": category.pk if category else None,
+        "area": data["area"].pk if data.get("area") else None,
         "notice_version": notice_version,
         "files": [asdict(item) for item in files],
     }
@@ -179,11 +180,12 @@ def build(submission: Submission) -> None:
     submission keeps only its code, its key and its case."""
     data: dict[str, Any] = submission.payload
     files = [StoredFile(**item) for item in data["files"]]
-    category_id = data["category"]
+    category_id, area_id = data["category"], data.get("area")  # older rows have no area
     case, created = services.submit_case(
         **{name: data[name] for name in PLAIN_FIELDS},
         occurred_at=parse_datetime(data["occurred_at"]) if data["occurred_at"] else None,
         category=Category.objects.filter(pk=category_id).first() if category_id else None,
+        area=Area.objects.filter(pk=area_id).first() if area_id else None,
         stored_files=files, notice_version=data["notice_version"],
         sms_updates=submission.sms_updates, idempotency_key=submission.idempotency_key,
         tracking_code=submission.tracking_code, language=submission.language,

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from config.text import normalize_text
-from routing.models import Category
+from routing.models import Area, Category
 from routing.selectors import REPORTER
 from workflow.errors import TransitionRefused
 from workflow.models import Case
@@ -74,6 +74,7 @@ def submit_case(
     longitude: Decimal | None = None,
     occurred_at: datetime | None = None,
     category: Category | None = None,
+    area: Area | None = None,
     photos: Sequence[CleanPhoto] = (),
     videos: Sequence[CleanVideo] = (),
     stored_files: Sequence[StoredFile] = (),
@@ -118,7 +119,8 @@ def submit_case(
             reporter_phone=reporter_phone, reporter_email=reporter_email,
             reporter_address=reporter_address, is_confidential=is_confidential,
             location_text=location_text, latitude=latitude, longitude=longitude,
-            occurred_at=occurred_at, category=category, idempotency_key=idempotency_key,
+            occurred_at=occurred_at, category=category, area=area,
+            idempotency_key=idempotency_key,
             language=language, now=now, declined_channels=declined,
             tracking_code=next(codes, None),
         )

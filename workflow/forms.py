@@ -20,9 +20,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from config.text import normalize_line
+from routing.choices import area_choices as area_choices
 from routing.choices import category_choices as category_choices  # the forms' lists
 from routing.choices import unit_choices as unit_choices
-from routing.models import Category, Unit
+from routing.models import Area, Category, Unit
 from routing.text import fold, matches
 
 from .models import AbuseListEntry, Assignment, Case, RejectionReason, Visibility
@@ -77,19 +78,39 @@ def _text(label: str, *, required: bool = True, rows: int = 3, max_length: int |
 # --- The coordinator -------------------------------------------------------------------------
 class ClassifyForm(ActionForm):
     category = forms.TypedChoiceField(label=gettext_lazy("Category"), coerce=int)
+    # The case's area (Địa bàn): the reporter's choice, set or corrected here. Left empty,
+    # the case keeps the area it has.
+    area = forms.TypedChoiceField(
+        label=gettext_lazy("Commune or ward"), coerce=int, required=False, empty_value=None,
+        help_text=gettext_lazy("Where it happened; reports count the case there."),
+        widget=forms.Select(attrs={
+            "data-area-picker": "", "data-find-label": gettext_lazy("Find a commune or ward"),
+            "data-none-label": gettext_lazy("No commune or ward matches.")}),
+    )
     is_state_secret = forms.BooleanField(
         label=gettext_lazy("State secret (Art. 10.3c): never published"), required=False
     )
 
-    def __init__(self, *args: Any, categories: Choices = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, categories: Choices = (), areas: Choices = (),
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—"), *categories]
+        self.fields["area"].choices = [("", "—"), *areas]
 
     def clean_category(self) -> Category:
         try:
             return Category.objects.get(pk=self.cleaned_data["category"], is_active=True)
         except Category.DoesNotExist:
             raise ValidationError(_("Choose an active category.")) from None
+
+    def clean_area(self) -> Area | None:
+        pk = self.cleaned_data["area"]
+        if pk is None:
+            return None
+        try:
+            return Area.objects.get(pk=pk, level=Area.Level.COMMUNE)
+        except Area.DoesNotExist:
+            raise ValidationError(_("Choose a commune or ward.")) from None
 
 
 class ReasonForm(ActionForm):

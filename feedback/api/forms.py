@@ -14,6 +14,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from config.text import normalize_line, normalize_text
@@ -134,10 +135,15 @@ class ApiSubmitForm(SubmitForm):
     sms_updates = forms.NullBooleanField(required=False)
     email_updates = forms.NullBooleanField(required=False)
     photo_tokens = UploadTokensField(required=False)
+    # A commune or ward by its code (GET /areas, level "commune"), like the web form's list.
+    area = forms.ModelChoiceField(  # type: ignore[assignment]  # a code, not the web's id
+        label=_("Commune or ward (optional)"), required=False, queryset=Area.objects.none(),
+        to_field_name="code")
     occurred_at = Rfc3339Field(label=_("When it happened (optional)"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = communes()
         _keep_as_sent(self)
 
     def clean_occurred_at(self):
@@ -278,3 +284,8 @@ def active_categories():
 
 def active_units():
     return Unit.objects.filter(is_active=True)
+
+
+def communes() -> QuerySet[Area]:
+    """The areas a case may have: communes and wards."""
+    return Area.objects.filter(level=Area.Level.COMMUNE)

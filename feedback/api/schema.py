@@ -42,6 +42,7 @@ class DocumentCodes:
     categories: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
+    communes: list[str] = field(default_factory=list)  # the areas a submission may name
 
 
 def _code(codes: list[str], description: str) -> dict:
@@ -384,6 +385,10 @@ def openapi_document(server_url: str, codes: DocumentCodes | None = None) -> dic
     schemas = deepcopy(_SCHEMAS)
     schemas["Submission"]["properties"]["category"] = _code(
         codes.categories, "A category code (GET /categories).")
+    schemas["Submission"]["properties"]["area"] = _code(
+        codes.communes, "Optional: the commune or ward where it happened, by its code (GET "
+        "/areas, level `commune`); a district or the province is refused. Left out, the "
+        "coordinator sets it when classifying the case.")
     # One object, not an allOf: tools that send multipart read a part's kind (a file, with
     # a file name) from the body's own properties.
     submission = schemas["Submission"]
@@ -391,7 +396,7 @@ def openapi_document(server_url: str, codes: DocumentCodes | None = None) -> dic
         **submission["properties"], **schemas.pop("SubmissionPhotos")["properties"]}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Cổng 1022 API", "version": "1.2.0",
+        "info": {"title": "Cổng 1022 API", "version": "1.3.0",
                  "description": "Feedback and petitions to the province: submit, follow, "
                                 "rate, and read published answers. Every error is JSON; a "
                                 "method a path does not list gets 405 with an Allow header."},

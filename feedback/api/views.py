@@ -49,6 +49,7 @@ from .forms import (
     ApiUploadForm,
     active_categories,
     active_units,
+    communes,
 )
 from .schema import DocumentCodes, openapi_document
 
@@ -149,7 +150,7 @@ def submit(request: HttpRequest) -> JsonResponse:
             is_confidential=cleaned["is_confidential"], location_text=cleaned["location_text"],
             latitude=cleaned["latitude"], longitude=cleaned["longitude"],
             occurred_at=cleaned["occurred_at"], category=cleaned["category"],
-            photos=photos, notice_version=settings.PRIVACY_NOTICE_VERSION,
+            area=cleaned["area"], photos=photos, notice_version=settings.PRIVACY_NOTICE_VERSION,
             sms_updates=cleaned["sms_updates"], email_updates=cleaned["email_updates"],
             idempotency_key=idempotency_key, language=get_language() or "vi",
             now=timezone.now(),
@@ -346,6 +347,7 @@ def openapi(request: HttpRequest) -> JsonResponse:
         categories=list(active_categories().values_list("code", flat=True)),
         units=list(active_units().values_list("code", flat=True)),
         areas=list(Area.objects.values_list("code", flat=True)),
+        communes=list(communes().values_list("code", flat=True)),
     )
     return http.json_response(openapi_document(server_url=request.build_absolute_uri("/"),
                                                codes=codes))

@@ -9,13 +9,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from config.text import normalize_line, normalize_text
-from routing.models import Category
+from routing.models import Area, Category
 
 from ..api.forms import check_year, to_coordinate
 from ..api.http import parse_id
 from ..forms import PHONE, normalize_phone
 
 MAX_IDS = 100
+# GeoReport v2's own way to carry more than its fields: a service's attributes, sent as
+# attribute[code]=value. The area (Địa bàn) is one: a commune or ward code.
+AREA_ATTRIBUTE = "attribute[area]"
 TITLE_LENGTH = 120
 DESCRIPTION_LIMIT = 4000  # GeoReport v2: "free form text limited to 4,000 characters"
 LOCATION_LENGTH = 255  # Case.location_text
@@ -61,8 +64,13 @@ class SearchForm(forms.Form):
 
 
 class PostRequestForm(forms.Form):
-    """POST requests. media_url, device_id, account_id and attributes are accepted and
-    ignored: nothing is fetched from a URL a client sends.
+    """POST requests. media_url, device_id, account_id and attributes other than `area` are
+    accepted and ignored: nothing is fetched from a URL a client sends.
+
+    The case's area comes as the `area` attribute every service definition lists
+    (attribute[area]=<commune or ward code>, GET /areas of the JSON API), optional as on the
+    web form; it is not derived from lat/long or address_id, which the coordinator reads
+    when classifying the case and setting its area.
 
     Stricter than GeoReport v2, which makes the reporter's fields optional: the regulation
     asks every report for a name, a phone number and an e-mail address (Art. 6.3), so an
@@ -99,6 +107,10 @@ class PostRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The routing app has no selector for this yet: a plain read of active categories.
         self.fields["service_code"].queryset = Category.objects.filter(is_active=True)
+        self.fields[AREA_ATTRIBUTE] = forms.ModelChoiceField(
+            queryset=Area.objects.filter(level=Area.Level.COMMUNE), to_field_name="code",
+            required=False, error_messages={"invalid_choice": _(
+                "attribute[area] is not the code of one of our communes or wards.")})
 
     def clean_phone(self) -> str:
         phone = normalize_phone(self.cleaned_data["phone"])
@@ -136,6 +148,7 @@ class PostRequestForm(forms.Form):
         data["latitude"], data["longitude"] = to_coordinate(lat), to_coordinate(long)
         data["location_text"] = place
         data["title"] = title_from(data.get("description") or "")
+        data["area"] = data.get(AREA_ATTRIBUTE)
         return data
 
 

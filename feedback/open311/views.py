@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from routing.choices import area_rows
 from workflow.models import Case
 
 from ..api import auth
@@ -113,7 +114,7 @@ def _service(category) -> dict:
         "service_code": category.code,
         "service_name": category.name_en if english else category.name,
         "description": "",
-        "metadata": False,
+        "metadata": True,  # the area attribute (service_definition)
         "type": "realtime",
         "keywords": "",
         "group": "",
@@ -133,9 +134,17 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     category = selectors.get_service(code)
     if category is None:
         return render.errors(fmt, 404, _("No such service_code."))
-    # metadata is false for every service: no extra attributes to fill in.
-    return render.respond(fmt, "service_definition",
-                          {"service_code": category.code, "attributes": []})
+    # Every service asks for one optional attribute: the commune or ward (the case's area).
+    return render.respond(fmt, "service_definition", {
+        "service_code": category.code,
+        "attributes": [{
+            "variable": True, "code": "area", "datatype": "singlevaluelist", "required": False,
+            "datatype_description": _("The code of a commune or ward; leave it out if not "
+                                      "known."),
+            "order": 1, "description": _("Commune or ward where it happened"),
+            "values": [{"key": code, "name": label} for _pk, code, label in area_rows(cached=True)],
+        }],
+    })
 
 
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -198,7 +207,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
                 reporter_name=data["reporter_name"], reporter_phone=data["phone"],
                 reporter_email=data["email"], location_text=data["location_text"],
                 latitude=data["latitude"], longitude=data["longitude"],
-                category=data["service_code"], notice_version=None,
+                category=data["service_code"], area=data["area"], notice_version=None,
                 idempotency_key=idempotency_key, language=get_language() or "vi",
                 now=timezone.now(),
             )

@@ -44,18 +44,20 @@ def test_services_lists_the_active_categories_as_realtime_services(client, provi
     data = body_json(client.get(f"{BASE}/services.json"))
     assert [s["service_code"] for s in data] == ["lighting", "permits"]
     assert data[1] == {"service_code": "permits", "service_name": "Thủ tục hành chính",
-                       "description": "", "metadata": False, "type": "realtime",
+                       "description": "", "metadata": True, "type": "realtime",
                        "keywords": "", "group": ""}
     root = body_xml(client.get(f"{BASE}/services.xml"))
     assert root.tag == "services"
     assert [s.findtext("service_code") for s in root.findall("service")] == \
         ["lighting", "permits"]
-    assert root.find("service/metadata").text == "false"
+    assert root.find("service/metadata").text == "true"  # the area attribute
 
 
-def test_a_service_definition_has_no_attributes_and_an_unknown_code_is_404(client, province):
-    assert body_json(client.get(f"{BASE}/services/permits.json")) == \
-        {"service_code": "permits", "attributes": []}
+def test_a_service_definition_asks_only_for_the_area_and_an_unknown_code_is_404(client,
+                                                                             province):
+    definition = body_json(client.get(f"{BASE}/services/permits.json"))
+    assert definition["service_code"] == "permits"
+    assert [a["code"] for a in definition["attributes"]] == ["area"]
     assert body_xml(client.get(f"{BASE}/services/permits.xml")).tag == "service_definition"
     response = client.get(f"{BASE}/services/nope.json")
     assert response.status_code == 404

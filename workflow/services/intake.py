@@ -169,16 +169,20 @@ def receive_case(**fields: Any) -> Case:
 
 @transaction.atomic
 def classify_case(*, case_id: int, category: Category | None, actor: Actor, now: datetime,
-                  is_state_secret: bool | None = None) -> Case:
+                  is_state_secret: bool | None = None, area: Area | None = None) -> Case:
+    """Classify a received case (Art. 7.3b). `area`, a commune or ward, sets or corrects
+    the case's area; None keeps the one it has (the reporter's, or none)."""
     case = _lock_case(case_id)
     if case.on_hold:
         raise TransitionRefused(_("This case is held for moderation: release it first."))
     states = _fire(case, "classify", actor, category=category)
     if is_state_secret is not None:
         case.is_state_secret = is_state_secret
+    if area is not None:
+        case.area = area
     case.save()
     _log(case, CaseEvent.Kind.CLASSIFIED, actor, now, states,
-         data={"category": category.pk if category else None})
+         data={"category": category.pk if category else None, "area": case.area_id})
     return case
 
 

@@ -107,10 +107,11 @@ def perform(
 def classify(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request.user)
     case = case_for_action(actor, pk, "classify")
-    form = forms.ClassifyForm(request.POST, key="classify", categories=forms.category_choices())
+    form = forms.ClassifyForm(request.POST, key="classify", categories=forms.category_choices(),
+                              areas=forms.area_choices())
     return perform(request, actor, case, form, lambda data: services.classify_case(
         case_id=case.pk, category=data["category"], is_state_secret=data["is_state_secret"],
-        actor=actor, now=timezone.now(),
+        area=data["area"], actor=actor, now=timezone.now(),
     ), _("The case was classified."))
 
 

@@ -152,6 +152,10 @@ class FormMaker:
         return forms.category_choices(cached=True)
 
     @cached_property
+    def areas(self) -> list[tuple[int, str]]:
+        return forms.area_choices(cached=True)
+
+    @cached_property
     def units(self) -> list[tuple[int, str]]:
         return forms.unit_choices(cached=True)
 
@@ -159,8 +163,10 @@ class FormMaker:
         case = self.case
         latest = assignment.latest_drafts[0] if assignment and assignment.latest_drafts else None
         if spec.key == "classify":
-            return forms.ClassifyForm(key=key, categories=self.categories, initial={
-                "category": case.category_id, "is_state_secret": case.is_state_secret})
+            return forms.ClassifyForm(key=key, categories=self.categories, areas=self.areas,
+                                      initial={"category": case.category_id,
+                                               "area": case.area_id,
+                                               "is_state_secret": case.is_state_secret})
         if spec.key == "dispatch":
             return forms.UnitsForm(key=key, units=self.units, query=self.unit_query)
         if spec.key == "reprocess":

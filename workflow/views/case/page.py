@@ -104,6 +104,11 @@ class CasePage:
         """Whether a form of the page picks units (its script is loaded only then)."""
         return any(isinstance(action.form, forms.UnitsForm) for action in self.actions)
 
+    @property
+    def has_area_picker(self) -> bool:
+        """Whether a form of the page picks a commune or ward (the classify form)."""
+        return any(isinstance(action.form, forms.ClassifyForm) for action in self.actions)
+
 
 def case_page(
     actor: Actor, case: Case, now: datetime,
