@@ -2,7 +2,9 @@
 
 Pure data with no imports of our models, so the model layer can validate keys against it.
 Placeholders are `{name}`: {portal}, {hotline}, {url} (the portal), {code} (the tracking
-code), {reason} (why a case was rejected), {case_url} (the staff page of the case),
+code), {track_url} (where the reporter follows the case: the
+portal, or the case's private link for a reporter without a phone), {reason} (why a case
+was rejected), {case_url} (the staff page of the case),
 {summary} (the coordinator's summary of an escalated case),
 {due_at} and {stage} (deadline alerts). Reporter messages go out by SMS and e-mail, staff
 messages by e-mail only. Reporter SMS stay within one 160-character GSM-7 segment once
@@ -47,9 +49,9 @@ def _staff(vi_subject: str, vi_body: str, en_subject: str, en_body: str) -> dict
 DEFAULTS: dict[str, dict[str, Texts]] = {
     # --- To the reporter -------------------------------------------------------------------
     "case_received": _reporter(
-        "Đã tiếp nhận phản ánh của bạn, mã {code}. Tra cứu tại {url}",
+        "Đã tiếp nhận phản ánh của bạn, mã {code}. Tra cứu tại {track_url}",
         "Đã tiếp nhận phản ánh {code}",
-        "We received your report, code {code}. Track it at {url}",
+        "We received your report, code {code}. Track it at {track_url}",
         "Report {code} received",
     ),
     "case_rejected": _reporter(
@@ -65,15 +67,15 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Report {code} sent to the unit",
     ),
     "reply_published": _reporter(
-        "Phản ánh mã {code} đã có kết quả trả lời. Xem tại {url}",
+        "Phản ánh mã {code} đã có kết quả trả lời. Xem tại {track_url}",
         "Phản ánh {code} đã có kết quả trả lời",
-        "Report {code} has been answered. See {url}",
+        "Report {code} has been answered. See {track_url}",
         "Report {code} answered",
     ),
     "reply_private": _reporter(
-        "Kết quả trả lời phản ánh mã {code} chỉ gửi riêng bạn. Tra cứu tại {url}",
+        "Kết quả trả lời phản ánh mã {code} chỉ gửi riêng bạn. Tra cứu tại {track_url}",
         "Phản ánh {code} đã có kết quả trả lời",
-        "The reply to report {code} is for you only. Track it at {url}",
+        "The reply to report {code} is for you only. Track it at {track_url}",
         "Report {code} answered",
     ),
     "reply_offline": _reporter(
