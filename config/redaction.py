@@ -3,9 +3,10 @@
 Logs, the access log of runserver ("django.server") and of gunicorn (config/gunicorn.py)
 pass through `redact()`: the values of query parameters that carry secrets (API keys,
 tokens, codes, passwords, signatures, phones, e-mails), the tracking codes in the JSON API's
-paths, credentials in Authorization-like headers, e-mail addresses and Vietnamese phone
-numbers become "[redacted]". This is the safety net; the first rule stays that code logs
-rows by id and never writes a person's data or a secret to a logger or to stdout.
+paths and the tokens of private tracking links, credentials in Authorization-like headers,
+e-mail addresses and Vietnamese phone numbers become "[redacted]". This is the safety net;
+the first rule stays that code logs rows by id and never writes a person's data or a secret
+to a logger or to stdout.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ _SECRET_PARAM = re.compile(
     r"(?P<value>[^&;\s\"'#<>]*)",
     re.IGNORECASE,
 )
-# Paths that carry a secret in a segment: a tracking code (the JSON API's reporter actions)
-# or an Open311 token.
+# Paths that carry a secret in a segment: a tracking code (the JSON API's reporter actions),
+# an Open311 token, or the token of a reporter's private tracking link.
 _SECRET_PATH = re.compile(
-    r"(?P<prefix>/api/v\d+/cases/|/open311/v\d+/tokens/)(?P<value>[^/?\s\"'#.]+)",
+    r"(?P<prefix>/api/v\d+/cases/|/open311/v\d+/tokens/|/tra-cuu/lien-ket/)"
+    r"(?P<value>[^/?\s\"'#.]+)",
     re.IGNORECASE,
 )
 _CREDENTIALS = re.compile(

@@ -9,6 +9,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -309,12 +310,27 @@ class TrackForm(forms.Form):
                                       "spellcheck": "false"}),
     )
     phone = forms.CharField(
-        label=_("The phone number you gave"), max_length=20,
+        label=_("The phone number you gave"), max_length=20, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    # A reporter who wrote by e-mail has no phone on file: the address opens it instead.
+    email = forms.EmailField(
+        label=_("Or the e-mail address you gave"), max_length=254, required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not (cleaned.get("phone") or cleaned.get("email")):
+            raise ValidationError(_("Give the phone number or the e-mail address you gave "
+                                    "with your feedback."), code="required")
+        return cleaned
 
 
 class OtpRequestForm(forms.Form):

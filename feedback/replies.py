@@ -1,8 +1,9 @@
 """feedback's answers to what workflow asks about a reporter (workflow/reporters.py).
 
 Registered in FeedbackConfig.ready(): what the reporter declined on the form (their
-Consent rows), how a Facebook or Zalo reporter is answered through the platform, and the
-reporter's photos and videos for the staff case page (case_attachments.py).
+Consent rows), how a Facebook or Zalo reporter is answered through the platform, the
+reporter's photos and videos for the staff case page (case_attachments.py), and the page a
+private tracking link opens.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Max
+from django.urls import reverse
 
 from workflow.models import Case, OutboxMessage
 from workflow.notifications.backends import PermanentFailure, WindowClosed
@@ -46,11 +48,17 @@ def reply_through_platform(message: OutboxMessage, text: str, now: datetime) -> 
                                       reference=message.reference)
 
 
+def track_link_path(token: str) -> str:
+    """The page that opens a case by its private link (views.track_link)."""
+    return reverse("public:track_link", args=[token])
+
+
 def register() -> None:
     from workflow.reporters import (
         register_case_attachments,
         register_declined_channels,
         register_reply_sender,
+        register_track_link_path,
     )
 
     from .case_attachments import STAFF_CASE_PAGE
@@ -59,3 +67,4 @@ def register() -> None:
     for channel in (Case.Channel.FACEBOOK, Case.Channel.ZALO):
         register_reply_sender(channel, reply_through_platform)
     register_case_attachments(STAFF_CASE_PAGE)
+    register_track_link_path(track_link_path)

@@ -1,7 +1,9 @@
-"""What the reporter sees of their own case once they opened it with code and phone."""
+"""What the reporter sees of their own case once they opened it (code and phone or e-mail,
+or the private link), and the look-ups that open it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,8 +15,12 @@ from django.utils.translation import gettext as _
 from publishing.selectors import TimelineEntry, public_timeline
 from workflow.models import Assignment, Case, DraftPhoto
 from workflow.results import UnitResult, released_photos, unit_results
+from workflow.track_links import token_hash
 
 from .models import Attachment, Comment, Rating
+
+# What link_token() makes: 32 bytes in unpadded URL-safe base64.
+TRACK_LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,23 @@ class TrackedCase:
 
 def tracked_case(case_id: int) -> Case | None:
     return Case.objects.filter(pk=case_id).first()
+
+
+def case_by_email(code: str, email: str) -> Case | None:
+    """A case opened by its tracking code together with the reporter's e-mail (AC3), for a
+    reporter who gave an e-mail address; the address compares as it was stored (lower)."""
+    email = email.strip().lower()
+    if not code or not email:
+        return None
+    return Case.objects.filter(tracking_code=code, reporter_email=email).first()
+
+
+def case_by_track_link(token: str) -> Case | None:
+    """The case a private tracking link opens (workflow/track_links.py), or None."""
+    if not TRACK_LINK_TOKEN.fullmatch(token):
+        return None
+    return Case.objects.filter(track_link_hash=token_hash(token)).exclude(
+        track_link_hash="").first()
 
 
 def reporter_view(case: Case) -> TrackedCase:

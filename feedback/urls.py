@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, result_views, views
+from . import privacy_views, result_views, track_link_views, views
 
 app_name = "public"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("gui-phan-anh/da-gui/", views.submitted, name="submitted"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/ket-qua/", views.tracked, name="tracked"),
+    # The token is a secret: config/redaction.py keeps it out of every log.
+    path("tra-cuu/lien-ket/<str:token>/", track_link_views.track_link, name="track_link"),
     path("tra-cuu/ket-qua/hoi-them/", views.comment, name="comment"),
     path("tra-cuu/ket-qua/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/ket-qua/anh/<int:pk>/", result_views.result_photo, name="result_photo"),

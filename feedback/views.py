@@ -46,7 +46,7 @@ from .forms import (
 )
 from .intake import store_files
 from .models import Attachment, Submission
-from .selectors import reporter_results, reporter_view, tracked_case
+from .selectors import case_by_email, reporter_results, reporter_view, tracked_case
 from .throttling import (
     any_limited,
     client_ip,
@@ -189,19 +189,22 @@ def track(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _track_page(request, form=form, status=400)
     code = clean_tracking_code(form.cleaned_data["code"])
-    phone = form.cleaned_data["phone"]
-    checks = {"track:ip": client_ip(request), "track:code": code, "track:phone": phone}
+    phone, email = form.cleaned_data["phone"], form.cleaned_data["email"]
+    # The phone when given, else the e-mail: each contact has the same allowance.
+    checks = {"track:ip": client_ip(request), "track:code": code, "track:phone": phone or email}
     if any_limited(checks):
         return throttled(request)
-    case = reporter_case(code, phone)
-    if case is None and (waiting := intake.waiting_submission(code, phone)):
+    case = reporter_case(code, phone) if phone else case_by_email(code, email)
+    if case is None and phone and (waiting := intake.waiting_submission(code, phone)):
         # Sent moments ago, and the worker has not built the case yet.
         return _track_page(request, waiting=waiting)
     if case is None:
         record_hits(checks)
-        # One answer for an unknown code and a wrong phone: neither is confirmed.
+        # One answer for an unknown code and a wrong phone or e-mail: neither is confirmed.
         form.add_error(None, _("We found no feedback with this tracking code and phone number. "
-                               "Check both and try again."))
+                               "Check both and try again.") if phone else
+                       _("We found no feedback with this tracking code and e-mail address. "
+                         "Check both and try again."))
         return _track_page(request, form=form)
     request.session.cycle_key()
     request.session[TRACKED_KEY] = case.pk

@@ -55,3 +55,19 @@ def test_with_debug_on_djangos_own_console_handler_does_not_print_unredacted(tmp
 
     assert "Bad request from" in result.stderr
     assert "an@example.vn" not in result.stdout + result.stderr
+
+
+def test_the_token_of_a_private_tracking_link_is_redacted_from_an_access_log_line():
+    from django.urls import reverse
+
+    from workflow.track_links import link_token
+
+    token = link_token("7KQ2M4XH9P")
+    # The path as the portal builds it, so a moved link page cannot slip past the pattern.
+    path = reverse("public:track_link", args=[token])
+    line = f'127.0.0.1 - - "GET {path} HTTP/1.1" 302 0 "https://mail.example.vn/" "Mozilla"'
+
+    redacted = redact(line)
+
+    assert token not in redacted and token[:12] not in redacted
+    assert path.replace(token, REDACTED) in redacted

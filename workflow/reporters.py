@@ -27,6 +27,9 @@ DeclinedChannels = Callable[["Case"], set[str]]
 # (TemporaryFailure, WindowClosed, PermanentFailure).
 ReplySender = Callable[["OutboxMessage", str, datetime], str]
 
+# The path of the page that opens a case by its private link's token (workflow/track_links.py).
+TrackLinkPath = Callable[[str], str]
+
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class CaseAttachments:
 _declined: list[DeclinedChannels] = []
 _reply_senders: dict[str, ReplySender] = {}
 _attachments: list[CaseAttachments] = []
+_track_link_paths: list[TrackLinkPath] = []
 
 
 class NotRegistered(LookupError):
@@ -84,3 +88,15 @@ def case_attachments_answer() -> CaseAttachments:
         raise NotRegistered("no app registered the reporter's attachments of a case "
                             "(register_case_attachments)")
     return _attachments[0]
+
+
+def register_track_link_path(path: TrackLinkPath) -> None:
+    """Name the page that opens a case by its private link (once, at start-up)."""
+    _track_link_paths[:] = [path]
+
+
+def track_link_path(token: str) -> str:
+    if not _track_link_paths:
+        raise NotRegistered("no app registered the page of a private tracking link "
+                            "(register_track_link_path)")
+    return _track_link_paths[0](token)

@@ -168,6 +168,9 @@ class Case(FSMModelMixin, Stage):
     reporter_name = models.CharField(_("name"), max_length=200)
     reporter_phone = models.CharField(_("phone"), max_length=32, blank=True)
     reporter_email = models.EmailField(_("e-mail"), blank=True)
+    # A reporter without a phone opens the case with a private link: only the SHA-256 of its
+    # token is kept (workflow/track_links.py); "" for a reporter who tracks with the phone.
+    track_link_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     reporter_address = models.CharField(_("address"), max_length=255, blank=True)
     reporter_language = models.CharField(max_length=8, default="vi")
     is_confidential = models.BooleanField(
@@ -254,6 +257,9 @@ class Case(FSMModelMixin, Stage):
         constraints = [
             models.UniqueConstraint(fields=["tracking_code"], name="case_tracking_code_unique"),
             models.UniqueConstraint(fields=["idempotency_key"], name="case_idempotency_key_unique"),
+            # A link opens one case; its look-up by this index, only the cases that have one.
+            models.UniqueConstraint(fields=["track_link_hash"], name="case_track_link_unique",
+                                    condition=~Q(track_link_hash="")),
         ]
 
     def __str__(self) -> str:

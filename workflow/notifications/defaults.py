@@ -2,7 +2,9 @@
 
 Pure data with no imports of our models, so the model layer can validate keys against it.
 Placeholders are `{name}`: {portal}, {hotline}, {url} (the portal), {code} (the tracking
-code), {reason} (why a case was rejected or extended), {case_url} (the staff page of the case),
+code), {track_url} (where the reporter follows the case: the portal, or the case's private
+link for a reporter without a phone), {reason} (why a case was rejected or extended),
+{case_url} (the staff page of the case),
 {summary} (the coordinator's summary of an escalated case),
 {due_at} and {stage} (deadline alerts; an extension's new date), {note} (the coordinator's
 note to a rejected case's reporter). Reporter messages go out on every channel the reporter
@@ -54,9 +56,9 @@ def _staff(vi_subject: str, vi_body: str, en_subject: str, en_body: str, *,
 DEFAULTS: dict[str, dict[str, Texts]] = {
     # --- To the reporter -------------------------------------------------------------------
     "case_received": _reporter(
-        "Đã tiếp nhận phản ánh của bạn, mã {code}. Tra cứu tại {url}",
+        "Đã tiếp nhận phản ánh của bạn, mã {code}. Tra cứu tại {track_url}",
         "Đã tiếp nhận phản ánh {code}",
-        "We received your report, code {code}. Track it at {url}",
+        "We received your report, code {code}. Track it at {track_url}",
         "Report {code} received",
     ),
     # {note}: the coordinator's note to the reporter, on its own line; empty when none.
@@ -87,15 +89,15 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Report {code}: handling extended",
     ),
     "reply_published": _reporter(
-        "Phản ánh mã {code} đã có kết quả trả lời. Xem tại {url}",
+        "Phản ánh mã {code} đã có kết quả trả lời. Xem tại {track_url}",
         "Phản ánh {code} đã có kết quả trả lời",
-        "Report {code} has been answered. See {url}",
+        "Report {code} has been answered. See {track_url}",
         "Report {code} answered",
     ),
     "reply_private": _reporter(
-        "Kết quả trả lời phản ánh mã {code} chỉ gửi riêng bạn. Tra cứu tại {url}",
+        "Kết quả trả lời phản ánh mã {code} chỉ gửi riêng bạn. Tra cứu tại {track_url}",
         "Phản ánh {code} đã có kết quả trả lời",
-        "The reply to report {code} is for you only. Track it at {url}",
+        "The reply to report {code} is for you only. Track it at {track_url}",
         "Report {code} answered",
     ),
     "reply_offline": _reporter(

@@ -59,7 +59,8 @@ from django.utils.dateparse import parse_datetime
 from routing.selectors import urgent_sms_phone
 from workflow.models import Assignment, Case, OutboxMessage
 from workflow.models.cases import RejectionReason
-from workflow.reporters import NotRegistered, reply_sender
+from workflow.reporters import NotRegistered, reply_sender, track_link_path
+from workflow.track_links import link_token
 
 from . import breaker
 from .backends import PermanentFailure, TemporaryFailure, WindowClosed, get_sms_backend
@@ -213,6 +214,7 @@ def _context(message: OutboxMessage) -> dict[str, object]:
         "portal": province["portal_name"],
         "hotline": province["hotline"],
         "url": province["portal_url"],
+        "track_url": _track_url(message),
         "code": case.display_code,
         "case_url": province["portal_url"].rstrip("/") + case.get_absolute_url(),
         **message.context,
@@ -228,6 +230,17 @@ def _context(message: OutboxMessage) -> dict[str, object]:
     if due_at is not None:
         context["due_at"] = timezone.localtime(due_at).strftime("%H:%M %d/%m/%Y")
     return context
+
+
+def _track_url(message: OutboxMessage) -> str:
+    """Where the reporter follows the case: the portal, where code and phone open it, or,
+    for a reporter without a phone, the case's private link (workflow/track_links.py).
+    Never for staff: the link opens the case to whoever holds it."""
+    portal = settings.PROVINCE["portal_url"]
+    case = message.case
+    if not (message.to_reporter and case.track_link_hash):
+        return portal
+    return portal.rstrip("/") + track_link_path(link_token(case.tracking_code))
 
 
 def _render(message: OutboxMessage) -> Rendered:

@@ -103,6 +103,9 @@ def render_message(key: str, language: str, context: dict[str, object]) -> Rende
     from workflow.models import MessageTemplate
 
     texts = default_texts(key, language)
+    if "url" in context and "track_url" not in context:
+        # No private link given: the reporter follows the case on the portal.
+        context = {**context, "track_url": context["url"]}
     override = MessageTemplate.objects.filter(key=key, language=language).first()
     sms, subject, body = texts["sms"], texts["subject"], texts["body"]
     if override is not None:

@@ -25,6 +25,7 @@ from ..models import (
     Case,
     CaseEvent,
 )
+from ..track_links import link_hash_for
 from ..worktime import get_calendar
 from .common import (
     INTAKE_HOURS,
@@ -121,6 +122,9 @@ def record_case(
         missing["reporter_phone"] = _("Give a phone number or an e-mail address.")
     if missing:
         raise ValidationError(missing)
+    if not case.reporter_phone:
+        # Code and phone cannot open it: the reporter's messages carry a private link.
+        case.track_link_hash = link_hash_for(case.tracking_code)
     # Art. 18.2: a listed phone or e-mail waits for the coordinator, outside the intake queue;
     # the intake clock still runs, since releasing or rejecting it is the coordinator's step.
     case.on_hold = AbuseListEntry.objects.matching(
