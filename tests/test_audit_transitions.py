@@ -29,7 +29,8 @@ def test_a_transition_made_on_a_page_is_audited_with_the_address(client, provinc
     assert (event.actor, event.ip, event.outcome) == (province.coordinator_user,
                                                       "198.51.100.7", "ok")
     assert event.detail == {"event": "classified", "from_state": "received",
-                            "to_state": "classified", "data": {"category": province.permits.pk}}
+                            "to_state": "classified",
+                            "data": {"category": province.permits.pk, "area": None}}
 
 
 def test_a_deadline_extension_is_audited_with_the_old_and_new_deadlines(client, province):
