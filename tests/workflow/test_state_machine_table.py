@@ -30,7 +30,9 @@ CASE_TABLE = {
     "classify": ({C.RECEIVED}, C.CLASSIFIED, {"coordinator"}),
     "send_back_for_verification": ({C.CLASSIFIED}, C.RECEIVED, {"coordinator"}),
     "reject": ({C.RECEIVED, C.CLASSIFIED}, C.REJECTED, {"coordinator"}),
-    "dispatch": ({C.CLASSIFIED}, C.ASSIGNED, {"coordinator"}),
+    # From the units' states: re-routing a returned share while the other units go on.
+    "dispatch": ({C.CLASSIFIED, C.ASSIGNED, C.PROCESSED, C.APPROVED}, C.ASSIGNED,
+                 {"coordinator"}),
     "back_to_coordinator": ({C.ASSIGNED, C.PROCESSED, C.APPROVED}, C.CLASSIFIED, {"system"}),
     "mark_processed": ({C.ASSIGNED}, C.PROCESSED, {"system"}),
     "mark_approved": ({C.ASSIGNED, C.PROCESSED}, C.APPROVED, {"system"}),

@@ -301,10 +301,14 @@ class Case(FSMModelMixin, Stage):
             raise ValidationError({"reason": _("Choose a reason from Art. 6.5.")})
         self.rejection_reason, self.rejection_note = reason, note
 
-    @transition(field=state, source=State.CLASSIFIED, target=State.ASSIGNED,
+    # From the units' states only to re-route a returned share (Art. 8.2b) while the other
+    # units go on; the service refuses it there when no share was returned.
+    @transition(field=state,
+                source=[State.CLASSIFIED, State.ASSIGNED, State.PROCESSED, State.APPROVED],
+                target=State.ASSIGNED,
                 permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
-    def dispatch(self, active_assignments: int) -> None:
-        if active_assignments < 1:
+    def dispatch(self, active_assignments: int, new_assignments: int | None = None) -> None:
+        if active_assignments < 1 or new_assignments == 0:
             raise ValidationError({"units": _("Choose at least one unit.")})
 
     # --- Follow-on moves, fired by the services as the assignments move ------------------

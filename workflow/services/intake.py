@@ -222,16 +222,20 @@ def dispatch_case(
     """Send a classified case to one or several units (Art. 7.3c), or re-route a returned one.
 
     Units that already hold an active assignment keep it. Each new assignment has one
-    working day for the unit to accept or return it (Art. 8.2b).
+    working day for the unit to accept or return it (Art. 8.2b). While other units still
+    hold the case, only a returned share is re-routed: to at least one new unit.
     """
     case = _lock_case(case_id)
-    active_units = set(
-        case.assignments.exclude(state=Assignment.State.RETURNED).values_list("unit_id", flat=True)
-    )
+    shares = list(case.assignments.values_list("unit_id", "state"))
+    active_units = {unit for unit, state in shares if state != Assignment.State.RETURNED}
+    rerouting = case.state in (Case.State.ASSIGNED, Case.State.PROCESSED, Case.State.APPROVED)
+    if rerouting and all(state != Assignment.State.RETURNED for _unit, state in shares):
+        raise TransitionRefused(_("No unit returned this case: there is nothing to re-route."))
     units = list(Unit.objects.filter(pk__in=set(unit_ids) - active_units, is_active=True))
     if len(units) != len(set(unit_ids) - active_units):
         raise ValidationError({"units": _("Choose active units only.")})
-    states = _fire(case, "dispatch", actor, active_assignments=len(active_units) + len(units))
+    states = _fire(case, "dispatch", actor, active_assignments=len(active_units) + len(units),
+                   new_assignments=len(units) if rerouting else None)
     due = get_calendar().add_working_days(now, RETURN_WINDOW_DAYS)
     created = []
     for unit in units:

@@ -63,7 +63,13 @@ def return_assignment(
     case = assignment.case
     event = _log(case, CaseEvent.Kind.RETURNED, actor, now, states, assignment=assignment,
                  note=reason)
-    if can_proceed(case.back_to_coordinator):
+    # The other units' shares go on: the case follows them, and the coordinator re-routes
+    # the returned share alone or publishes their replies once they are approved. Only
+    # when no unit is left does the whole case go back to be dispatched again.
+    remaining = case.assignments.exclude(state=Assignment.State.RETURNED).exists()
+    if remaining:
+        _follow_assignments(case, actor, now)
+    elif can_proceed(case.back_to_coordinator):
         case_states = _fire(case, "back_to_coordinator", SYSTEM)
         _start_stage(case, now, get_calendar().add_working_hours(now, INTAKE_HOURS))
         case.save()

@@ -93,8 +93,10 @@ class UnitActions:
     actions: list[ActionView]
 
 
-def unavailable_reason(spec: Spec, obj: Case | Assignment, actor: Actor) -> str:
-    """Why `actor` may not take this action now; "" when they may."""
+def unavailable_reason(spec: Spec, obj: Case | Assignment, actor: Actor, *,
+                       returned_share: bool = False) -> str:
+    """Why `actor` may not take this action now; "" when they may. `returned_share`: a
+    unit returned its share of the case (only then may it be re-routed while units work)."""
     if isinstance(obj, Case) and not spec.transition:
         return case_side_reason(spec.key, obj, actor)
     if spec.key == "classify" and isinstance(obj, Case) and obj.on_hold:
@@ -114,6 +116,9 @@ def unavailable_reason(spec: Spec, obj: Case | Assignment, actor: Actor) -> str:
         return str(waiting[obj.state])
     if not has_transition_perm(method, actor):
         return str(ONLY[spec.role])
+    if (spec.key == "dispatch" and isinstance(obj, Case) and obj.state != Case.State.CLASSIFIED
+            and not returned_share):
+        return str(CASE_WAITING[obj.state])
     if spec.key == "send_back" and obj.case.state != Case.State.APPROVED:
         # The service sends back only while the whole case waits for publication.
         return str(CASE_WAITING[obj.case.state])
@@ -189,13 +194,13 @@ class FormMaker:
 
 def action_view(
     spec: Spec, obj: Case | Assignment, actor: Actor, make_form: FormMaker,
-    bound: Mapping[str, forms.ActionForm], *, title: str = "",
+    bound: Mapping[str, forms.ActionForm], *, title: str = "", returned_share: bool = False,
 ) -> ActionView | None:
     """The action as shown: its form when `actor` may take it, the reason when it is the
     next step and they may not, None when it does not concern this page."""
     assignment = obj if isinstance(obj, Assignment) else None
     key = form_key(spec.key, assignment.pk if assignment else None)
-    reason = unavailable_reason(spec, obj, actor)
+    reason = unavailable_reason(spec, obj, actor, returned_share=returned_share)
     form = bound.get(key)  # a form sent back with its errors and what was typed
     if form is None and not reason:
         form = make_form(spec, key, assignment)
@@ -260,6 +265,7 @@ def page_actions(
             spec, case, actor, make_form, bound,
             title=str(gettext_lazy("Re-route to other units"))
             if spec.key == "dispatch" and rerouting else "",
+            returned_share=rerouting,
         ))
     ]
     case_actions.sort(key=lambda view: view.collapsed)  # the next step first
