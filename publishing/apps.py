@@ -7,6 +7,11 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Publishing")
 
     def ready(self) -> None:
+        from django.urls import reverse
+
+        from workflow.answer_links import register_answer_path
+
         from . import signals
 
         signals.connect()
+        register_answer_path(lambda pk: reverse("publishing:answer", args=[pk]))

@@ -305,6 +305,19 @@ class EmptyForm(ActionForm):
     """An action that is only a button (accept, approve)."""
 
 
+# --- Possible duplicates (the case page's panel) ---------------------------------------------
+class CloseDuplicateForm(ActionForm):
+    """Close this case as a duplicate of `original`, a case its panel lists."""
+
+    original = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class DismissDuplicateForm(ActionForm):
+    """Dismiss the suggestion that this case and `other` are one."""
+
+    other = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
 # --- Supervision and moderation (Art. 4.8, 18) -------------------------------------------------
 class EscalateForm(ActionForm):
     summary = _text(gettext_lazy("Summary for the province's leadership"), rows=5)

@@ -321,7 +321,8 @@ class PossibleDuplicate:
 def possible_duplicates(case: Case, now: datetime | None = None) -> list[PossibleDuplicate]:
     """Other cases received within 30 days either side of this one from the same phone or,
     on PostgreSQL, with a similar title (trigram similarity, diacritics ignored): at most
-    five, the same phone first, then the most alike. One query once they were looked for.
+    five, the same phone first, then the most alike, none the coordinator dismissed. One
+    query once they were looked for.
 
     For the coordinator only: a match by phone links cases of one reporter (DP3).
     """
@@ -336,7 +337,7 @@ def possible_duplicates(case: Case, now: datetime | None = None) -> list[Possibl
                               same_phone=row["same_phone"])
             for row in kept
         ]
-    rows = (DuplicateCandidate.objects.filter(case=case)
+    rows = (DuplicateCandidate.objects.filter(case=case, dismissed_at=None)
             .select_related("other").order_by("-same_phone", "-similarity", "-other_id")
             .only("same_phone", "other__tracking_code", "other__title", "other__state",
                   "other__received_at")[:DUPLICATE_LIMIT])
@@ -359,7 +360,8 @@ def duplicate_rows() -> RawSQL:
         "'pk', d.other_id, 'code', o.tracking_code, 'title', o.title, 'state', o.state, "
         f"'received_at', o.received_at, 'same_phone', d.same_phone) ORDER BY {order}), "
         f"'[]'::jsonb) FROM (SELECT * FROM {DuplicateCandidate._meta.db_table} d "
-        f"WHERE d.case_id = {cases}.id ORDER BY {order} LIMIT {DUPLICATE_LIMIT}) d "
+        f"WHERE d.case_id = {cases}.id AND d.dismissed_at IS NULL "
+        f"ORDER BY {order} LIMIT {DUPLICATE_LIMIT}) d "
         f"JOIN {cases} o ON o.id = d.other_id)")
 
 

@@ -42,6 +42,9 @@ urlpatterns = [
     path("cases/<int:pk>/mark-valuable/", views.mark_valuable, name="mark_valuable"),
     path("cases/<int:pk>/abuse-list/", views.abuse_list, name="abuse_list"),
     path("cases/<int:pk>/release/", views.release_hold, name="release_hold"),
+    path("cases/<int:pk>/close-duplicate/", views.close_duplicate, name="close_duplicate"),
+    path("cases/<int:pk>/dismiss-duplicate/", views.dismiss_duplicate,
+         name="dismiss_duplicate"),
     # Actions on one unit's assignment of a case.
     path("assignments/<int:pk>/accept/", views.accept, name="accept"),
     path("assignments/<int:pk>/return/", views.return_, name="return"),

@@ -11,7 +11,8 @@ from django.utils import translation
 from tests.conftest import at
 from tests.workflow import drive
 from workflow import services
-from workflow.models import AbuseListEntry, CaseEvent
+from workflow.models import AbuseListEntry, CaseEvent, DuplicateCandidate
+from workflow.selectors import find_duplicates
 from workflow.sweep import sweep_deadlines
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +75,16 @@ def live_every_kind_of_event(p) -> list:
 
     late = p.receive(now=monday)
     sweep_deadlines(now=at(2026, 3, 6, 17, 0))
+    # The same report sent again: one closed into the handled case, one suggestion dismissed.
+    again = p.receive(now=at(2026, 3, 9, 8, 0), title="Đèn đường hỏng trên đường 30/4 nữa")
+    services.close_as_duplicate(case_id=again.pk, original_id=handled.case_id,
+                                actor=coordinator, now=at(2026, 3, 9, 8, 10))
+    find_duplicates(late, at(2026, 3, 9, 8, 20))
+    other = DuplicateCandidate.objects.filter(case=late).values_list("other_id", flat=True)[0]
+    services.dismiss_duplicate(case_id=late.pk, other_id=other, actor=coordinator,
+                               now=at(2026, 3, 9, 8, 30))
     return [kept, reprocessed, revised, redistributed, handled.case, watched, verified, held,
-            rejected, late]
+            rejected, late, again]
 
 
 def test_every_event_logged_is_a_named_kind_and_every_kind_is_logged_somewhere(province):

@@ -222,7 +222,9 @@ def test_every_message_has_vietnamese_and_english_texts():
 def test_every_sms_fits_one_gsm7_segment_once_stripped():
     context = {"portal": "Cổng 1022 Tây Ninh", "hotline": "0276.1022", "code": "7K2QH-9XW4M",
                "url": "https://1022.tayninh.gov.vn/", "reason": "Thông tin chưa rõ ràng",
-               "note": "", "due_at": "17:00 20/03/2026", "stage": "Đang xử lý"}
+               "note": "", "due_at": "17:00 20/03/2026", "stage": "Đang xử lý",
+               "original": "4RT8M-2VQ9B",
+               "answer_url": "https://1022.tayninh.gov.vn/tra-loi/1234567/"}
     for key in DEFAULTS:
         if key.startswith("staff_") and key not in URGENT_STAFF_TEMPLATES:
             continue

@@ -119,6 +119,9 @@ def test_every_event_in_the_table_of_reporter_events_sends_the_reporter_its_mess
     reprocessed = drive.reopened(province, MONDAY)
     services.reprocess_case(case_id=reprocessed.pk, unit_ids=[province.roads.pk],
                             note="Xử lý lại", actor=province.coordinator, now=LATER)
+    again = province.receive(now=MONDAY + timedelta(hours=1))
+    services.close_as_duplicate(case_id=again.pk, original_id=reprocessed.pk,
+                                actor=province.coordinator, now=LATER)
     written = set(OutboxMessage.objects.filter(to_reporter=True, channel=SMS)
                   .values_list("event__kind", "template"))
     for kind, templates in REPORTER_EVENTS.items():

@@ -30,6 +30,8 @@ CASE_TABLE = {
     "classify": ({C.RECEIVED}, C.CLASSIFIED, {"coordinator"}),
     "send_back_for_verification": ({C.CLASSIFIED}, C.RECEIVED, {"coordinator"}),
     "reject": ({C.RECEIVED, C.CLASSIFIED}, C.REJECTED, {"coordinator"}),
+    # Only at intake: a duplicate is handled through its original, which the units have.
+    "close_as_duplicate": ({C.RECEIVED, C.CLASSIFIED}, C.DUPLICATE, {"coordinator"}),
     # From the units' states: re-routing a returned share while the other units go on.
     "dispatch": ({C.CLASSIFIED, C.ASSIGNED, C.PROCESSED, C.APPROVED}, C.ASSIGNED,
                  {"coordinator"}),

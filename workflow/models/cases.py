@@ -47,6 +47,11 @@ def clean_tracking_code(value: str) -> str:
     return value.translate(str.maketrans("OIL", "011"))
 
 
+# The states of a case that another may be closed as a duplicate of: dispatched or answered,
+# so it cannot itself be rejected or closed at intake afterwards (Case.close_as_duplicate).
+DUPLICATE_ORIGINAL_STATES = ("assigned", "processed", "approved", "published", "reopened")
+
+
 # The transitions' permissions. django-fsm hands each the instance and whatever the service
 # passed to has_transition_perm (an Actor); its stub types them as taking any model and a
 # Django user, hence the `type: ignore[arg-type]` on each `permission=` below.
@@ -134,6 +139,7 @@ class Case(FSMModelMixin, Stage):
         PUBLISHED = "published", _("Published")
         REOPENED = "reopened", _("Reopened after rating")
         REJECTED = "rejected", _("Rejected")
+        DUPLICATE = "duplicate", _("Closed as a duplicate")
 
     class Channel(models.TextChoices):
         WEB = "web", _("Web portal")
@@ -206,6 +212,11 @@ class Case(FSMModelMixin, Stage):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     marked_valuable_at = models.DateTimeField(_("marked valuable at"), null=True, blank=True)
     on_hold = models.BooleanField(_("held for moderation"), default=False)
+    # The case this one repeats: it is handled, answered and counted through that one.
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplicate of"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="duplicates", db_index=False,
+    )
     # When the possible duplicates were looked for (workflow/models/duplicates.py).
     duplicates_checked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -250,6 +261,9 @@ class Case(FSMModelMixin, Stage):
             # Held submissions (selectors.held_cases), a handful among a million.
             models.Index(fields=["due_at", "received_at"], name="case_held",
                          condition=Q(on_hold=True, state="received")),
+            # The duplicates of a case being published, whose reporters are told too.
+            models.Index(fields=["duplicate_of"], name="case_duplicate_of",
+                         condition=Q(duplicate_of__isnull=False)),
             # Only the hotline's cases have a creator: a deleted account's are found here.
             models.Index(fields=["created_by"], name="case_created_by",
                          condition=Q(created_by__isnull=False)),
@@ -282,6 +296,14 @@ class Case(FSMModelMixin, Stage):
             return Visibility.CONFIDENTIAL
         return Visibility.PUBLIC
 
+    def _refuse_if_duplicated(self) -> None:
+        """A case whose duplicates were closed into it is their answer too: it cannot leave
+        the handling path (back with the coordinator after a unit's return, it is dispatched
+        again, not rejected or closed)."""
+        if self.pk and self.duplicates.exists():
+            raise ValidationError(_(
+                "Other cases were closed as duplicates of this one: it must be handled."))
+
     # --- Art. 7: intake ------------------------------------------------------------------
     @transition(field=state, source=State.RECEIVED, target=State.CLASSIFIED,
                 permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
@@ -297,9 +319,28 @@ class Case(FSMModelMixin, Stage):
     @transition(field=state, source=[State.RECEIVED, State.CLASSIFIED], target=State.REJECTED,
                 permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
     def reject(self, reason: str, note: str = "") -> None:
+        self._refuse_if_duplicated()
         if reason not in RejectionReason.values:
             raise ValidationError({"reason": _("Choose a reason from Art. 6.5.")})
         self.rejection_reason, self.rejection_note = reason, note
+
+    @transition(field=state, source=[State.RECEIVED, State.CLASSIFIED], target=State.DUPLICATE,
+                permission=_coordinator)  # type: ignore[arg-type]  # django-fsm stub
+    def close_as_duplicate(self, original: Case) -> None:
+        """The same matter as `original`, which is handled for both: only while this case
+        is still at intake (nobody has started on it), and only into a case that is being
+        handled or answered where this reporter can follow it."""
+        if original.pk == self.pk:
+            raise ValidationError({"original": _("A case cannot duplicate itself.")})
+        self._refuse_if_duplicated()
+        if original.state not in DUPLICATE_ORIGINAL_STATES:
+            raise ValidationError({"original": _(
+                "Dispatch the original case first: a duplicate is handled through a case "
+                "that the units have.")})
+        if original.is_confidential or original.is_state_secret:
+            raise ValidationError({"original": _(
+                "The original case is confidential: its reply is for its own reporter only.")})
+        self.duplicate_of = original
 
     # From the units' states only to re-route a returned share (Art. 8.2b) while the other
     # units go on; the service refuses it there when no share was returned.

@@ -47,6 +47,8 @@ class EventKind(models.TextChoices):
     MARKED_VALUABLE = "marked_valuable", _("Marked as a valuable report")
     ABUSE_LISTED = "abuse_listed", _("Reporter's contact put on the abuse list")
     RELEASED = "released", _("Released from the moderation hold")
+    CLOSED_AS_DUPLICATE = "closed_as_duplicate", _("Closed as a duplicate")
+    DUPLICATE_DISMISSED = "duplicate_dismissed", _("Possible duplicate dismissed")
 
 
 class CaseEvent(AppendOnlyModel):

@@ -7,11 +7,12 @@ link for a reporter without a phone), {reason} (why a case was rejected or exten
 {case_url} (the staff page of the case),
 {summary} (the coordinator's summary of an escalated case),
 {due_at} and {stage} (deadline alerts; an extension's new date), {note} (the coordinator's
-note to a rejected case's reporter). Reporter messages go out on every channel the reporter
-kept (REPORTER_EVENTS); staff messages by e-mail, and the urgent ones also by SMS to those
-who chose it (URGENT_STAFF_TEMPLATES). Reporter SMS stay within one 160-character GSM-7
-segment once stripped of diacritics, for an ordinary portal name and address and a short
-reason.
+note to a rejected case's reporter), {original} (the tracking code of the case that a closed
+duplicate repeats) and {answer_url} (that case's public answer). Reporter messages go out on
+every channel the reporter kept (REPORTER_EVENTS); staff messages by e-mail, and the urgent
+ones also by SMS to those who chose it (URGENT_STAFF_TEMPLATES). Reporter SMS stay within one
+160-character GSM-7 segment once stripped of diacritics, for an ordinary portal name and
+address and a short reason.
 """
 
 from __future__ import annotations
@@ -124,6 +125,31 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Report {code} is being handled again.",
         "Report {code} handled again",
     ),
+    # A case closed as a duplicate: handled, and answered, through the original.
+    "case_duplicate": _reporter(
+        "Phản ánh mã {code} trùng với phản ánh mã {original} đang được xử lý; "
+        "bạn sẽ được báo khi có kết quả.",
+        "Phản ánh {code} trùng với phản ánh {original}",
+        "Report {code} repeats report {original}, which is being handled; "
+        "you will be told of its answer.",
+        "Report {code} repeats report {original}",
+    ),
+    "duplicate_answered": _reporter(
+        "Phản ánh mã {original} (trùng với phản ánh {code} của bạn) đã có kết quả. "
+        "Xem tại {answer_url}",
+        "Phản ánh {original} đã có kết quả trả lời",
+        "Report {original} (which your report {code} repeats) is answered. See {answer_url}",
+        "Report {original} answered",
+    ),
+    # The original's reply is not public (Art. 10.3b-c): it is its own reporter's alone.
+    "duplicate_answered_offline": _reporter(
+        "Phản ánh mã {original} (trùng với phản ánh {code} của bạn) đã được trả lời. "
+        "Liên hệ {hotline} để biết thêm.",
+        "Phản ánh {original} đã được trả lời",
+        "Report {original} (which your report {code} repeats) is answered. "
+        "Call {hotline} for details.",
+        "Report {original} answered",
+    ),
     # --- To staff --------------------------------------------------------------------------
     "staff_case_received": _staff(
         "Phản ánh mới {code}",
@@ -228,10 +254,13 @@ REPORTER_EVENTS: dict[str, tuple[str, ...]] = {
     "rejected": ("case_rejected",),
     "dispatched": ("case_dispatched",),
     "extended": ("case_extended", "case_extended_offline"),
-    "published": ("reply_published", "reply_private", "reply_offline"),
+    # and to the reporter of each case closed as its duplicate (publication._notify_duplicates)
+    "published": ("reply_published", "reply_private", "reply_offline", "duplicate_answered",
+                  "duplicate_answered_offline"),
     "reopened": ("case_reopened",),
     "reprocessed": ("case_reprocessing",),
     "result_kept": ("case_result_kept",),
+    "closed_as_duplicate": ("case_duplicate", "duplicate_answered", "duplicate_answered_offline"),
 }
 
 # Staff messages that a person may also take by SMS (routing.NotificationPreference): what

@@ -23,6 +23,10 @@ MESSAGE_LABELS: dict[str, Promise] = {
     "case_reopened": _("Reopening notice to the reporter"),
     "case_result_kept": _("Notice to the reporter that the result is kept"),
     "case_reprocessing": _("Reprocessing notice to the reporter"),
+    "case_duplicate": _("Notice to the reporter that the case repeats another"),
+    "duplicate_answered": _("Notice to a duplicate's reporter that the original is answered"),
+    "duplicate_answered_offline": _("Notice to a duplicate's reporter that the original is "
+                                    "answered, not publicly"),
     # To staff
     "staff_case_received": _("New case for the coordination centre"),
     "staff_case_dispatched": _("New case for the unit"),

@@ -17,6 +17,8 @@ from .common import (
 )
 from .coordination import (
     add_reporter_to_abuse_list,
+    close_as_duplicate,
+    dismiss_duplicate,
     escalate_case,
     mark_valuable,
     release_hold,
@@ -63,7 +65,9 @@ __all__ = [
     "add_reporter_to_abuse_list",
     "approve_assignment",
     "classify_case",
+    "close_as_duplicate",
     "close_of_business",
+    "dismiss_duplicate",
     "dispatch_case",
     "escalate_case",
     "extend_assignment",

@@ -1,12 +1,13 @@
 """The coordinator's other powers (Art. 4.8, 13.8, 17.6, 18): reveal the reporter to a
-unit, escalate to the leadership, mark a report valuable, the abuse list and its holds."""
+unit, escalate to the leadership, mark a report valuable, the abuse list and its holds,
+and the possible duplicates: close a case as a duplicate of another, or dismiss the match."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from config.text import normalize_text
@@ -18,10 +19,20 @@ from ..models import (
     Assignment,
     Case,
     CaseEvent,
+    DuplicateCandidate,
 )
 from ..models.moderation import normalize_contact
-from .common import _lock_assignment, _lock_case, _log, _require_coordinator, _required_text
-from .messages import notify_staff
+from .common import (
+    _end_stage,
+    _fire,
+    _lock_assignment,
+    _lock_case,
+    _log,
+    _require_coordinator,
+    _required_text,
+)
+from .messages import _notify_reporter, notify_staff
+from .publication import duplicate_answer
 
 
 @transaction.atomic
@@ -139,4 +150,55 @@ def release_hold(*, case_id: int, actor: Actor, now: datetime, note: str = "") -
     case.on_hold = False
     case.save(update_fields=["on_hold", "updated_at"])
     _log(case, CaseEvent.Kind.RELEASED, actor, now, note=normalize_text(note))
+    return case
+
+
+@transaction.atomic
+def close_as_duplicate(*, case_id: int, original_id: int, note: str = "", actor: Actor,
+                       now: datetime) -> Case:
+    """Close a case at intake as a duplicate of another that the units are handling.
+
+    Coordinator only (the transition's permission). The case leaves every queue (no
+    deadline); its reporter is told the original's tracking code now, and is told again
+    when the original is published (publication.publish_case). Refused, with nothing
+    changed, for a case past intake and for an original not dispatched, confidential or
+    itself closed (Case.close_as_duplicate). An original already published: the reporter
+    is sent its answer at once.
+    """
+    # Both rows locked in id order, as every service does: no deadlock with another
+    # coordinator closing the pair the other way round.
+    if not Case.objects.filter(pk=original_id).exists():
+        raise ValidationError({"original": _("No such case.")})
+    locked = {pk: _lock_case(pk) for pk in sorted({case_id, original_id})}
+    case, original = locked[case_id], locked[original_id]
+    note = normalize_text(note)
+    states = _fire(case, "close_as_duplicate", actor, original=original)
+    _end_stage(case, now)
+    case.save()
+    event = _log(case, CaseEvent.Kind.CLOSED_AS_DUPLICATE, actor, now, states, note=note,
+                 data={"original": original.pk})
+    if original.state == Case.State.PUBLISHED:
+        # Already answered: the reporter is sent the answer at once.
+        template, context = duplicate_answer(case, original, original.visibility)
+    else:
+        template, context = "case_duplicate", {"code": case.display_code,
+                                               "original": original.display_code}
+    _notify_reporter(case, event, template, context)
+    return case
+
+
+@transaction.atomic
+def dismiss_duplicate(*, case_id: int, other_id: int, actor: Actor, now: datetime) -> Case:
+    """Dismiss the suggestion that two cases are one: neither page lists the other again.
+
+    Coordinator only; refused for a pair not suggested, or already dismissed.
+    """
+    _require_coordinator(actor)
+    case = _lock_case(case_id)
+    pair = DuplicateCandidate.objects.filter(
+        case_id__in=(case_id, other_id), other_id__in=(case_id, other_id), dismissed_at=None
+    ).exclude(case_id=models.F("other_id"))
+    if not pair.update(dismissed_at=now):
+        raise TransitionRefused(_("This case is not listed as a possible duplicate."))
+    _log(case, CaseEvent.Kind.DUPLICATE_DISMISSED, actor, now, data={"other": other_id})
     return case

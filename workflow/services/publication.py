@@ -37,7 +37,7 @@ from .common import (
     _log,
     _start_stage,
 )
-from .messages import _notify_reporter, notify_staff
+from .messages import _notify_reporter, _reporter_messages, notify_staff, send_outbox
 
 
 @transaction.atomic
@@ -90,7 +90,34 @@ def publish_case(
     }
     template = templates[visibility]
     _notify_reporter(case, event, template, {"code": case.display_code})
+    _notify_duplicates(case, event, visibility)
     return case
+
+
+def _notify_duplicates(case: Case, event: CaseEvent, visibility: str) -> None:
+    """Tell the reporter of each case closed as a duplicate of this one that it is answered.
+    One message per duplicate and channel, keyed by the publication's event and the duplicate."""
+    rows = []
+    for duplicate in case.duplicates.filter(state=Case.State.DUPLICATE):
+        template, context = duplicate_answer(duplicate, case, visibility)
+        for row in _reporter_messages(duplicate, event, template, context):
+            row.key = f"{row.key}:dup{duplicate.pk}"
+            rows.append(row)
+    send_outbox(rows, new_event=True)
+
+
+def duplicate_answer(duplicate: Case, original: Case, visibility: str) -> tuple[str, dict]:
+    """The message telling a duplicate's reporter that the original is answered: with the
+    public answer's link, or, for a reply that is not public (Art. 10.3b-c), without it
+    (that reply is the original reporter's alone)."""
+    from django.conf import settings
+
+    from ..answer_links import answer_path
+
+    path = answer_path(original.pk) if visibility == Visibility.PUBLIC else ""
+    context = {"code": duplicate.display_code, "original": original.display_code,
+               "answer_url": settings.PROVINCE["portal_url"].rstrip("/") + path if path else ""}
+    return ("duplicate_answered" if path else "duplicate_answered_offline"), context
 
 
 @transaction.atomic

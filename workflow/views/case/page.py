@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from config.legacy_encoding import LegacyText, detect_legacy
@@ -97,6 +98,11 @@ class CasePage:
     attachments: list = field(default_factory=list)  # the reporter's photos and videos
     letters: list[LetterLink] = field(default_factory=list)  # of the approved units
     duplicates: list[PossibleDuplicate] | None = None  # None: not for this actor
+    # Whether the panel offers to close this case as a duplicate of a listed one.
+    may_close_as_duplicate: bool = False
+    duplicate_of: PossibleDuplicate | None = None  # the case this one was closed into
+    close_duplicate_url: str = ""
+    dismiss_duplicate_url: str = ""
     legacy_text: LegacyPreview | None = None  # typed in TCVN3 or VNI, it seems (IN3)
 
     @property
@@ -177,8 +183,26 @@ def case_page(
         letters=letter_links(actor, case, assignments),
         # By phone or similar title: it links one reporter's cases, so the coordinator only.
         duplicates=possible_duplicates(case, now) if actor.is_coordinator else None,
+        may_close_as_duplicate=actor.is_coordinator and case.state in (
+            Case.State.RECEIVED, Case.State.CLASSIFIED),
+        duplicate_of=original_of(case) if actor.is_coordinator else None,
+        close_duplicate_url=reverse("staff:close_duplicate", args=[case.pk]),
+        dismiss_duplicate_url=reverse("staff:dismiss_duplicate", args=[case.pk]),
         legacy_text=legacy_preview(case.title, case.content if content_visible else None),
     )
+
+
+def original_of(case: Case) -> PossibleDuplicate | None:
+    """The case that this one was closed as a duplicate of (one query, only then)."""
+    if case.duplicate_of_id is None:
+        return None
+    original = Case.objects.only("tracking_code", "title", "state", "received_at",
+                                 "reporter_phone").get(pk=case.duplicate_of_id)
+    return PossibleDuplicate(pk=original.pk, code=original.display_code, title=original.title,
+                             state=original.get_state_display(),
+                             received_at=original.received_at,
+                             same_phone=bool(case.reporter_phone)
+                             and original.reporter_phone == case.reporter_phone)
 
 
 def page_lists(actor: Actor) -> dict[str, Any]:

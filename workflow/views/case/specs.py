@@ -36,6 +36,7 @@ CASE_WAITING: dict[str, Promise] = {
     Case.State.PUBLISHED: gettext_lazy("The reply is published"),
     Case.State.REOPENED: gettext_lazy("Waiting for the coordination centre to reprocess it"),
     Case.State.REJECTED: gettext_lazy("The case was rejected"),
+    Case.State.DUPLICATE: gettext_lazy("Closed: it is handled through the original case"),
 }
 ASSIGNMENT_WAITING: dict[str, Promise] = {
     Assignment.State.PENDING: gettext_lazy("Waiting for the unit to accept it"),
