@@ -42,6 +42,7 @@ urlpatterns = [
     path("cases/<int:pk>/mark-valuable/", views.mark_valuable, name="mark_valuable"),
     path("cases/<int:pk>/abuse-list/", views.abuse_list, name="abuse_list"),
     path("cases/<int:pk>/release/", views.release_hold, name="release_hold"),
+    path("cases/<int:pk>/clarify/", views.clarify, name="clarify"),
     # Actions on one unit's assignment of a case.
     path("assignments/<int:pk>/accept/", views.accept, name="accept"),
     path("assignments/<int:pk>/return/", views.return_, name="return"),

@@ -206,6 +206,11 @@ class Case(FSMModelMixin, Stage):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     marked_valuable_at = models.DateTimeField(_("marked valuable at"), null=True, blank=True)
     on_hold = models.BooleanField(_("held for moderation"), default=False)
+    # Art. 11.1–11.2: when the reporter's oldest unanswered question about the result came;
+    # empty once the coordinator or a handling unit answered. It marks the case in the
+    # coordinator's and the units' queues (selectors.coordinator_queue, unit_inbox).
+    clarification_asked_at = models.DateTimeField(_("question waiting since"), null=True,
+                                                  blank=True)
     # When the possible duplicates were looked for (workflow/models/duplicates.py).
     duplicates_checked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -238,6 +243,8 @@ class Case(FSMModelMixin, Stage):
                          condition=Q(remind_at__isnull=False)),
             models.Index(fields=["-escalated_at"], name="case_escalated",
                          condition=Q(escalated_at__isnull=False)),
+            models.Index(fields=["clarification_asked_at"], name="case_question_waiting",
+                         condition=Q(clarification_asked_at__isnull=False)),
             # The periodic report's "published in the period", whatever the state since.
             models.Index(fields=["published_at"], name="case_published_at",
                          condition=Q(published_at__isnull=False)),

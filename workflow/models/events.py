@@ -47,6 +47,8 @@ class EventKind(models.TextChoices):
     MARKED_VALUABLE = "marked_valuable", _("Marked as a valuable report")
     ABUSE_LISTED = "abuse_listed", _("Reporter's contact put on the abuse list")
     RELEASED = "released", _("Released from the moderation hold")
+    CLARIFICATION_ASKED = "clarification_asked", _("Question from the reporter")
+    CLARIFICATION_ANSWERED = "clarification_answered", _("Question answered")
 
 
 class CaseEvent(AppendOnlyModel):

@@ -23,6 +23,7 @@ MESSAGE_LABELS: dict[str, Promise] = {
     "case_reopened": _("Reopening notice to the reporter"),
     "case_result_kept": _("Notice to the reporter that the result is kept"),
     "case_reprocessing": _("Reprocessing notice to the reporter"),
+    "clarification_answered": _("Notice to the reporter that their question was answered"),
     # To staff
     "staff_case_received": _("New case for the coordination centre"),
     "staff_case_dispatched": _("New case for the unit"),
@@ -36,6 +37,7 @@ MESSAGE_LABELS: dict[str, Promise] = {
     "staff_case_escalated": _("Case escalated to the province's leadership"),
     "staff_case_escalated_secret": _("State-secret case escalated to the province's "
                                      "leadership"),
+    "staff_clarification_asked": _("Question from the reporter about the result"),
     "staff_reminder": _("Deadline reminder"),
     "staff_overdue": _("Overdue notice"),
 }

@@ -24,6 +24,7 @@ from .actions import (
     verify,
 )
 from .case import EVENT_KINDS, case_detail, case_page
+from .clarify import clarify
 from .help import help_page
 from .intake import hotline
 from .lists import PAGE_SIZE
@@ -33,7 +34,8 @@ from .queues import escalated, hold, home, supervision
 from .units import unit_detail, units
 
 __all__ = [
-    "abuse_list", "draft_photo", "escalate", "escalated", "help_page", "hold", "mark_valuable",
+    "abuse_list", "clarify", "draft_photo", "escalate", "escalated", "help_page", "hold",
+    "mark_valuable",
     "release_hold", "resend", "supervision", "unit_detail", "units",
     "EVENT_KINDS", "PAGE_SIZE", "StaffLoginView", "accept", "approve", "case_detail",
     "case_page", "classify", "dispatch", "draft", "edit_approve", "extend", "home", "hotline",

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from config.legacy_encoding import LegacyText, detect_legacy
@@ -24,6 +25,7 @@ from routing.selectors import Actor, actor_for
 from ... import forms
 from ...letters import LetterLink
 from ...models import Case, Visibility
+from ...reporters import ClarificationRow, clarifications
 from ...selectors import PossibleDuplicate, duplicate_rows, get_case_for, possible_duplicates
 from ..lists import Clock, Deadline, category_name
 from .actions import ActionView, UnitActions, page_actions
@@ -45,6 +47,7 @@ from .panels import (
 )
 
 MAX_UNIT_QUERY = 100  # characters of the "find unit" box that are read
+CLARIFY = "clarify"  # the answer form's key, and its URL name (staff:clarify)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,12 @@ class CasePage:
     letters: list[LetterLink] = field(default_factory=list)  # of the approved units
     duplicates: list[PossibleDuplicate] | None = None  # None: not for this actor
     legacy_text: LegacyPreview | None = None  # typed in TCVN3 or VNI, it seems (IN3)
+    # The reporter's questions after the result and their answers (Art. 11.1–11.2); the
+    # form only for the coordinator or a handling unit while a question waits.
+    clarifications: list[ClarificationRow] = field(default_factory=list)
+    clarification_waiting_since: datetime | None = None
+    clarification_form: forms.ClarificationAnswerForm | None = None
+    clarification_url: str = ""
 
     @property
     def has_unit_picker(self) -> bool:
@@ -136,6 +145,11 @@ def case_page(
         for d in a.latest_drafts
     ]
     actions, unit_actions = page_actions(actor, case, assignments, bound or {}, unit_query)
+    conversation = list(clarifications().rows(case)) if content_visible else []
+    may_answer = case.clarification_asked_at is not None and (actor.is_coordinator or bool(own))
+    answer_form = None
+    if conversation and may_answer:
+        answer_form = (bound or {}).get(CLARIFY) or forms.ClarificationAnswerForm(key=CLARIFY)
     return CasePage(
         code=case.display_code,
         title=case.title,
@@ -178,6 +192,10 @@ def case_page(
         # By phone or similar title: it links one reporter's cases, so the coordinator only.
         duplicates=possible_duplicates(case, now) if actor.is_coordinator else None,
         legacy_text=legacy_preview(case.title, case.content if content_visible else None),
+        clarifications=conversation,
+        clarification_waiting_since=case.clarification_asked_at if conversation else None,
+        clarification_form=answer_form,
+        clarification_url=reverse("staff:clarify", args=[case.pk]) if answer_form else "",
     )
 
 
