@@ -10,25 +10,41 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from django.db.models.expressions import RawSQL
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from routing.models import Unit
 from workflow.models import Case
 from workflow.reporters import ClarificationRow, Clarifications
+from workflow.selectors import json_rows
 
 from .models import Comment
 
 
-def clarification_rows(case: Case) -> Sequence[ClarificationRow]:
-    """The case's conversation for staff, oldest first, naming no person (SECURITY DP3)."""
+def conversation_rows() -> RawSQL:
+    """The case's questions and answers as JSON objects, oldest first, read in the case's
+    query: who wrote (a kind and a unit's name), never a person (SECURITY DP3)."""
+    return json_rows(  # constants and table names only
+        "(SELECT COALESCE(jsonb_agg(jsonb_build_object("  # noqa: S608
+        "'at', c.created_at, 'kind', c.author_kind, 'unit', u.name, 'body', c.body"
+        f") ORDER BY c.created_at, c.id), '[]'::jsonb) FROM {Comment._meta.db_table} c "
+        f"LEFT JOIN {Unit._meta.db_table} u ON u.id = c.unit_id "
+        f"WHERE c.case_id = {Case._meta.db_table}.id)")
+
+
+def clarification_rows(rows: list[dict[str, Any]] | None) -> Sequence[ClarificationRow]:
+    kinds = dict(Comment.Author.choices)
     return [
         ClarificationRow(
-            at=c.created_at, body=c.body,
-            from_reporter=c.author_kind == Comment.Author.REPORTER,
-            author=(_("Reporter") if c.author_kind == Comment.Author.REPORTER
-                    else c.unit.name if c.unit_id else str(c.get_author_kind_display())),
+            at=parse_datetime(row["at"]), body=row["body"],
+            from_reporter=row["kind"] == Comment.Author.REPORTER,
+            author=(_("Reporter") if row["kind"] == Comment.Author.REPORTER
+                    else row["unit"] or str(kinds.get(row["kind"], ""))),
         )
-        for c in Comment.objects.filter(case=case).select_related("unit")
+        for row in rows or ()
     ]
 
 
@@ -40,4 +56,5 @@ def record_answer(case: Case, body: str, *, unit_id: int | None, user_id: int | 
     )
 
 
-CLARIFICATIONS = Clarifications(rows=clarification_rows, record_answer=record_answer)
+CLARIFICATIONS = Clarifications(annotation=conversation_rows, rows=clarification_rows,
+                                record_answer=record_answer)

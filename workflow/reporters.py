@@ -57,11 +57,13 @@ class ClarificationRow:
 
 @dataclass(frozen=True)
 class Clarifications:
-    """Where the reporter's questions and their answers are kept: `rows` reads a case's
-    conversation oldest first; `record_answer(case, body, unit_id=, user_id=, now=)` stores
-    an answer by a unit (`unit_id`) or by the coordination centre (None)."""
+    """Where the reporter's questions and their answers are kept: `annotation` reads a
+    case's conversation in the case's own query, `rows` turns what it read into
+    ClarificationRows oldest first; `record_answer(case, body, unit_id=, user_id=, now=)`
+    stores an answer by a unit (`unit_id`) or by the coordination centre (None)."""
 
-    rows: Callable[[Case], Sequence[ClarificationRow]]
+    annotation: Callable[[], Expression]
+    rows: Callable[[Any], Sequence[ClarificationRow]]
     record_answer: Callable[..., None]
 
 

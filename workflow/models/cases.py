@@ -227,9 +227,11 @@ class Case(FSMModelMixin, Stage):
             # The coordinator's queue (selectors.coordinator_queue, COORDINATOR_STATES) in
             # its deadline order, and counted, from the index alone: a page reads its 50
             # rows, not every open case's.
+            # A case with a question from the reporter waiting is in it too (Art. 11.2).
             models.Index(fields=["due_at", "received_at", "id"], name="case_coordinator_queue",
                          condition=Q(state__in=["received", "classified", "approved",
-                                                "reopened"], on_hold=False)),
+                                                "reopened"], on_hold=False)
+                         | Q(clarification_asked_at__isnull=False)),
             models.Index(fields=["-received_at"], name="case_received"),
             models.Index(fields=["category", "-received_at"], name="case_category_received"),
             models.Index(fields=["channel", "-received_at"], name="case_channel_received"),
@@ -243,8 +245,6 @@ class Case(FSMModelMixin, Stage):
                          condition=Q(remind_at__isnull=False)),
             models.Index(fields=["-escalated_at"], name="case_escalated",
                          condition=Q(escalated_at__isnull=False)),
-            models.Index(fields=["clarification_asked_at"], name="case_question_waiting",
-                         condition=Q(clarification_asked_at__isnull=False)),
             # The periodic report's "published in the period", whatever the state since.
             models.Index(fields=["published_at"], name="case_published_at",
                          condition=Q(published_at__isnull=False)),

@@ -41,6 +41,7 @@ from .panels import (
     DeliveryView,
     Reporter,
     case_attachments,
+    case_clarifications,
     delivery_views,
     may_see_reporter,
     reporter_attachments,
@@ -145,7 +146,7 @@ def case_page(
         for d in a.latest_drafts
     ]
     actions, unit_actions = page_actions(actor, case, assignments, bound or {}, unit_query)
-    conversation = list(clarifications().rows(case)) if content_visible else []
+    conversation = case_clarifications(case) if content_visible else []
     may_answer = case.clarification_asked_at is not None and (actor.is_coordinator or bool(own))
     answer_form = None
     if conversation and may_answer:
@@ -202,7 +203,8 @@ def case_page(
 def page_lists(actor: Actor) -> dict[str, Any]:
     """What the case page reads with the case: its photos and videos, its log and, for the
     coordinator, its stored possible duplicates."""
-    read_with = {"attachment_rows": reporter_attachments(), "event_rows": event_rows(actor)}
+    read_with = {"attachment_rows": reporter_attachments(), "event_rows": event_rows(actor),
+                 "clarification_rows": clarifications().annotation()}
     if actor.is_coordinator:
         read_with["duplicate_rows"] = duplicate_rows()
     return read_with
