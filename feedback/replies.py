@@ -2,8 +2,8 @@
 
 Registered in FeedbackConfig.ready(): what the reporter declined on the form (their
 Consent rows), how a Facebook or Zalo reporter is answered through the platform, the
-reporter's photos and videos for the staff case page (case_attachments.py), and the page a
-private tracking link opens.
+reporter's photos and videos for the staff case page (case_attachments.py), the page a
+private tracking link opens, and the questions after the result (clarifications.py).
 """
 
 from __future__ import annotations
@@ -56,15 +56,18 @@ def track_link_path(token: str) -> str:
 def register() -> None:
     from workflow.reporters import (
         register_case_attachments,
+        register_clarifications,
         register_declined_channels,
         register_reply_sender,
         register_track_link_path,
     )
 
     from .case_attachments import STAFF_CASE_PAGE
+    from .clarifications import CLARIFICATIONS
 
     register_declined_channels(declined_channels)
     for channel in (Case.Channel.FACEBOOK, Case.Channel.ZALO):
         register_reply_sender(channel, reply_through_platform)
     register_case_attachments(STAFF_CASE_PAGE)
     register_track_link_path(track_link_path)
+    register_clarifications(CLARIFICATIONS)

@@ -17,7 +17,12 @@ from routing.selectors import REPORTER
 from workflow.errors import TransitionRefused
 from workflow.models import Case
 from workflow.photos import CleanPhoto
-from workflow.services import receive_once, record_case, reopen_case
+from workflow.services import (
+    note_clarification_asked,
+    receive_once,
+    record_case,
+    reopen_case,
+)
 
 from .models import Attachment, Comment, Consent, Rating
 from .uploads import StoredFile
@@ -48,16 +53,20 @@ def rate_case(*, case_id: int, value: str, note: str = "", now: datetime) -> Rat
 
 @transaction.atomic
 def add_reporter_comment(*, case_id: int, body: str, now: datetime) -> Comment:
-    """The reporter asks for clarification of the published result (Art. 11.1)."""
+    """The reporter asks for clarification of the published result (Art. 11.1): the
+    question is kept, the case marked in the staff's queues and they are told. A state
+    secret's result is told outside the portal, so its questions are too (Art. 10.3c)."""
     case = Case.objects.select_for_update().get(pk=case_id)
-    if case.state not in (Case.State.PUBLISHED, Case.State.REOPENED):
+    if case.state not in (Case.State.PUBLISHED, Case.State.REOPENED) or case.is_state_secret:
         raise TransitionRefused(_("Comments open once the result is published."))
     body = normalize_text(body)
     if not body:
         raise ValidationError({"body": _("This field is required.")})
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         case=case, author_kind=Comment.Author.REPORTER, body=body, created_at=now
     )
+    note_clarification_asked(case=case, now=now)
+    return comment
 
 
 def submit_case(

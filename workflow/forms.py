@@ -121,6 +121,12 @@ class NoteForm(ActionForm):
     note = _text(gettext_lazy("Note"))
 
 
+class ClarificationAnswerForm(ActionForm):
+    """The answer to the reporter's question after the result (Art. 11.2)."""
+
+    body = _text(gettext_lazy("Answer to the reporter"), rows=4)
+
+
 class RejectForm(ActionForm):
     reason = forms.ChoiceField(
         label=gettext_lazy("Reason (Art. 6.5)"),

@@ -43,10 +43,35 @@ class CaseAttachments:
     items: Callable[[Any], Sequence[Any]]
 
 
+@dataclass(frozen=True)
+class ClarificationRow:
+    """One message of the conversation after the result (Art. 11.1–11.2), as staff read
+    it: `author` is "the reporter", the answering unit's name or the coordination centre,
+    never a person's name or contact."""
+
+    at: datetime
+    author: str
+    body: str
+    from_reporter: bool
+
+
+@dataclass(frozen=True)
+class Clarifications:
+    """Where the reporter's questions and their answers are kept: `annotation` reads a
+    case's conversation in the case's own query, `rows` turns what it read into
+    ClarificationRows oldest first; `record_answer(case, body, unit_id=, user_id=, now=)`
+    stores an answer by a unit (`unit_id`) or by the coordination centre (None)."""
+
+    annotation: Callable[[], Expression]
+    rows: Callable[[Any], Sequence[ClarificationRow]]
+    record_answer: Callable[..., None]
+
+
 _declined: list[DeclinedChannels] = []
 _reply_senders: dict[str, ReplySender] = {}
 _attachments: list[CaseAttachments] = []
 _track_link_paths: list[TrackLinkPath] = []
+_clarifications: list[Clarifications] = []
 
 
 class NotRegistered(LookupError):
@@ -100,3 +125,15 @@ def track_link_path(token: str) -> str:
         raise NotRegistered("no app registered the page of a private tracking link "
                             "(register_track_link_path)")
     return _track_link_paths[0](token)
+
+
+def register_clarifications(answer: Clarifications) -> None:
+    """Name where the reporter's questions and their answers are kept (once, at start-up)."""
+    _clarifications[:] = [answer]
+
+
+def clarifications() -> Clarifications:
+    if not _clarifications:
+        raise NotRegistered("no app registered the reporter's questions after the result "
+                            "(register_clarifications)")
+    return _clarifications[0]

@@ -130,9 +130,11 @@ def get_draft_photo_for(actor: Actor, pk: int) -> DraftPhoto:
 
 
 def coordinator_queue() -> QuerySet[Case]:
-    """Cases waiting for the coordination centre, the nearest deadline first."""
+    """Cases waiting for the coordination centre, and those with a question from the
+    reporter waiting for an answer (Art. 11.2), the nearest deadline first."""
     return (
-        Case.objects.filter(state__in=Case.COORDINATOR_STATES, on_hold=False)
+        Case.objects.filter(Q(state__in=Case.COORDINATOR_STATES, on_hold=False)
+                            | Q(clarification_asked_at__isnull=False))
         .select_related("category")
         .order_by(F("due_at").asc(nulls_last=True), "received_at")
     )
@@ -271,9 +273,13 @@ def get_supervised_unit_for(actor: Actor, pk: int) -> Unit:
 
 
 def unit_inbox(unit_ids: frozenset[int] | set[int]) -> QuerySet[Assignment]:
-    """A unit's open assignments, the nearest deadline first (index assignment_inbox)."""
+    """A unit's open assignments, and those of its cases with a question from the reporter
+    waiting for an answer (Art. 11.2), the nearest deadline first (index assignment_inbox)."""
     return (
-        Assignment.objects.filter(unit_id__in=unit_ids, state__in=Assignment.UNIT_WORK_STATES)
+        Assignment.objects.filter(
+            Q(state__in=Assignment.UNIT_WORK_STATES)
+            | Q(case__clarification_asked_at__isnull=False) & ~Q(state=Assignment.State.RETURNED),
+            unit_id__in=unit_ids)
         .select_related("case", "case__category", "unit")
         .order_by(F("due_at").asc(nulls_last=True), "pk")
     )

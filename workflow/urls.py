@@ -45,6 +45,7 @@ urlpatterns = [
     path("cases/<int:pk>/close-duplicate/", views.close_duplicate, name="close_duplicate"),
     path("cases/<int:pk>/dismiss-duplicate/", views.dismiss_duplicate,
          name="dismiss_duplicate"),
+    path("cases/<int:pk>/clarify/", views.clarify, name="clarify"),
     # Actions on one unit's assignment of a case.
     path("assignments/<int:pk>/accept/", views.accept, name="accept"),
     path("assignments/<int:pk>/return/", views.return_, name="return"),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from feedback.services import add_reporter_comment
 from tests.conftest import at
 from tests.workflow import drive
 from workflow import services
@@ -73,6 +74,11 @@ def live_every_kind_of_event(p) -> list:
     services.reject_case(case_id=rejected.pk, reason="dispute", actor=coordinator,
                          now=at(2026, 3, 2, 9, 0))
 
+    asked = drive.published(p, tuesday)
+    add_reporter_comment(case_id=asked.pk, body="Khi nào xong?", now=at(2026, 3, 4, 8, 0))
+    services.answer_clarification(case_id=asked.pk, body="Trong tuần này.", actor=p.roads_staff,
+                                  now=at(2026, 3, 4, 9, 0))
+
     late = p.receive(now=monday)
     sweep_deadlines(now=at(2026, 3, 6, 17, 0))
     # The same report sent again: one closed into the handled case, one suggestion dismissed.
@@ -84,7 +90,7 @@ def live_every_kind_of_event(p) -> list:
     services.dismiss_duplicate(case_id=late.pk, other_id=other, actor=coordinator,
                                now=at(2026, 3, 9, 8, 30))
     return [kept, reprocessed, revised, redistributed, handled.case, watched, verified, held,
-            rejected, late, again]
+            rejected, asked, late, again]
 
 
 def test_every_event_logged_is_a_named_kind_and_every_kind_is_logged_somewhere(province):

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from feedback.models import Consent
+from feedback.services import add_reporter_comment
 from tests.conftest import MONDAY
 from tests.workflow import drive
 from workflow import services
@@ -122,6 +123,10 @@ def test_every_event_in_the_table_of_reporter_events_sends_the_reporter_its_mess
     again = province.receive(now=MONDAY + timedelta(hours=1))
     services.close_as_duplicate(case_id=again.pk, original_id=reprocessed.pk,
                                 actor=province.coordinator, now=LATER)
+    asked = drive.published(province, MONDAY)
+    add_reporter_comment(case_id=asked.pk, body="Khi nào xong?", now=LATER)
+    services.answer_clarification(case_id=asked.pk, body="Trong tuần này.",
+                                  actor=province.coordinator, now=LATER)
     written = set(OutboxMessage.objects.filter(to_reporter=True, channel=SMS)
                   .values_list("event__kind", "template"))
     for kind, templates in REPORTER_EVENTS.items():

@@ -217,6 +217,11 @@ class Case(FSMModelMixin, Stage):
         "self", verbose_name=_("duplicate of"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="duplicates", db_index=False,
     )
+    # Art. 11.1–11.2: when the reporter's oldest unanswered question about the result came;
+    # empty once the coordinator or a handling unit answered. It marks the case in the
+    # coordinator's and the units' queues (selectors.coordinator_queue, unit_inbox).
+    clarification_asked_at = models.DateTimeField(_("question waiting since"), null=True,
+                                                  blank=True)
     # When the possible duplicates were looked for (workflow/models/duplicates.py).
     duplicates_checked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -233,9 +238,11 @@ class Case(FSMModelMixin, Stage):
             # The coordinator's queue (selectors.coordinator_queue, COORDINATOR_STATES) in
             # its deadline order, and counted, from the index alone: a page reads its 50
             # rows, not every open case's.
+            # A case with a question from the reporter waiting is in it too (Art. 11.2).
             models.Index(fields=["due_at", "received_at", "id"], name="case_coordinator_queue",
                          condition=Q(state__in=["received", "classified", "approved",
-                                                "reopened"], on_hold=False)),
+                                                "reopened"], on_hold=False)
+                         | Q(clarification_asked_at__isnull=False)),
             models.Index(fields=["-received_at"], name="case_received"),
             models.Index(fields=["category", "-received_at"], name="case_category_received"),
             models.Index(fields=["channel", "-received_at"], name="case_channel_received"),

@@ -49,6 +49,8 @@ class EventKind(models.TextChoices):
     RELEASED = "released", _("Released from the moderation hold")
     CLOSED_AS_DUPLICATE = "closed_as_duplicate", _("Closed as a duplicate")
     DUPLICATE_DISMISSED = "duplicate_dismissed", _("Possible duplicate dismissed")
+    CLARIFICATION_ASKED = "clarification_asked", _("Question from the reporter")
+    CLARIFICATION_ANSWERED = "clarification_answered", _("Question answered")
 
 
 class CaseEvent(AppendOnlyModel):

@@ -150,6 +150,13 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "Call {hotline} for details.",
         "Report {original} answered",
     ),
+    # Art. 11.2: the answer itself is on the tracked page, not in the message.
+    "clarification_answered": _reporter(
+        "Câu hỏi của bạn về phản ánh mã {code} đã được trả lời. Xem tại {track_url}",
+        "Câu hỏi về phản ánh {code} đã được trả lời",
+        "Your question about report {code} has been answered. See {track_url}",
+        "Your question about report {code} answered",
+    ),
     # --- To staff --------------------------------------------------------------------------
     "staff_case_received": _staff(
         "Phản ánh mới {code}",
@@ -225,6 +232,15 @@ DEFAULTS: dict[str, dict[str, Texts]] = {
         "The coordination centre escalated report {code} for direction (Art. 4.8). It is a "
         "state secret: its content is reported through the separate channel.",
     ),
+    # The question itself is on the case page only: a message never carries citizen text.
+    "staff_clarification_asked": _staff(
+        "Người phản ánh hỏi thêm về phản ánh {code}",
+        "Người phản ánh đã hỏi thêm về kết quả xử lý phản ánh mã {code}. Đơn vị xử lý "
+        "hoặc Trung tâm Giám sát, điều hành trả lời trên trang phản ánh (Điều 11.2).",
+        "The reporter asked about report {code}",
+        "The reporter asked a question about the result of report {code}. The handling "
+        "unit or the coordination centre answers it on the case page (Art. 11.2).",
+    ),
     "staff_reminder": _staff(
         "Nhắc hạn xử lý phản ánh {code}",
         "Phản ánh mã {code} ({stage}) đến hạn lúc {due_at}.",
@@ -261,6 +277,7 @@ REPORTER_EVENTS: dict[str, tuple[str, ...]] = {
     "reprocessed": ("case_reprocessing",),
     "result_kept": ("case_result_kept",),
     "closed_as_duplicate": ("case_duplicate", "duplicate_answered", "duplicate_answered_offline"),
+    "clarification_answered": ("clarification_answered",),
 }
 
 # Staff messages that a person may also take by SMS (routing.NotificationPreference): what

@@ -27,6 +27,7 @@ MESSAGE_LABELS: dict[str, Promise] = {
     "duplicate_answered": _("Notice to a duplicate's reporter that the original is answered"),
     "duplicate_answered_offline": _("Notice to a duplicate's reporter that the original is "
                                     "answered, not publicly"),
+    "clarification_answered": _("Notice to the reporter that their question was answered"),
     # To staff
     "staff_case_received": _("New case for the coordination centre"),
     "staff_case_dispatched": _("New case for the unit"),
@@ -40,6 +41,7 @@ MESSAGE_LABELS: dict[str, Promise] = {
     "staff_case_escalated": _("Case escalated to the province's leadership"),
     "staff_case_escalated_secret": _("State-secret case escalated to the province's "
                                      "leadership"),
+    "staff_clarification_asked": _("Question from the reporter about the result"),
     "staff_reminder": _("Deadline reminder"),
     "staff_overdue": _("Overdue notice"),
 }

@@ -6,6 +6,7 @@ messages, and moves the case along when its assignments have all moved. Nothing 
 Redis: outgoing messages are rows in the outbox, written in the same transaction.
 """
 
+from .clarifications import answer_clarification, note_clarification_asked
 from .common import (
     APPROVAL_DAYS,
     INTAKE_HOURS,
@@ -62,6 +63,7 @@ __all__ = [
     "RETURN_WINDOW_DAYS",
     "REVISION_MINUTES",
     "accept_assignment",
+    "answer_clarification",
     "add_reporter_to_abuse_list",
     "approve_assignment",
     "classify_case",
@@ -73,6 +75,7 @@ __all__ = [
     "extend_assignment",
     "keep_result",
     "mark_valuable",
+    "note_clarification_asked",
     "notify_staff",
     "publish_case",
     "queue_outbox_delivery",

@@ -24,6 +24,7 @@ from .actions import (
     verify,
 )
 from .case import EVENT_KINDS, case_detail, case_page
+from .clarify import clarify
 from .duplicates import close_duplicate, dismiss_duplicate
 from .help import help_page
 from .intake import hotline
@@ -34,7 +35,7 @@ from .queues import escalated, hold, home, supervision
 from .units import unit_detail, units
 
 __all__ = [
-    "abuse_list", "close_duplicate", "dismiss_duplicate", "draft_photo", "escalate",
+    "abuse_list", "clarify", "close_duplicate", "dismiss_duplicate", "draft_photo", "escalate",
     "escalated", "help_page", "hold", "mark_valuable",
     "release_hold", "resend", "supervision", "unit_detail", "units",
     "EVENT_KINDS", "PAGE_SIZE", "StaffLoginView", "accept", "approve", "case_detail",

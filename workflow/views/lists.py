@@ -59,6 +59,7 @@ class Row:
     received_text: str = ""
     deadline_html: str = ""
     show_unit: bool = False  # the unit's cell is part of the row (a unit's queue)
+    question_waiting: bool = False  # the reporter asked about the result (Art. 11.2)
 
     @cached_property
     def html(self) -> SafeString:
@@ -66,9 +67,11 @@ class Row:
         written here once (the template no longer resolves seven cells per row)."""
         overdue = ' class="is-overdue"' if self.deadline.is_overdue else ""
         unit = f"<td>{escape(self.unit)}</td>" if self.show_unit else ""
+        question = (f' <strong class="badge">{escape(_("Question waiting"))}</strong>'
+                    if self.question_waiting else "")
         return mark_safe(  # noqa: S308 - every value is escaped; the URL is built from an id
             f'<tr{overdue}><td class="nowrap"><a href="{self.url}">{escape(self.code)}</a></td>'
-            f"<td>{escape(self.title)}</td><td>{escape(self.category) or '—'}</td>{unit}"
+            f"<td>{escape(self.title)}{question}</td><td>{escape(self.category) or '—'}</td>{unit}"
             f'<td>{escape(self.state)}</td><td class="nowrap"><time '
             f'datetime="{self.received_iso}">{self.received_text}</time></td>'
             f'<td class="nowrap">{self.deadline_html}</td></tr>\n')

@@ -157,7 +157,8 @@ class RowMaker:
         deadlines = self.clock.deadlines([(value[5], value[6]) for value in values])
         rows = []
         for value, deadline in zip(values, deadlines, strict=True):
-            pk, code, title, state, received_at, _due, _overdue, name, name_en, *unit = value
+            (pk, code, title, state, received_at, _due, _overdue, name, name_en, asked,
+             *unit) = value
             iso, text = moment(received_at, self.zone)
             rows.append(Row(
                 url=f"{self.url_head}{pk}{self.url_tail}",
@@ -172,6 +173,7 @@ class RowMaker:
                 received_text=text,
                 deadline_html=deadline_html(deadline, self.zone),
                 show_unit=self.show_unit,
+                question_waiting=asked is not None,
             ))
         return rows
 
@@ -179,12 +181,13 @@ class RowMaker:
 _URL_PK = 987654321
 # The columns a row shows, read as values (not the case's text and reporter, not model
 # instances): the case's id, code, title, the row's state, received, due and overdue times,
-# the category's names, and for an assignment its unit's name.
+# the category's names, when a question from the reporter has waited since, and for an
+# assignment its unit's name.
 CASE_ROW_FIELDS = ("pk", "tracking_code", "title", "state", "received_at", "due_at",
-                   "overdue_at", "category__name", "category__name_en")
+                   "overdue_at", "category__name", "category__name_en", "clarification_asked_at")
 ASSIGNMENT_ROW_FIELDS = ("case_id", "case__tracking_code", "case__title", "state",
                          "case__received_at", "due_at", "overdue_at", "case__category__name",
-                         "case__category__name_en", "unit__name")
+                         "case__category__name_en", "case__clarification_asked_at", "unit__name")
 
 
 def case_queue(

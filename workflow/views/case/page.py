@@ -25,6 +25,7 @@ from routing.selectors import Actor, actor_for
 from ... import forms
 from ...letters import LetterLink
 from ...models import Case, Visibility
+from ...reporters import ClarificationRow, clarifications
 from ...selectors import PossibleDuplicate, duplicate_rows, get_case_for, possible_duplicates
 from ..lists import Clock, Deadline, category_name
 from .actions import ActionView, UnitActions, page_actions
@@ -40,12 +41,14 @@ from .panels import (
     DeliveryView,
     Reporter,
     case_attachments,
+    case_clarifications,
     delivery_views,
     may_see_reporter,
     reporter_attachments,
 )
 
 MAX_UNIT_QUERY = 100  # characters of the "find unit" box that are read
+CLARIFY = "clarify"  # the answer form's key, and its URL name (staff:clarify)
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,12 @@ class CasePage:
     close_duplicate_url: str = ""
     dismiss_duplicate_url: str = ""
     legacy_text: LegacyPreview | None = None  # typed in TCVN3 or VNI, it seems (IN3)
+    # The reporter's questions after the result and their answers (Art. 11.1–11.2); the
+    # form only for the coordinator or a handling unit while a question waits.
+    clarifications: list[ClarificationRow] = field(default_factory=list)
+    clarification_waiting_since: datetime | None = None
+    clarification_form: forms.ClarificationAnswerForm | None = None
+    clarification_url: str = ""
 
     @property
     def has_unit_picker(self) -> bool:
@@ -142,6 +151,11 @@ def case_page(
         for d in a.latest_drafts
     ]
     actions, unit_actions = page_actions(actor, case, assignments, bound or {}, unit_query)
+    conversation = case_clarifications(case) if content_visible else []
+    may_answer = case.clarification_asked_at is not None and (actor.is_coordinator or bool(own))
+    answer_form = None
+    if conversation and may_answer:
+        answer_form = (bound or {}).get(CLARIFY) or forms.ClarificationAnswerForm(key=CLARIFY)
     return CasePage(
         code=case.display_code,
         title=case.title,
@@ -189,6 +203,10 @@ def case_page(
         close_duplicate_url=reverse("staff:close_duplicate", args=[case.pk]),
         dismiss_duplicate_url=reverse("staff:dismiss_duplicate", args=[case.pk]),
         legacy_text=legacy_preview(case.title, case.content if content_visible else None),
+        clarifications=conversation,
+        clarification_waiting_since=case.clarification_asked_at if conversation else None,
+        clarification_form=answer_form,
+        clarification_url=reverse("staff:clarify", args=[case.pk]) if answer_form else "",
     )
 
 
@@ -208,7 +226,8 @@ def original_of(case: Case) -> PossibleDuplicate | None:
 def page_lists(actor: Actor) -> dict[str, Any]:
     """What the case page reads with the case: its photos and videos, its log and, for the
     coordinator, its stored possible duplicates."""
-    read_with = {"attachment_rows": reporter_attachments(), "event_rows": event_rows(actor)}
+    read_with = {"attachment_rows": reporter_attachments(), "event_rows": event_rows(actor),
+                 "clarification_rows": clarifications().annotation()}
     if actor.is_coordinator:
         read_with["duplicate_rows"] = duplicate_rows()
     return read_with

@@ -1,5 +1,5 @@
-"""The case page's side panels: the reporter, the reporter's photos and videos, and the
-outgoing messages."""
+"""The case page's side panels: the reporter, the reporter's photos and videos, the
+reporter's questions after the result, and the outgoing messages."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from routing.selectors import Actor
 
 from ...models import Assignment, Case, OutboxMessage
 from ...notifications.labels import message_label
-from ...reporters import case_attachments_answer
+from ...reporters import ClarificationRow, case_attachments_answer, clarifications
 from ...selectors import case_deliveries
 
 
@@ -58,6 +58,18 @@ def case_attachments(case: Case) -> list:
                                 .annotate(rows=answer.annotation())
                                 .values_list("rows", flat=True).first())
     return list(answer.items(case.attachment_rows))
+
+
+def case_clarifications(case: Case) -> list[ClarificationRow]:
+    """The reporter's questions after the result and their answers (feedback's, through
+    workflow.reporters): read with the case when it carries them as `clarification_rows`
+    (page_lists), else in one query."""
+    answer = clarifications()
+    if not hasattr(case, "clarification_rows"):
+        case.clarification_rows = (Case.objects.filter(pk=case.pk)
+                                   .annotate(rows=answer.annotation())
+                                   .values_list("rows", flat=True).first())
+    return list(answer.rows(case.clarification_rows))
 
 
 def reporter_attachments() -> Expression:
