@@ -28,7 +28,10 @@ from workflow.views.case.actions import unavailable_reason
 from workflow.views.case.specs import SPECS
 
 C, A = Case.State, Assignment.State
-TERMINAL = {C.PUBLISHED, C.REJECTED}
+TERMINAL = {C.PUBLISHED, C.REJECTED, C.DUPLICATE}
+# Closing as a duplicate needs a second case, handled by the units: it ends a case at intake,
+# and tests/workflow/test_duplicates.py drives it; one lone case never reaches it.
+NEEDS_ANOTHER_CASE = {C.DUPLICATE}
 BODY = "Đơn vị đã thay ba bóng đèn vào ngày 03/3/2026."
 
 
@@ -169,7 +172,7 @@ def _open(graph):
 
 
 def test_the_exploration_reaches_three_units_and_every_state_of_both_machines(graph):
-    assert {state[0] for state in graph} == set(C.values)
+    assert {state[0] for state in graph} == set(C.values) - NEEDS_ANOTHER_CASE
     assert {share for state in graph for share in state[1]} == set(A.values) - {A.RETURNED}
     assert max(len(state[1]) for state in graph) == 3
     assert any(state[2] for state in graph)
