@@ -25,8 +25,8 @@ KEY_PREFIX = "demo:"  # every demo case's idempotency key starts with it
 
 # What a step in data/cases.toml may name; each is a method of Story.
 STEPS = frozenset({
-    "classify", "send_back_for_verification", "reject", "dispatch", "send_back_to_unit",
-    "publish", "reprocess", "keep_result",
+    "classify", "send_back_for_verification", "reject", "close_as_duplicate", "dispatch",
+    "send_back_to_unit", "publish", "reprocess", "keep_result",
     "accept", "return_to_coordinator", "extend", "submit", "return_to_staff", "approve",
     "rate", "comment",
 })
@@ -124,6 +124,12 @@ class Story:
     def reject(self, reason: str, *, note: str, after: int = 30) -> None:
         services.reject_case(case_id=self.case_id, reason=reason, note=note,
                              actor=self.demo.coordinator, now=self._at(after))
+
+    def close_as_duplicate(self, original: str, *, after: int = 25) -> None:
+        """`original`: the key of an earlier demo case that the units are handling."""
+        services.close_as_duplicate(case_id=self.case_id,
+                                    original_id=self.demo.case_ids[original],
+                                    actor=self.demo.coordinator, now=self._at(after))
 
     def dispatch(self, units: list[str], *, after: int = 15) -> None:
         services.dispatch_case(
@@ -231,6 +237,7 @@ class DemoCases:
         self.coordinator = self.actor("dieuphoi")
         self.letters = 0
         self.count = 0
+        self.case_ids: dict[str, int] = {}  # by the key in data/cases.toml
 
     def actor(self, username: str) -> Actor:
         if username not in self.actors:
@@ -272,6 +279,7 @@ class DemoCases:
             now=at,
         )
         self.count += 1
+        self.case_ids[spec.key] = case.pk
         return Story(self, case, at)
 
     def make_all(self) -> None:

@@ -229,8 +229,11 @@ def test_a_script_typed_in_a_case_is_shown_as_text(client, province, where):
 
 def test_the_coordinators_queue_index_holds_exactly_the_coordinators_states():
     index = next(i for i in Case._meta.indexes if i.name == "case_coordinator_queue")
-    states = dict(index.condition.children)["state__in"]
+    # The coordinator's states (not on hold), or a reporter's question waiting (Art. 11).
+    in_states, asked = index.condition.children
+    states = dict(in_states.children)["state__in"]
     assert sorted(states) == sorted(Case.COORDINATOR_STATES)
+    assert asked == ("clarification_asked_at__isnull", False)
 
 
 # --- Lists: filter, pages, deadlines -----------------------------------------------------------
