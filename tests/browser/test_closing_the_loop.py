@@ -10,10 +10,13 @@
    page, closes it as a duplicate of the case the units are handling, and the reporter is
    told by SMS which case answers theirs.
 
-Each person's actions go through the pages, in a browser context of their own; the setup
-(accounts, units, a case already published or being handled) uses the fixtures and services
-as the other browser tests do. "The worker" is the outbox delivery run in the test thread;
-the SMS backend without a gateway keeps what it sends (workflow.SentMessage).
+Each person's actions go through the pages, in a browser context of their own: the citizen
+submits on the public form, the coordinator classifies, dispatches and publishes, the units
+accept, draft and approve on their case pages. Only the accounts and units come from the
+fixtures (and, in 2 and 3, the received case the coordinator starts from), as in the other
+browser tests. "The worker" is the intake and outbox delivery run in the test thread. With no
+SMS gateway, what is "sent" is kept for the administrator, who reads it on the "Sent messages
+(no gateway)" admin page: that is where the test sees the SMS the citizen receives.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from playwright.sync_api import Page, expect
 from feedback.intake import build_waiting
 from routing.models import TwoFactorDevice
 from tests.browser.conftest import exact, log_in, open_page, screenshot, vi
-from tests.browser.test_citizen_path import publish_through_services
+from tests.browser.test_security_path import administrator
 from tests.browser.test_staff_path import (
     accept_case,
     expect_message,
@@ -33,8 +36,8 @@ from tests.browser.test_staff_path import (
     open_case_from_queue,
     submit_draft,
 )
-from workflow import auth, services
-from workflow.models import Case, SentMessage, Visibility
+from workflow import auth
+from workflow.models import Case, Visibility
 from workflow.notifications.delivery import deliver_message, requeue_pending
 
 pytestmark = pytest.mark.browser
@@ -50,10 +53,63 @@ def run_the_worker() -> None:
         deliver_message(message_id, now=timezone.now())
 
 
-def sms_to(phone: str) -> list[str]:
-    """The texts of the SMS sent to `phone`, oldest first."""
-    return list(SentMessage.objects.filter(kind=SentMessage.Kind.SMS, recipient__contains=phone)
-                .order_by("sent_at", "pk").values_list("body", flat=True))
+def administrator_page(new_context) -> Page:
+    """The portal's administrator, logged in (password, then the two-factor code)."""
+    admin = open_page(new_context)
+    username, secret = administrator()
+    log_in(admin, username, code_secret=secret)
+    return admin
+
+
+def sms_to(admin: Page, phone: str) -> list[str]:
+    """The texts of the SMS sent to `phone` (digits only), newest first, as the administrator
+    reads them: the rows of "Sent messages (no gateway)", each opened."""
+    admin.goto(f"/admin/workflow/sentmessage/?kind__exact=sms&q={phone}")
+    expect(admin.get_by_role("heading", level=1)).to_be_visible()
+    rows = admin.locator("#result_list tbody tr").filter(has_text=phone)
+    links = [rows.nth(i).get_by_role("link").first.get_attribute("href")
+             for i in range(rows.count())]
+    texts = []
+    for href in links:
+        admin.goto(href)
+        texts.append(admin.locator(".field-body .readonly").inner_text().strip())
+    return texts
+
+
+def open_case_by_code(page: Page, code: str, queue: str = "") -> None:
+    """From the person's queue (`queue`: one of several, by key), to the case with `code`."""
+    page.goto("/staff/")
+    scope = page.locator(f"section.queue:has(#queue-{queue}-title)") if queue else page
+    link = scope.get_by_role("link", name=code).first
+    expect(link).to_be_visible()
+    link.click()
+    page.wait_for_url("**/staff/cases/*/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+
+
+def classify_and_dispatch(coord: Page, category: str, *units: str) -> None:
+    """On the case page: the coordinator classifies the case and dispatches it to `units`."""
+    classify = open_action(coord, vi("Classify"))
+    classify.get_by_label(vi("Category")).select_option(label=category)
+    classify.get_by_role("button", name=exact(vi("Classify"))).click()
+    expect_message(coord, "The case was classified.")
+    dispatch = open_action(coord, vi("Dispatch to units"))
+    picker = dispatch.get_by_role("group", name=vi("Units"))
+    for unit in units:
+        picker.get_by_label(unit, exact=True).check()
+    dispatch.get_by_role("button", name=exact(vi("Dispatch"))).click()
+    expect_message(coord, "The case was dispatched.")
+
+
+def publish(coord: Page, reply: str) -> None:
+    """On the (reloaded) case page: the coordinator publishes `reply` for everyone."""
+    coord.reload()
+    form = open_action(coord, vi("Publish the reply"))
+    form.get_by_label(vi("Reply"), exact=True).fill(reply)
+    form.get_by_role("radio", name=vi(Visibility.PUBLIC.label), exact=True).check()
+    form.get_by_role("button", name=exact(vi("Publish"))).click()
+    expect_message(coord, "The reply was published.")
+    expect(coord.locator(".facts").first).to_contain_text(vi(Case.State.PUBLISHED.label))
 
 
 def track(page: Page, code: str, phone: str) -> None:
@@ -97,18 +153,45 @@ def coordinator_secret(province) -> str:
 # --- 1. A follow-up question, answered by the unit -----------------------------------------------
 QUESTION = "Đèn đã sáng lại nhưng cột đèn vẫn nghiêng, khi nào được sửa?"
 ANSWER = "Sở Giao thông vận tải sẽ dựng lại cột đèn trước ngày 20/3/2026."
+REPLY = "Sở Giao thông vận tải đã thay bóng đèn trước số 12 đường 30/4 ngày 03/3/2026."
 
 
 def test_a_citizen_asks_about_the_reply_and_reads_the_units_answer_and_gets_the_sms(
-        new_context, province):
-    case = province.receive(now=timezone.now(), reporter_phone=PHONE_DIGITS)
-    publish_through_services(province, case)
+        new_context, province, coordinator_secret):
+    p = province
+    # --- The citizen reports; the case is handled and published, all through the pages ----------
+    citizen = open_page(new_context)
+    code = submit_feedback(citizen, "Cột đèn nghiêng trên đường 30/4",
+                           "Cột đèn trước số 12 đường 30/4 nghiêng, đèn không sáng.", PHONE_NUMBER)
+    assert build_waiting() == 1  # the worker builds the case from the accepted form
+
+    coord = open_page(new_context)
+    log_in(coord, "coord", code_secret=coordinator_secret)
+    open_case_by_code(coord, code)
+    classify_and_dispatch(coord, p.permits.name, p.roads.name)
+
+    staff = open_page(new_context)
+    log_in(staff, "roads-staff")
+    open_case_by_code(staff, code)
+    accept_case(staff)
+    submit_draft(staff, REPLY, "Trần Văn Bình")
+
+    leader = open_page(new_context)
+    log_in(leader, "roads-leader")
+    open_case_by_code(leader, code, queue="approval")
+    approve = open_action(leader, vi("Approve the draft"))
+    approve.get_by_role("button", name=exact(vi("Approve"))).click()
+    expect_message(leader, "The draft was approved.")
+
+    publish(coord, REPLY)
     run_the_worker()
-    already_sent = len(sms_to(PHONE_DIGITS))
+    admin = administrator_page(new_context)
+    already_sent = len(sms_to(admin, PHONE_DIGITS))
+    assert already_sent >= 1  # at least the tracking code
 
     # --- The citizen asks on the tracked page ------------------------------------------------
     citizen = open_page(new_context)
-    track(citizen, case.display_code, PHONE_NUMBER)
+    track(citizen, code, PHONE_NUMBER)
     citizen.get_by_label(vi("Your question about the reply")).fill(QUESTION)
     citizen.get_by_role("button", name=exact(vi("Send my question"))).click()
     citizen.wait_for_url("**/tra-cuu/ket-qua/")
@@ -119,9 +202,11 @@ def test_a_citizen_asks_about_the_reply_and_reads_the_units_answer_and_gets_the_
     # --- The unit sees it waiting and answers it ---------------------------------------------
     unit = open_page(new_context)
     log_in(unit, "roads-staff")
-    row = unit.get_by_role("row").filter(has=unit.get_by_role("link", name=case.display_code))
+    unit.goto("/staff/")
+    row = unit.get_by_role("row").filter(has=unit.get_by_role("link", name=code))
     expect(row.first).to_contain_text(vi("Question waiting"))
-    open_case_from_queue(unit, case, "closing-loop-unit")
+    screenshot(unit, "closing-loop-unit-queue")
+    open_case_by_code(unit, code)
     panel = unit.locator("#case-clarifications")
     expect(panel).to_contain_text(QUESTION)
     expect(panel).to_contain_text(vi("Question from the reporter waiting for an answer"))
@@ -142,9 +227,10 @@ def test_a_citizen_asks_about_the_reply_and_reads_the_units_answer_and_gets_the_
     screenshot(citizen, "closing-loop-clarification-tracked")
 
     run_the_worker()
-    new = sms_to(PHONE_DIGITS)[already_sent:]
+    sent = sms_to(admin, PHONE_DIGITS)  # newest first
+    new = sent[:len(sent) - already_sent]
     assert len(new) == 1, new
-    assert case.display_code in new[0]
+    assert code in new[0]
     assert "da duoc tra loi" in new[0]  # SMS are sent without diacritics
 
 
@@ -162,16 +248,7 @@ def test_a_case_one_of_two_units_returns_is_published_with_the_other_units_lette
     coord = open_page(new_context)
     log_in(coord, "coord", code_secret=coordinator_secret)
     open_case_from_queue(coord, case, "closing-loop-coordinator")
-    classify = open_action(coord, vi("Classify"))
-    classify.get_by_label(vi("Category")).select_option(label=p.permits.name)
-    classify.get_by_role("button", name=exact(vi("Classify"))).click()
-    expect_message(coord, "The case was classified.")
-    dispatch = open_action(coord, vi("Dispatch to units"))
-    picker = dispatch.get_by_role("group", name=vi("Units"))
-    picker.get_by_label(p.roads.name, exact=True).check()
-    picker.get_by_label(p.other.name, exact=True).check()
-    dispatch.get_by_role("button", name=exact(vi("Dispatch"))).click()
-    expect_message(coord, "The case was dispatched.")
+    classify_and_dispatch(coord, p.permits.name, p.roads.name, p.other.name)
 
     # --- One unit returns it ------------------------------------------------------------------
     other = open_page(new_context)
@@ -198,13 +275,7 @@ def test_a_case_one_of_two_units_returns_is_published_with_the_other_units_lette
     expect_message(leader, "The draft was approved.")
 
     # --- The coordinator publishes it without waiting for the unit that returned it ------------
-    coord.reload()
-    publish = open_action(coord, vi("Publish the reply"))
-    publish.get_by_label(vi("Reply"), exact=True).fill(ROADS_REPLY)
-    publish.get_by_role("radio", name=vi(Visibility.PUBLIC.label), exact=True).check()
-    publish.get_by_role("button", name=exact(vi("Publish"))).click()
-    expect_message(coord, "The reply was published.")
-    expect(coord.locator(".facts").first).to_contain_text(vi(Case.State.PUBLISHED.label))
+    publish(coord, ROADS_REPLY)
 
     # --- Anyone reads it on the public answer page --------------------------------------------
     public = open_page(new_context)
@@ -235,12 +306,12 @@ ORIGINAL_TITLE = "Đèn đường hỏng trên đường 30/4"
 def test_a_repeated_report_is_closed_as_a_duplicate_and_its_reporter_told(
         new_context, province, coordinator_secret):
     p = province
-    # The first report, being handled by a unit.
+    # The first report, received; the coordinator sends it to a unit, on its page.
     original = p.receive(now=timezone.now(), title=ORIGINAL_TITLE)
-    services.classify_case(case_id=original.pk, category=p.permits, actor=p.coordinator,
-                           now=timezone.now())
-    services.dispatch_case(case_id=original.pk, unit_ids=[p.roads.pk], actor=p.coordinator,
-                           now=timezone.now())
+    coord = open_page(new_context)
+    log_in(coord, "coord", code_secret=coordinator_secret)
+    open_case_from_queue(coord, original, "closing-loop-coordinator-original")
+    classify_and_dispatch(coord, p.permits.name, p.roads.name)
 
     # --- A citizen sends the same report again -------------------------------------------------
     citizen = open_page(new_context)
@@ -248,11 +319,10 @@ def test_a_repeated_report_is_closed_as_a_duplicate_and_its_reporter_told(
                            "Đèn trước số 12 đường 30/4 tắt cả tuần nay.", "0987 654 321")
     assert build_waiting() == 1  # the worker builds the case from the accepted form
     run_the_worker()
-    already_sent = len(sms_to("0987654321"))
+    admin = administrator_page(new_context)
+    already_sent = len(sms_to(admin, "0987654321"))
 
     # --- The coordinator sees the possible duplicate and closes it -----------------------------
-    coord = open_page(new_context)
-    log_in(coord, "coord", code_secret=coordinator_secret)
     coord.goto("/staff/")
     coord.get_by_role("link", name=code).first.click()
     coord.wait_for_url("**/staff/cases/*/")
@@ -270,7 +340,8 @@ def test_a_repeated_report_is_closed_as_a_duplicate_and_its_reporter_told(
 
     # --- The reporter is told, by SMS and on the tracked page ----------------------------------
     run_the_worker()
-    new = sms_to("0987654321")[already_sent:]
+    sent = sms_to(admin, "0987654321")  # newest first
+    new = sent[:len(sent) - already_sent]
     assert len(new) == 1, new
     assert code in new[0] and original.display_code in new[0]
     track(citizen, code, "0987654321")
