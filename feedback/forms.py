@@ -15,8 +15,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from config.legacy_encoding import detect_legacy
 from config.text import normalize_line, normalize_text
@@ -127,9 +127,7 @@ class VideosField(forms.FileField):
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        if get_language() == "en" and obj.name_en:
-            return obj.name_en
-        return obj.name
+        return obj.label
 
 
 class AreaSelect(forms.Select):

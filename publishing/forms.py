@@ -17,7 +17,7 @@ CHOICE_FIELDS = ("category", "unit", "area")
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        return obj.name_en if get_language() == "en" and obj.name_en else obj.name
+        return obj.label
 
 
 class AnswerFilterForm(forms.Form):

@@ -305,10 +305,8 @@ def answer(request: HttpRequest, pk: str) -> JsonResponse:
 
 
 def categories(request: HttpRequest) -> JsonResponse:
-    english = get_language() == "en"
     return http.json_response([
-        {"code": c.code, "name": c.name_en if english and c.name_en else c.name}
-        for c in active_categories()
+        {"code": c.code, "name": c.label} for c in active_categories()
     ])
 
 

@@ -20,7 +20,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from publishing.selectors import public_cases
 from routing.models import Category
@@ -57,7 +56,7 @@ def get_service(code: str) -> Category | None:
 def _service_name(category: Category | None) -> str:
     if category is None:
         return ""
-    return category.name_en if get_language() == "en" and category.name_en else category.name
+    return category.label
 
 
 def _iso(value: datetime | None) -> str | None:

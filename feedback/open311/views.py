@@ -109,10 +109,9 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _service(category) -> dict:
-    english = get_language() == "en" and category.name_en
     return {
         "service_code": category.code,
-        "service_name": category.name_en if english else category.name,
+        "service_name": category.label,
         "description": "",
         "metadata": True,  # the area attribute (service_definition)
         "type": "realtime",
