@@ -155,12 +155,14 @@ def register_failure(username: str, ip: str) -> bool:
     """Count one failure; True when it is the one that locks the pair out."""
     key = _key("fail", username, ip)
     try:
-        count = increment(key, FAILURE_MEMORY_SECONDS)
-        # Only the failure that makes the count exactly MAX locks (and is audited as doing
-        # so): failures racing past it at the same instant were counted, but lock nothing new.
-        if count != MAX_FAILURES:
+        if increment(key, FAILURE_MEMORY_SECONDS) < MAX_FAILURES:
             return False
-        cache.set(_key("lock", username, ip), clock() + LOCKOUT_SECONDS, LOCKOUT_SECONDS)
+        # Only the failure that sets the lock locks (and is audited as doing so): failures
+        # racing past MAX at the same instant, even after the counter below is emptied and
+        # counts again, find the lock already set and lock nothing new.
+        if not cache.add(_key("lock", username, ip), clock() + LOCKOUT_SECONDS,
+                         LOCKOUT_SECONDS):
+            return False
         cache.delete(key)
     except Exception:  # noqa: BLE001
         logger.exception("lockout counter unavailable")
